@@ -1,0 +1,22 @@
+//! Kopra's domain: the types, validation and rules of cooperative supervision.
+//!
+//! Invariant: this crate does no IO and has no async code. Everything here is a pure
+//! function of its inputs, so every rule can be tested with worked examples.
+
+pub mod cooperative;
+pub mod field_error;
+pub mod history;
+pub mod names;
+pub mod nik;
+pub mod permission;
+pub mod region;
+pub mod supervision;
+pub mod value_sets;
+
+pub use cooperative::{Amendment, CooperativeFields, CooperativeInput};
+pub use field_error::{FieldError, FieldErrors};
+pub use history::{FieldChange, field_changes};
+pub use nik::NikKoperasi;
+pub use permission::{Permission, Role, Scope};
+pub use region::{HomeRegion, RegionCode, RegionLevel};
+pub use value_sets::{Bentuk, BentukArea, Jenis, Loop};

@@ -1,0 +1,119 @@
+//! Roles and what each may do. Handlers never check roles by hand: they ask
+//! [`Role::allows`] for a [`Permission`]; scope (own cooperative, own kecamatan) is
+//! checked by [`Scope`].
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Head of division: everything, users, settings.
+    Admin,
+    /// Office staff, optionally limited to some kecamatan.
+    Petugas,
+    /// A cooperative's manager: their own cooperative only.
+    Pengurus,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Admin, Role::Petugas, Role::Pengurus];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Petugas => "petugas",
+            Role::Pengurus => "pengurus",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim().to_lowercase())
+    }
+
+    pub fn allows(self, p: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Role::Admin => true,
+            Role::Petugas => matches!(
+                p,
+                ViewDashboard | ViewRegister | ExportRegister | EditCooperative | ArchiveCooperative | ViewCooperative | ManageOwnTokens
+            ),
+            Role::Pengurus => matches!(p, ViewCooperative | ProposeChange | ManageOwnTokens),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// The beranda with counts.
+    ViewDashboard,
+    /// The whole list of cooperatives (within the user's kecamatan, if limited).
+    ViewRegister,
+    ExportRegister,
+    /// One cooperative's detail and history (pengurus: their own only).
+    ViewCooperative,
+    /// Create and edit cooperatives.
+    EditCooperative,
+    ArchiveCooperative,
+    /// A pengurus proposes a change to their own cooperative.
+    ProposeChange,
+    ViewAudit,
+    ManageUsers,
+    ManageOwnTokens,
+}
+
+/// Which cooperatives a user may see: all, those in some kecamatan, or one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Kecamatan(Vec<String>),
+    Cooperative(i64),
+    Nothing,
+}
+
+impl Scope {
+    pub fn of(role: Role, kecamatan: &[String], cooperative_id: Option<i64>) -> Self {
+        match role {
+            Role::Admin => Scope::All,
+            Role::Petugas if kecamatan.is_empty() => Scope::All,
+            Role::Petugas => Scope::Kecamatan(kecamatan.to_vec()),
+            Role::Pengurus => cooperative_id.map_or(Scope::Nothing, Scope::Cooperative),
+        }
+    }
+
+    /// May a user with this scope see the cooperative with this id and kecamatan?
+    pub fn covers(&self, id: i64, kecamatan_code: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Kecamatan(list) => list.iter().any(|k| k == kecamatan_code),
+            Scope::Cooperative(own) => *own == id,
+            Scope::Nothing => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pengurus_sees_only_their_own_cooperative() {
+        let s = Scope::of(Role::Pengurus, &[], Some(7));
+        assert!(s.covers(7, "32.75.01"));
+        assert!(!s.covers(8, "32.75.01"));
+        assert!(!Role::Pengurus.allows(Permission::ViewRegister));
+        assert!(!Role::Pengurus.allows(Permission::EditCooperative));
+        assert!(Role::Pengurus.allows(Permission::ProposeChange));
+        assert_eq!(Scope::of(Role::Pengurus, &[], None), Scope::Nothing);
+    }
+
+    #[test]
+    fn petugas_may_be_limited_to_kecamatan_and_never_manages_users() {
+        let s = Scope::of(Role::Petugas, &["32.75.04".into()], None);
+        assert!(s.covers(1, "32.75.04"));
+        assert!(!s.covers(1, "32.75.05"));
+        assert_eq!(Scope::of(Role::Petugas, &[], None), Scope::All);
+        assert!(!Role::Petugas.allows(Permission::ManageUsers));
+        assert!(!Role::Petugas.allows(Permission::ViewAudit));
+        assert!(Role::Admin.allows(Permission::ViewAudit));
+    }
+}
