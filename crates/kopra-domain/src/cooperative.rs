@@ -13,7 +13,7 @@ use time::Date;
 use time::macros::format_description;
 
 /// An amendment of the articles (perubahan anggaran dasar): number and date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Amendment {
     pub number: String,
     #[serde(default)]
@@ -21,7 +21,7 @@ pub struct Amendment {
 }
 
 /// An amendment as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AmendmentInput {
     #[serde(default)]
     pub number: Option<String>,
@@ -30,7 +30,7 @@ pub struct AmendmentInput {
 }
 
 /// The register fields as typed: every value is text and may be missing.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CooperativeInput {
     #[serde(default)]

@@ -15,6 +15,10 @@ pub enum FieldError {
     NikFormat,
     #[error("nik_taken")]
     NikTaken,
+    #[error("already_used")]
+    AlreadyUsed,
+    #[error("too_short")]
+    TooShort,
     #[error("date_format")]
     DateFormat,
     #[error("date_in_future")]
@@ -45,6 +49,8 @@ impl FieldError {
             FieldError::TooLong => "too_long",
             FieldError::NikFormat => "nik_format",
             FieldError::NikTaken => "nik_taken",
+            FieldError::AlreadyUsed => "already_used",
+            FieldError::TooShort => "too_short",
             FieldError::DateFormat => "date_format",
             FieldError::DateInFuture => "date_in_future",
             FieldError::EmailFormat => "email_format",
@@ -59,11 +65,13 @@ impl FieldError {
     }
 
     /// Every code, for the tidy test that checks each has a message in every language.
-    pub const ALL: [FieldError; 14] = [
+    pub const ALL: [FieldError; 16] = [
         FieldError::Required,
         FieldError::TooLong,
         FieldError::NikFormat,
         FieldError::NikTaken,
+        FieldError::AlreadyUsed,
+        FieldError::TooShort,
         FieldError::DateFormat,
         FieldError::DateInFuture,
         FieldError::EmailFormat,

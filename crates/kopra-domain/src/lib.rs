@@ -10,13 +10,15 @@ pub mod names;
 pub mod nik;
 pub mod permission;
 pub mod region;
+pub mod region_index;
 pub mod supervision;
 pub mod value_sets;
 
-pub use cooperative::{Amendment, CooperativeFields, CooperativeInput};
+pub use cooperative::{Amendment, AmendmentInput, CooperativeFields, CooperativeInput};
 pub use field_error::{FieldError, FieldErrors};
 pub use history::{FieldChange, field_changes};
 pub use nik::NikKoperasi;
 pub use permission::{Permission, Role, Scope};
 pub use region::{HomeRegion, RegionCode, RegionLevel};
-pub use value_sets::{Bentuk, BentukArea, Jenis, Loop};
+pub use region_index::{RegionIndex, RegionMatch};
+pub use value_sets::{Bentuk, BentukArea, Jenis, Kelompok, Loop, Sektor};

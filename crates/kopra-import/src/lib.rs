@@ -1,1 +1,12 @@
+//! Kopra's importer: reads the files offices keep into domain inputs, row by row, with
+//! messages that name the row, the column and the value.
+//!
+//! The first format is the ministry's ODS list (`ods_csv`), used for the demo data. The
+//! re-registration issue adds spreadsheets and column mapping here.
 
+pub mod dates;
+pub mod message;
+pub mod ods_csv;
+
+pub use message::{RowMessage, Severity};
+pub use ods_csv::{ImportError, OdsRow, read_ods_csv};

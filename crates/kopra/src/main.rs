@@ -1,1 +1,207 @@
-fn main(){}
+//! `kopra`: the thin binary. Parses flags, opens the database, and hands over to the
+//! library crates.
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use kopra_db::users::NewUser;
+use kopra_db::{Actor, Db};
+use kopra_domain::{HomeRegion, Role};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+#[derive(Parser)]
+#[command(name = "kopra", version, about = "Kopra: the cooperative register of a Dinas Koperasi dan UMKM")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Where Kopra keeps its data (the SQLite file kopra.db lives here).
+    #[arg(long, env = "KOPRA_DATA_DIR", default_value = "./kopra-data", global = true)]
+    data_dir: PathBuf,
+    /// postgres://… to use PostgreSQL; by default SQLite inside the data dir.
+    #[arg(long, env = "KOPRA_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, env = "KOPRA_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// The office's home region, chosen at first start: a kab/kota code (32.75), a
+        /// province code (32) or ID for the whole country. Default 32.75 (Kota Bekasi).
+        #[arg(long, env = "KOPRA_REGION")]
+        region: Option<String>,
+        /// Load the demo data (Kota Bekasi's cooperatives, ODS 2021) if not loaded yet.
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (when Kopra is served over HTTPS).
+        #[arg(long, env = "KOPRA_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Apply database migrations and load the region reference.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Load the demo data.
+    Demo {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, env = "KOPRA_REGION")]
+        region: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user. The password is generated and printed unless --password-stdin is given.
+    Add {
+        name: String,
+        #[arg(long, value_parser = ["admin", "petugas", "pengurus"])]
+        role: String,
+        /// The cooperative a pengurus manages (its id).
+        #[arg(long)]
+        cooperative: Option<i64>,
+        /// Limit a petugas to these kecamatan (comma-separated codes).
+        #[arg(long, value_delimiter = ',')]
+        kecamatan: Vec<String>,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// Opens the database, migrates it, loads regions, and reads the office settings.
+async fn open(db: &DbArgs, region: Option<&str>) -> Result<(Db, kopra_db::settings::Office)> {
+    if let Some(r) = region {
+        if HomeRegion::parse(r).is_err() {
+            bail!("--region {r:?} is not a kab/kota code (32.75), a province code (32) or ID");
+        }
+    }
+    let database = Db::connect(db.database_url.as_deref(), Path::new(&db.data_dir))
+        .await
+        .with_context(|| "cannot open the database".to_string())?;
+    database.migrate().await.context("migrating the database")?;
+    let loaded = database.load_regions_if_empty(kopra_db::regions::WILAYAH_CSV).await.context("loading regions")?;
+    if loaded > 0 {
+        eprintln!("loaded {loaded} Kemendagri regions");
+    }
+    let office = database.office(region).await.context("reading settings")?;
+    if let Some(r) = region {
+        if office.home.code() != HomeRegion::parse(r).map(|h| h.code().to_string()).unwrap_or_default() {
+            eprintln!("note: the home region was set to {} at first start; --region {r} is ignored", office.home.code());
+        }
+    }
+    if database.region(office.home.code()).await?.is_none() && office.home != HomeRegion::National {
+        bail!("the home region {} is not in the Kemendagri list", office.home.code());
+    }
+    Ok((database, office))
+}
+
+fn generated_password() -> String {
+    kopra_db::sessions::new_secret()[..20].to_string()
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Migrate { db } => {
+            let (database, office) = open(&db, None).await?;
+            println!("database ready ({}), home region {}", database.engine(), office.home.code());
+        }
+        Command::Demo { db, region } => {
+            let (database, office) = open(&db, region.as_deref()).await?;
+            let r = database.load_demo(&office).await?;
+            print_demo(&r);
+        }
+        Command::User { command: UserCommand::Add { name, role, cooperative, kecamatan, password_stdin, db } } => {
+            let (database, _) = open(&db, None).await?;
+            let password = if password_stdin {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s).context("reading the password from stdin")?;
+                s.trim_end_matches(['\n', '\r']).to_string()
+            } else {
+                generated_password()
+            };
+            let role = Role::parse(&role).context("unknown role")?;
+            let new = NewUser { username: name.clone(), password: password.clone(), role, cooperative_id: cooperative, kecamatan };
+            match database.create_user(&new, &Actor { user_id: None, name: "cli".into(), ip: None }).await {
+                Ok(u) => {
+                    println!("user {} ({}) created", u.username, u.role);
+                    if !password_stdin {
+                        println!("password: {password}");
+                    }
+                }
+                Err(kopra_db::DbError::Invalid(e) | kopra_db::DbError::Duplicate(e)) => {
+                    let fields: Vec<String> = e.iter().map(|(f, c)| format!("{f}: {}", c.code())).collect();
+                    bail!("user not created: {}", fields.join(", "));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Command::Serve { db, addr, region, demo, secure_cookies } => {
+            let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+            let (database, office) = open(&db, region.as_deref()).await?;
+            if database.user_count().await? == 0 {
+                let password = generated_password();
+                let new = NewUser { username: "admin".into(), password: password.clone(), role: Role::Admin, cooperative_id: None, kecamatan: vec![] };
+                database.create_user(&new, &Actor::system()).await?;
+                println!("created the first user: admin / {password}  (shown once; change it after logging in)");
+            }
+            if demo {
+                let r = database.load_demo(&office).await?;
+                print_demo(&r);
+            }
+            let state = kopra_web::AppState { db: database, office, secure_cookies };
+            let app = kopra_web::router(state);
+            let local = listener.local_addr()?;
+            println!("Kopra is running: open http://{local}/");
+            axum_serve(listener, app).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> Result<()> {
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+fn print_demo(r: &kopra_db::demo::DemoReport) {
+    if r.already_loaded {
+        println!("demo data already loaded");
+    } else {
+        println!("demo data: {} cooperatives loaded, {} rejected, {} warnings", r.loaded, r.rejected, r.warnings);
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("KOPRA_LOG").unwrap_or_else(|_| "kopra=info,tower_http=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    if let Err(e) = run(cli).await {
+        let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+        eprintln!("kopra: {}", chain.join(": "));
+        std::process::exit(1);
+    }
+}

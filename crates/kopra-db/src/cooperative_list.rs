@@ -1,0 +1,296 @@
+//! Listing the register: search, filters, sorting, pagination, counts. The WHERE clause
+//! is built once, with numbered parameters, and run on either engine.
+
+use crate::cooperatives::{CooperativeRecord, Row, SELECT_RECORD, scope_condition};
+use crate::{Db, DbError, on_pool};
+use kopra_domain::Scope;
+use kopra_domain::names::cooperative_search_key;
+
+/// A bound value of a dynamically built query.
+#[derive(Debug, Clone)]
+pub enum Bind {
+    Text(String),
+    Int(i64),
+    Bool(bool),
+}
+
+/// Binds every value of a `Vec<Bind>` to a query, in order.
+macro_rules! bind_all {
+    ($q:expr, $binds:expr) => {{
+        let mut q = $q;
+        for b in $binds {
+            q = match b {
+                Bind::Text(s) => q.bind(s),
+                Bind::Int(i) => q.bind(i),
+                Bind::Bool(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+/// Which archived records to list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ArchivedFilter {
+    #[default]
+    Exclude,
+    Only,
+    Include,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortKey {
+    #[default]
+    Name,
+    Nik,
+    Kecamatan,
+    LegalEntityDate,
+    UpdatedAt,
+}
+
+impl SortKey {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "name" => SortKey::Name,
+            "nik" => SortKey::Nik,
+            "kecamatan" => SortKey::Kecamatan,
+            "legal_entity_date" => SortKey::LegalEntityDate,
+            "updated_at" => SortKey::UpdatedAt,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Nik => "nik",
+            SortKey::Kecamatan => "kecamatan",
+            SortKey::LegalEntityDate => "legal_entity_date",
+            SortKey::UpdatedAt => "updated_at",
+        }
+    }
+    fn column(self) -> &'static str {
+        match self {
+            SortKey::Name => "c.name",
+            SortKey::Nik => "c.nik",
+            SortKey::Kecamatan => "kec.name",
+            SortKey::LegalEntityDate => "c.legal_entity_date",
+            SortKey::UpdatedAt => "c.updated_at",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CooperativeFilter {
+    pub q: Option<String>,
+    pub kecamatan: Option<String>,
+    pub kelurahan: Option<String>,
+    pub bentuk: Option<String>,
+    pub jenis: Option<String>,
+    pub kelompok: Option<String>,
+    pub sektor: Option<String>,
+    pub supervised: Option<bool>,
+    pub archived: ArchivedFilter,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Sort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+pub const MAX_PER_PAGE: i64 = 500;
+
+/// `LIKE` pattern text with `%`, `_` and `\` escaped (used with `ESCAPE '\'`).
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+#[derive(Default)]
+struct Where {
+    clauses: Vec<String>,
+    binds: Vec<Bind>,
+}
+
+impl Where {
+    /// Adds a clause whose `{}` are replaced, in order, by the next parameter numbers.
+    fn push(&mut self, clause: &str, binds: Vec<Bind>) {
+        let mut out = String::new();
+        let mut parts = clause.split("{}");
+        out.push_str(parts.next().unwrap_or(""));
+        let mut it = binds.into_iter();
+        for part in parts {
+            if let Some(b) = it.next() {
+                self.binds.push(b);
+                out.push_str(&format!("${}", self.binds.len()));
+            }
+            out.push_str(part);
+        }
+        // An IN list: one placeholder for many values.
+        let rest: Vec<Bind> = it.collect();
+        if !rest.is_empty() {
+            let mut list = Vec::new();
+            for b in rest {
+                self.binds.push(b);
+                list.push(format!("${}", self.binds.len()));
+            }
+            out = out.replace("$__LIST__", &list.join(", "));
+        }
+        self.clauses.push(out);
+    }
+
+    fn in_list(&mut self, column: &str, values: Vec<Bind>) {
+        if values.is_empty() {
+            self.clauses.push("1 = 0".into());
+            return;
+        }
+        let mut names = Vec::new();
+        for v in values {
+            self.binds.push(v);
+            names.push(format!("${}", self.binds.len()));
+        }
+        self.clauses.push(format!("{column} IN ({})", names.join(", ")));
+    }
+
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() { String::new() } else { format!(" WHERE {}", self.clauses.join(" AND ")) }
+    }
+}
+
+fn build_where(f: &CooperativeFilter, scope: &Scope) -> Where {
+    let mut w = Where::default();
+    match scope_condition(scope) {
+        Some((clause, binds)) if clause.contains(" IN ") => w.in_list("c.kecamatan_code", binds),
+        Some((clause, binds)) => w.push(&clause, binds),
+        None => {}
+    }
+    match f.archived {
+        ArchivedFilter::Exclude => w.push("c.archived = {}", vec![Bind::Bool(false)]),
+        ArchivedFilter::Only => w.push("c.archived = {}", vec![Bind::Bool(true)]),
+        ArchivedFilter::Include => {}
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let key = cooperative_search_key(q);
+        let raw = q.to_lowercase();
+        w.push(
+            "(c.search_key LIKE {} ESCAPE '\\' OR c.nik LIKE {} ESCAPE '\\' OR LOWER(c.legal_entity_number) LIKE {} ESCAPE '\\')",
+            vec![
+                Bind::Text(format!("%{}%", like_escape(&key))),
+                Bind::Text(format!("{}%", like_escape(raw.trim()))),
+                Bind::Text(format!("%{}%", like_escape(raw.trim()))),
+            ],
+        );
+    }
+    for (column, value) in [
+        ("c.kecamatan_code", &f.kecamatan),
+        ("c.kelurahan_code", &f.kelurahan),
+        ("c.bentuk", &f.bentuk),
+        ("c.jenis", &f.jenis),
+        ("c.kelompok", &f.kelompok),
+        ("c.sektor", &f.sektor),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+            w.push(&format!("{column} = {{}}"), vec![Bind::Text(v.to_string())]);
+        }
+    }
+    if let Some(s) = f.supervised {
+        w.push("c.supervised = {}", vec![Bind::Bool(s)]);
+    }
+    w
+}
+
+/// One row of a count table: a group's code (or value) and how many.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct CountRow {
+    pub key: Option<String>,
+    pub label: Option<String>,
+    pub count: i64,
+}
+
+/// The beranda's groupings.
+#[derive(Debug, Clone, Copy)]
+pub enum CountBy {
+    Kecamatan,
+    Jenis,
+    Supervised,
+}
+
+impl Db {
+    pub async fn list_cooperatives(
+        &self,
+        f: &CooperativeFilter,
+        scope: &Scope,
+        sort: Sort,
+        page: i64,
+        per_page: i64,
+    ) -> Result<Page<CooperativeRecord>, DbError> {
+        let per_page = per_page.clamp(1, MAX_PER_PAGE);
+        let page = page.max(1);
+        let w = build_where(f, scope);
+        let order = format!(
+            " ORDER BY {} {} , c.id ASC",
+            sort.key.column(),
+            if sort.descending { "DESC" } else { "ASC" }
+        );
+        let n = w.binds.len();
+        let list_sql = format!("{SELECT_RECORD}{}{order} LIMIT ${} OFFSET ${}", w.sql(), n + 1, n + 2);
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM cooperatives c LEFT JOIN regions kec ON kec.code = c.kecamatan_code{}",
+            w.sql()
+        );
+        let (rows, total) = on_pool!(self, p => {
+            let q = bind_all!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(list_sql)), w.binds.clone());
+            let rows = q.bind(per_page).bind((page - 1) * per_page).fetch_all(p).await?;
+            let total: i64 = bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), w.binds.clone()).fetch_one(p).await?;
+            (rows, total)
+        });
+        let items = rows.into_iter().map(CooperativeRecord::try_from).collect::<Result<_, _>>()?;
+        Ok(Page { items, total, page, per_page })
+    }
+
+    /// Counts of non-archived cooperatives in scope, grouped.
+    pub async fn count_cooperatives(&self, by: CountBy, scope: &Scope) -> Result<Vec<CountRow>, DbError> {
+        let w = build_where(&CooperativeFilter::default(), scope);
+        let sql = match by {
+            CountBy::Kecamatan => format!(
+                "SELECT c.kecamatan_code AS key, kec.name AS label, COUNT(*) AS count FROM cooperatives c \
+                 LEFT JOIN regions kec ON kec.code = c.kecamatan_code{} GROUP BY c.kecamatan_code, kec.name ORDER BY c.kecamatan_code",
+                w.sql()
+            ),
+            CountBy::Jenis => format!(
+                "SELECT c.jenis AS key, c.jenis AS label, COUNT(*) AS count FROM cooperatives c{} GROUP BY c.jenis ORDER BY COUNT(*) DESC, c.jenis",
+                w.sql()
+            ),
+            CountBy::Supervised => format!(
+                "SELECT CASE WHEN c.supervised THEN 'true' ELSE 'false' END AS key, CASE WHEN c.supervised THEN 'true' ELSE 'false' END AS label, \
+                 COUNT(*) AS count FROM cooperatives c{} GROUP BY c.supervised ORDER BY key DESC",
+                w.sql()
+            ),
+        };
+        Ok(on_pool!(self, p => bind_all!(sqlx::query_as::<_, CountRow>(sqlx::AssertSqlSafe(sql)), w.binds.clone()).fetch_all(p).await)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_in_order() {
+        let f = CooperativeFilter { q: Some("50%".into()), jenis: Some("Jasa".into()), ..Default::default() };
+        let w = build_where(&f, &Scope::Kecamatan(vec!["32.75.01".into(), "32.75.02".into()]));
+        let sql = w.sql();
+        assert!(sql.contains("c.kecamatan_code IN ($1, $2)"), "{sql}");
+        assert!(sql.contains("c.archived = $3"), "{sql}");
+        assert!(sql.contains("c.jenis = $7"), "{sql}");
+        assert_eq!(w.binds.len(), 7);
+        assert!(matches!(&w.binds[3], Bind::Text(s) if s == "%50\\%%"));
+    }
+}

@@ -1,0 +1,54 @@
+//! Migrations: one folder per engine (`migrations/sqlite`, `migrations/postgres`) with the
+//! same file names, embedded in the binary and applied in order, each in a transaction.
+
+use crate::{Db, DbError, now, on_pool};
+
+/// `(name, sqlite SQL, postgres SQL)` in order. A test checks this list against the folders.
+pub const MIGRATIONS: &[(&str, &str, &str)] = &[(
+    "0001_init",
+    include_str!("../../../migrations/sqlite/0001_init.sql"),
+    include_str!("../../../migrations/postgres/0001_init.sql"),
+)];
+
+const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)";
+
+impl Db {
+    /// Applies every migration not yet applied. Returns the names applied now.
+    pub async fn migrate(&self) -> Result<Vec<&'static str>, DbError> {
+        on_pool!(self, p => sqlx::query(CREATE_TABLE).execute(p).await.map(|r| r.rows_affected()))?;
+        let done: Vec<String> =
+            on_pool!(self, p => sqlx::query_scalar("SELECT name FROM schema_migrations").fetch_all(p).await)?;
+        let mut applied = Vec::new();
+        for (name, sqlite, postgres) in MIGRATIONS {
+            if done.iter().any(|d| d == name) {
+                continue;
+            }
+            let stamp = now().to_string();
+            let result: Result<(), sqlx::Error> = match self {
+                Db::Sqlite(p) => {
+                    let mut tx = p.begin().await?;
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(*sqlite)).execute(&mut *tx).await?;
+                    sqlx::query("INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)")
+                        .bind(*name)
+                        .bind(&stamp)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await
+                }
+                Db::Postgres(p) => {
+                    let mut tx = p.begin().await?;
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(*postgres)).execute(&mut *tx).await?;
+                    sqlx::query("INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)")
+                        .bind(*name)
+                        .bind(&stamp)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await
+                }
+            };
+            result.map_err(|e| DbError::Migration(name.to_string(), e.to_string()))?;
+            applied.push(*name);
+        }
+        Ok(applied)
+    }
+}

@@ -1,0 +1,151 @@
+//! `/api/v1/cooperatives`: list, create, read, change, archive, history.
+
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, AppError};
+use crate::register::{ListParams, check_kecamatan, check_scope, today};
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use kopra_db::cooperatives::{CooperativeRecord, VersionEntry};
+use kopra_domain::{CooperativeInput, FieldError, FieldErrors, Permission};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CooperativePage {
+    pub items: Vec<CooperativeRecord>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct HistoryList {
+    pub items: Vec<VersionEntry>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ArchiveRequest {
+    pub reason: String,
+    /// The version the archive decision was made on; stale → 409.
+    pub version: Option<i64>,
+}
+
+/// List with search, filters, sorting and pagination.
+#[utoipa::path(get, path = "/api/v1/cooperatives", params(ListParams), security(("bearer" = [])),
+    responses((status = 200, body = CooperativePage), (status = 401), (status = 403), (status = 422)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: ApiUser,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Json<CooperativePage>, ApiError> {
+    user.require(Permission::ViewRegister)?;
+    let Query(p) = params.map_err(|r| user.fail(super::query_rejection(r)))?;
+    let req = p.parse(50).map_err(|e| user.fail(e))?;
+    let page = state
+        .db
+        .list_cooperatives(&req.filter, &user.user.scope(), req.sort, req.page, req.per_page)
+        .await
+        .map_err(|e| user.fail(e))?;
+    Ok(Json(CooperativePage { items: page.items, total: page.total, page: page.page, per_page: page.per_page }))
+}
+
+/// Register a cooperative.
+#[utoipa::path(post, path = "/api/v1/cooperatives", request_body = CooperativeInput, security(("bearer" = [])),
+    responses((status = 201, body = CooperativeRecord), (status = 409, description = "NIK already used"), (status = 422, description = "invalid fields")))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: ApiUser,
+    body: Result<Json<CooperativeInput>, JsonRejection>,
+) -> Result<(StatusCode, Json<CooperativeRecord>), ApiError> {
+    user.require(Permission::EditCooperative)?;
+    let Json(input) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
+    let fields = input.parse(today()).map_err(|e| user.fail(AppError::Invalid(e)))?;
+    check_kecamatan(&user.user, &fields.kecamatan_code).map_err(|e| user.fail(e))?;
+    let record = state.db.create_cooperative(&state.office, &fields, &user.actor()).await.map_err(|e| user.fail(e))?;
+    Ok((StatusCode::CREATED, Json(record)))
+}
+
+async fn load(state: &AppState, user: &ApiUser, id: i64) -> Result<CooperativeRecord, ApiError> {
+    let record = state.db.cooperative(id).await.map_err(|e| user.fail(e))?;
+    check_scope(&user.user, &record).map_err(|e| user.fail(e))?;
+    Ok(record)
+}
+
+/// One cooperative.
+#[utoipa::path(get, path = "/api/v1/cooperatives/{id}", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = CooperativeRecord), (status = 403), (status = 404)))]
+pub async fn get_one(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> Result<Json<CooperativeRecord>, ApiError> {
+    user.require(Permission::ViewCooperative)?;
+    Ok(Json(load(&state, &user, id).await?))
+}
+
+/// Change some fields. The body holds only the fields to change (null clears one) and
+/// optionally `version`: when it is not the current version the answer is 409 with the
+/// current record; without it the change applies to the current version.
+#[utoipa::path(patch, path = "/api/v1/cooperatives/{id}", params(("id" = i64, Path)), request_body = Object, security(("bearer" = [])),
+    responses((status = 200, body = CooperativeRecord), (status = 409, description = "stale version or NIK already used"), (status = 422)))]
+pub async fn patch(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Result<Json<CooperativeRecord>, ApiError> {
+    user.require(Permission::EditCooperative)?;
+    let Json(body) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
+    let Value::Object(mut changes) = body else {
+        return Err(user.fail(AppError::BadRequest(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", "the body must be a JSON object".into())));
+    };
+    let version = match changes.remove("version") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(v.as_i64().ok_or_else(|| user.fail(AppError::Invalid(FieldErrors::single("version", FieldError::ValueNotInList))))?),
+    };
+    let current = load(&state, &user, id).await?;
+    if version.is_some_and(|v| v != current.version) {
+        return Err(user.fail(AppError::Stale(Box::new(current))));
+    }
+    let mut merged = serde_json::to_value(current.fields().to_input()).map_err(|e| user.fail(AppError::Internal(e.to_string())))?;
+    if let Value::Object(m) = &mut merged {
+        for (k, v) in changes {
+            m.insert(k, v);
+        }
+    }
+    let input: CooperativeInput = serde_json::from_value(merged)
+        .map_err(|e| user.fail(AppError::BadRequest(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", e.to_string())))?;
+    let fields = input.parse(today()).map_err(|e| user.fail(AppError::Invalid(e)))?;
+    check_kecamatan(&user.user, &fields.kecamatan_code).map_err(|e| user.fail(e))?;
+    let record = state
+        .db
+        .update_cooperative(&state.office, id, &fields, Some(version.unwrap_or(current.version)), &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
+    Ok(Json(record))
+}
+
+/// Archive with a reason (never delete).
+#[utoipa::path(post, path = "/api/v1/cooperatives/{id}/archive", params(("id" = i64, Path)), request_body = ArchiveRequest, security(("bearer" = [])),
+    responses((status = 200, body = CooperativeRecord), (status = 409, description = "stale version or already archived"), (status = 422)))]
+pub async fn archive(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    body: Result<Json<ArchiveRequest>, JsonRejection>,
+) -> Result<Json<CooperativeRecord>, ApiError> {
+    user.require(Permission::ArchiveCooperative)?;
+    let Json(req) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
+    load(&state, &user, id).await?;
+    let record = state.db.archive_cooperative(id, &req.reason, req.version, &user.actor()).await.map_err(|e| user.fail(e))?;
+    Ok(Json(record))
+}
+
+/// Every version, newest first: who, when, which fields changed from what to what.
+#[utoipa::path(get, path = "/api/v1/cooperatives/{id}/history", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = HistoryList), (status = 403), (status = 404)))]
+pub async fn history(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> Result<Json<HistoryList>, ApiError> {
+    user.require(Permission::ViewCooperative)?;
+    load(&state, &user, id).await?;
+    let items = state.db.cooperative_history(id).await.map_err(|e| user.fail(e))?;
+    Ok(Json(HistoryList { items }))
+}

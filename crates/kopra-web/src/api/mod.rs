@@ -1,0 +1,44 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at
+//! `/api/v1/openapi.json` (generated from these handlers by utoipa).
+
+mod cooperatives;
+mod openapi;
+mod regions;
+mod token;
+
+use crate::AppState;
+use crate::error::AppError;
+use axum::Router;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+
+pub use openapi::ApiDoc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/token", post(token::create))
+        .route("/cooperatives", get(cooperatives::list).post(cooperatives::create))
+        .route("/cooperatives/{id}", get(cooperatives::get_one).patch(cooperatives::patch))
+        .route("/cooperatives/{id}/archive", post(cooperatives::archive))
+        .route("/cooperatives/{id}/history", get(cooperatives::history))
+        .route("/regions", get(regions::list))
+        .route("/openapi.json", get(openapi::document))
+        .fallback(|ctx: crate::auth::Ctx| async move { crate::error::ApiError(AppError::NotFound, ctx.lang) })
+}
+
+/// A JSON body that could not be read, as a 4xx with a code and serde's detail.
+pub fn json_rejection(rej: JsonRejection) -> AppError {
+    let status = rej.status();
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        _ => "invalid_json",
+    };
+    let status = if status.is_client_error() { status } else { StatusCode::BAD_REQUEST };
+    AppError::BadRequest(status, code, rej.body_text())
+}
+
+pub fn query_rejection(rej: QueryRejection) -> AppError {
+    AppError::BadRequest(StatusCode::BAD_REQUEST, "bad_query", rej.body_text())
+}

@@ -1,0 +1,596 @@
+//! Pages of the register: list (with CSV export), detail with history, create, edit,
+//! archive and restore.
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::{AppError, PageError};
+use crate::i18n::Tr;
+use crate::pages::{Nav, Opt, query_string, render};
+use crate::register::{ListParams, check_kecamatan, check_scope, today};
+use askama::Template;
+use axum::Form;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use kopra_db::cooperatives::CooperativeRecord;
+use kopra_domain::value_sets::{Bentuk, Jenis, Kelompok, Sektor};
+use kopra_domain::{AmendmentInput, CooperativeInput, FieldErrors, Permission};
+use serde::Deserialize;
+
+pub struct Select {
+    name: &'static str,
+    label: String,
+    options: Vec<Opt>,
+}
+
+#[derive(Template)]
+#[template(path = "cooperatives/list.html")]
+struct ListPage {
+    t: Tr,
+    nav: Option<Nav>,
+    q: String,
+    selects: Vec<Select>,
+    items: Vec<CooperativeRecord>,
+    total_text: String,
+    page_text: String,
+    query: String,
+    prev_query: Option<String>,
+    next_query: Option<String>,
+}
+
+fn pairs(v: &[&str]) -> Vec<(String, String)> {
+    v.iter().map(|s| (s.to_string(), s.to_string())).collect()
+}
+
+fn params_pairs(p: &ListParams, page: Option<i64>) -> Vec<(&'static str, String)> {
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    vec![
+        ("q", s(&p.q)),
+        ("kecamatan", s(&p.kecamatan)),
+        ("kelurahan", s(&p.kelurahan)),
+        ("bentuk", s(&p.bentuk)),
+        ("jenis", s(&p.jenis)),
+        ("kelompok", s(&p.kelompok)),
+        ("sektor", s(&p.sektor)),
+        ("supervised", s(&p.supervised)),
+        ("archived", s(&p.archived)),
+        ("sort", s(&p.sort)),
+        ("dir", s(&p.dir)),
+        ("page", page.map(|n| n.to_string()).unwrap_or_default()),
+    ]
+}
+
+pub async fn list_page(State(state): State<AppState>, user: PageUser, Query(p): Query<ListParams>) -> Result<Response, PageError> {
+    user.require(Permission::ViewRegister)?;
+    let t = Tr::new(user.ctx.lang);
+    let req = p.parse(50).map_err(|e| user.fail(e))?;
+    let page = state
+        .db
+        .list_cooperatives(&req.filter, &user.user.scope(), req.sort, req.page, req.per_page)
+        .await
+        .map_err(|e| user.fail(e))?;
+    let kecamatan: Vec<(String, String)> = state
+        .db
+        .kecamatan_in(&state.office.home)
+        .await
+        .map_err(|e| user.fail(e))?
+        .into_iter()
+        .map(|r| (r.code, r.name))
+        .collect();
+    let all = t.key("list.all");
+    let sel = |name: &'static str, label: &str, values: Vec<(String, String)>, current: &Option<String>| Select {
+        name,
+        label: t.key(label),
+        options: Opt::list(&all, &values, current.as_deref()),
+    };
+    let yes_no = vec![("true".to_string(), t.key("list.yes")), ("false".to_string(), t.key("list.no"))];
+    let archived = vec![("true".to_string(), t.key("list.archived_only")), ("all".to_string(), t.key("list.archived_include"))];
+    let sorts = ["name", "nik", "kecamatan", "legal_entity_date", "updated_at"]
+        .iter()
+        .map(|k| (k.to_string(), t.key(&format!("sort.{k}"))))
+        .collect();
+    let mut selects = vec![
+        sel("kecamatan", "field.kecamatan_code", kecamatan, &p.kecamatan),
+        sel("bentuk", "field.bentuk", pairs(&Bentuk::ALL), &p.bentuk),
+        sel("jenis", "field.jenis", pairs(&Jenis::ALL), &p.jenis),
+        sel("kelompok", "field.kelompok", pairs(&Kelompok::ALL), &p.kelompok),
+        sel("sektor", "field.sektor", pairs(&Sektor::ALL), &p.sektor),
+        sel("supervised", "field.supervised", yes_no, &p.supervised),
+        sel("archived", "field.archived", archived, &p.archived),
+        sel("sort", "list.sort", sorts, &p.sort),
+    ];
+    if let Some(first) = selects.last_mut().and_then(|s| s.options.first_mut()) {
+        first.label = t.key("sort.name");
+    }
+    if let Some(first) = selects.get_mut(6).and_then(|s| s.options.first_mut()) {
+        first.label = t.key("list.archived_exclude");
+    }
+    let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
+    let prev_query = (page.page > 1).then(|| query_string(&params_pairs(&p, Some(page.page - 1))));
+    let next_query = (page.page < pages).then(|| query_string(&params_pairs(&p, Some(page.page + 1))));
+    let view = ListPage {
+        t,
+        nav: Nav::of(&user.user),
+        q: p.q.clone().unwrap_or_default(),
+        selects,
+        total_text: t.fill("list.total", &[("n", &page.total.to_string())]),
+        page_text: t.fill("list.page", &[("page", &page.page.to_string()), ("pages", &pages.to_string())]),
+        items: page.items,
+        query: query_string(&params_pairs(&p, None)),
+        prev_query,
+        next_query,
+    };
+    Ok(render(&view))
+}
+
+/// The current list as CSV (UTF-8 with BOM, so Excel opens it right), streamed page by page.
+pub async fn export_csv(State(state): State<AppState>, user: PageUser, Query(p): Query<ListParams>) -> Result<Response, PageError> {
+    user.require(Permission::ExportRegister)?;
+    let req = p.parse(500).map_err(|e| user.fail(e))?;
+    let scope = user.user.scope();
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let header = "\u{feff}id,nik,name,legal_entity_number,legal_entity_date,address,kelurahan_code,kelurahan,kecamatan_code,kecamatan,kabkota_code,bentuk,jenis,kelompok,sektor,loop,phone,email,certificate_valid_until,ods_grade,supervised,archived,version,updated_at\n";
+        if tx.send(Ok(header.as_bytes().to_vec())).await.is_err() {
+            return;
+        }
+        let mut page_no = 1;
+        loop {
+            let page = match db.list_cooperatives(&req.filter, &scope, req.sort, page_no, 500).await {
+                Ok(p) => p,
+                Err(e) => {
+                    let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
+                    return;
+                }
+            };
+            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+            for c in &page.items {
+                let d = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+                let o = |s: &Option<String>| s.clone().unwrap_or_default();
+                let _ = w.write_record([
+                    c.id.to_string(), o(&c.nik), c.name.clone(), o(&c.legal_entity_number), d(c.legal_entity_date), o(&c.address),
+                    o(&c.kelurahan_code), c.kelurahan_name.clone().or(c.kelurahan_text.clone()).unwrap_or_default(),
+                    c.kecamatan_code.clone(), o(&c.kecamatan_name), c.kabkota_code.clone(), o(&c.bentuk), o(&c.jenis), o(&c.kelompok),
+                    o(&c.sektor), o(&c.loop_), o(&c.phone), o(&c.email), d(c.certificate_valid_until), o(&c.ods_grade),
+                    c.supervised.to_string(), c.archived.to_string(), c.version.to_string(), c.updated_at.to_string(),
+                ]);
+            }
+            let bytes = w.into_inner().unwrap_or_default();
+            if tx.send(Ok(bytes)).await.is_err() {
+                return;
+            }
+            if page_no * 500 >= page.total {
+                return;
+            }
+            page_no += 1;
+        }
+    });
+    let stream = ChunkStream(rx);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"koperasi.csv\""),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+/// The export's chunks as a body stream.
+struct ChunkStream(tokio::sync::mpsc::Receiver<Result<Vec<u8>, std::io::Error>>);
+
+impl futures_core::Stream for ChunkStream {
+    type Item = Result<Vec<u8>, std::io::Error>;
+    fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx)
+    }
+}
+
+struct HistoryView {
+    version: i64,
+    action: String,
+    at: String,
+    actor: String,
+    reason: Option<String>,
+    changes: Vec<ChangeView>,
+}
+
+struct ChangeView {
+    label: String,
+    from: String,
+    to: String,
+}
+
+#[derive(Template)]
+#[template(path = "cooperatives/detail.html")]
+struct DetailPage {
+    t: Tr,
+    nav: Option<Nav>,
+    c: CooperativeRecord,
+    rows: Vec<(String, String)>,
+    history: Vec<HistoryView>,
+    can_edit: bool,
+    can_archive: bool,
+    notice: Option<String>,
+}
+
+async fn load(state: &AppState, user: &PageUser, id: i64) -> Result<CooperativeRecord, PageError> {
+    user.require(Permission::ViewCooperative)?;
+    let c = state.db.cooperative(id).await.map_err(|e| user.fail(e))?;
+    check_scope(&user.user, &c).map_err(|e| user.fail(e))?;
+    Ok(c)
+}
+
+async fn detail(state: &AppState, user: &PageUser, c: CooperativeRecord, notice: Option<String>) -> Result<Response, PageError> {
+    let t = Tr::new(user.ctx.lang);
+    let history = state
+        .db
+        .cooperative_history(c.id)
+        .await
+        .map_err(|e| user.fail(e))?
+        .into_iter()
+        .map(|h| HistoryView {
+            version: h.version,
+            action: t.key(&format!("action.{}", h.action)),
+            at: format_time(h.at),
+            actor: h.actor_name,
+            reason: h.reason,
+            changes: h
+                .changes
+                .into_iter()
+                .map(|ch| ChangeView {
+                    label: t.key(&format!("field.{}", ch.field)),
+                    from: ch.from.unwrap_or_else(|| t.key("detail.empty")),
+                    to: ch.to.unwrap_or_else(|| t.key("detail.empty")),
+                })
+                .collect(),
+        })
+        .collect();
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for (field, value) in c.fields().display_fields() {
+        let value = match field {
+            "kecamatan_code" => c.kecamatan_name.as_ref().map(|n| format!("{n} ({})", c.kecamatan_code)),
+            "kelurahan_code" => c.kelurahan_code.as_ref().map(|k| format!("{} ({k})", c.kelurahan_name.clone().unwrap_or_default())),
+            "loop" => value.map(|v| t.key(&format!("loop.{v}"))),
+            _ => value,
+        };
+        if let Some(v) = value {
+            rows.push((t.key(&format!("field.{field}")), v));
+        }
+    }
+    rows.push((
+        t.key("field.supervised"),
+        t.key(if c.supervised { "detail.supervised_yes" } else { "detail.supervised_no" }),
+    ));
+    rows.push((t.key("field.version"), c.version.to_string()));
+    let in_scope = crate::register::check_kecamatan(&user.user, &c.kecamatan_code).is_ok();
+    Ok(render(&DetailPage {
+        t,
+        nav: Nav::of(&user.user),
+        can_edit: user.user.role.allows(Permission::EditCooperative) && in_scope,
+        can_archive: user.user.role.allows(Permission::ArchiveCooperative) && in_scope,
+        c,
+        rows,
+        history,
+        notice,
+    }))
+}
+
+fn format_time(t: time::OffsetDateTime) -> String {
+    // Shown in WIB (UTC+7), the office's time.
+    let wib = t.to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    format!("{} {:02}:{:02} WIB", wib.date(), wib.hour(), wib.minute())
+}
+
+pub async fn detail_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let c = load(&state, &user, id).await?;
+    detail(&state, &user, c, None).await
+}
+
+/// The form's fields as posted.
+#[derive(Debug, Default, Deserialize)]
+pub struct CooperativeForm {
+    version: Option<String>,
+    nik: Option<String>,
+    name: Option<String>,
+    legal_entity_number: Option<String>,
+    legal_entity_date: Option<String>,
+    amendments: Option<String>,
+    address: Option<String>,
+    kecamatan_code: Option<String>,
+    kelurahan_code: Option<String>,
+    kelurahan_text: Option<String>,
+    bentuk: Option<String>,
+    jenis: Option<String>,
+    kelompok: Option<String>,
+    sektor: Option<String>,
+    #[serde(rename = "loop")]
+    loop_: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    certificate_valid_until: Option<String>,
+    ods_grade: Option<String>,
+    ods_last_rat_date: Option<String>,
+    notes: Option<String>,
+}
+
+impl CooperativeForm {
+    fn to_input(&self) -> CooperativeInput {
+        let amendments = self
+            .amendments
+            .as_deref()
+            .unwrap_or("")
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                let (number, date) = match l.rsplit_once(';') {
+                    Some((n, d)) => (n.trim().to_string(), Some(d.trim().to_string())),
+                    None => (l.trim().to_string(), None),
+                };
+                AmendmentInput { number: Some(number), date }
+            })
+            .collect();
+        CooperativeInput {
+            nik: self.nik.clone(),
+            name: self.name.clone(),
+            legal_entity_number: self.legal_entity_number.clone(),
+            legal_entity_date: self.legal_entity_date.clone(),
+            amendments,
+            address: self.address.clone(),
+            kelurahan_code: self.kelurahan_code.clone(),
+            kecamatan_code: self.kecamatan_code.clone(),
+            kelurahan_text: self.kelurahan_text.clone(),
+            bentuk: self.bentuk.clone(),
+            jenis: self.jenis.clone(),
+            kelompok: self.kelompok.clone(),
+            sektor: self.sektor.clone(),
+            loop_: self.loop_.clone(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            certificate_valid_until: self.certificate_valid_until.clone(),
+            ods_grade: self.ods_grade.clone(),
+            ods_last_rat_date: self.ods_last_rat_date.clone(),
+            notes: self.notes.clone(),
+        }
+    }
+
+    fn from_input(i: &CooperativeInput, version: Option<i64>) -> Self {
+        let amendments = i
+            .amendments
+            .iter()
+            .map(|a| match &a.date {
+                Some(d) => format!("{}; {d}", a.number.clone().unwrap_or_default()),
+                None => a.number.clone().unwrap_or_default(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        CooperativeForm {
+            version: version.map(|v| v.to_string()),
+            nik: i.nik.clone(),
+            name: i.name.clone(),
+            legal_entity_number: i.legal_entity_number.clone(),
+            legal_entity_date: i.legal_entity_date.clone(),
+            amendments: Some(amendments),
+            address: i.address.clone(),
+            kecamatan_code: i.kecamatan_code.clone(),
+            kelurahan_code: i.kelurahan_code.clone(),
+            kelurahan_text: i.kelurahan_text.clone(),
+            bentuk: i.bentuk.clone(),
+            jenis: i.jenis.clone(),
+            kelompok: i.kelompok.clone(),
+            sektor: i.sektor.clone(),
+            loop_: i.loop_.clone(),
+            phone: i.phone.clone(),
+            email: i.email.clone(),
+            certificate_valid_until: i.certificate_valid_until.clone(),
+            ods_grade: i.ods_grade.clone(),
+            ods_last_rat_date: i.ods_last_rat_date.clone(),
+            notes: i.notes.clone(),
+        }
+    }
+}
+
+struct FieldView {
+    name: &'static str,
+    label: String,
+    kind: &'static str,
+    value: String,
+    options: Vec<Opt>,
+    error: Option<String>,
+    hint: Option<String>,
+    required: bool,
+}
+
+#[derive(Template)]
+#[template(path = "cooperatives/form.html")]
+struct FormPage {
+    t: Tr,
+    nav: Option<Nav>,
+    title: String,
+    action: String,
+    cancel: String,
+    version: Option<i64>,
+    fields: Vec<FieldView>,
+    errors: Vec<(String, String)>,
+    notice: Option<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn form_page(
+    state: &AppState,
+    user: &PageUser,
+    title_key: &str,
+    action: String,
+    cancel: String,
+    form: &CooperativeForm,
+    errors: &FieldErrors,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let t = Tr::new(user.ctx.lang);
+    let choose = t.key("field.choose");
+    let kecamatan = state.db.kecamatan_in(&state.office.home).await.map_err(|e| user.fail(e))?;
+    let mut kelurahan = Vec::new();
+    if kecamatan.len() <= 60 {
+        for k in &kecamatan {
+            for r in state.db.regions(None, Some(&k.code)).await.map_err(|e| user.fail(e))? {
+                kelurahan.push((r.code, format!("{} — {}", k.name, r.name)));
+            }
+        }
+    }
+    let kec_values: Vec<(String, String)> = kecamatan.into_iter().map(|r| (r.code, r.name)).collect();
+    let v = |s: &Option<String>| s.clone().unwrap_or_default();
+    let err = |name: &str| errors.get(name).map(|e| t.field_error(name, e.code()));
+    let mk = |name: &'static str, kind: &'static str, value: String, options: Vec<Opt>, required: bool| FieldView {
+        name,
+        label: t.key(&format!("field.{name}")),
+        kind,
+        value,
+        options,
+        error: err(name),
+        hint: (name == "amendments").then(|| t.key("field.amendments_hint")),
+        required,
+    };
+    let loops = vec![("open".to_string(), t.key("loop.open")), ("closed".to_string(), t.key("loop.closed"))];
+    let grades = pairs(&kopra_domain::value_sets::ODS_GRADES);
+    let mut fields = vec![
+        mk("name", "text", v(&form.name), vec![], true),
+        mk("nik", "text", v(&form.nik), vec![], false),
+        mk("legal_entity_number", "text", v(&form.legal_entity_number), vec![], false),
+        mk("legal_entity_date", "date", v(&form.legal_entity_date), vec![], false),
+        mk("amendments", "textarea", v(&form.amendments), vec![], false),
+        mk("address", "textarea", v(&form.address), vec![], false),
+        mk("kecamatan_code", "select", String::new(), Opt::list(&choose, &kec_values, form.kecamatan_code.as_deref()), true),
+    ];
+    if kelurahan.is_empty() {
+        fields.push(mk("kelurahan_code", "text", v(&form.kelurahan_code), vec![], false));
+    } else {
+        fields.push(mk("kelurahan_code", "select", String::new(), Opt::list(&choose, &kelurahan, form.kelurahan_code.as_deref()), false));
+    }
+    if form.kelurahan_text.as_deref().is_some_and(|s| !s.is_empty()) {
+        fields.push(mk("kelurahan_text", "text", v(&form.kelurahan_text), vec![], false));
+    }
+    fields.extend([
+        mk("bentuk", "select", String::new(), Opt::list(&choose, &pairs(&Bentuk::ALL), form.bentuk.as_deref()), false),
+        mk("jenis", "select", String::new(), Opt::list(&choose, &pairs(&Jenis::ALL), form.jenis.as_deref()), false),
+        mk("kelompok", "select", String::new(), Opt::list(&choose, &pairs(&Kelompok::ALL), form.kelompok.as_deref()), false),
+        mk("sektor", "select", String::new(), Opt::list(&choose, &pairs(&Sektor::ALL), form.sektor.as_deref()), false),
+        mk("loop", "select", String::new(), Opt::list(&choose, &loops, form.loop_.as_deref()), false),
+        mk("phone", "tel", v(&form.phone), vec![], false),
+        mk("email", "email", v(&form.email), vec![], false),
+        mk("certificate_valid_until", "date", v(&form.certificate_valid_until), vec![], false),
+        mk("ods_grade", "select", String::new(), Opt::list(&choose, &grades, form.ods_grade.as_deref()), false),
+        mk("ods_last_rat_date", "date", v(&form.ods_last_rat_date), vec![], false),
+        mk("notes", "textarea", v(&form.notes), vec![], false),
+    ]);
+    let errors_list = errors.iter().map(|(f, e)| (f.to_string(), t.field_error(f, e.code()))).collect();
+    let page = FormPage {
+        t,
+        nav: Nav::of(&user.user),
+        title: t.key(title_key),
+        action,
+        cancel,
+        version: form.version.as_deref().and_then(|v| v.parse().ok()),
+        fields,
+        errors: errors_list,
+        notice,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+pub async fn new_page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    user.require(Permission::EditCooperative)?;
+    form_page(&state, &user, "form.new_title", "/koperasi/baru".into(), "/koperasi".into(), &CooperativeForm::default(), &FieldErrors::default(), None, StatusCode::OK).await
+}
+
+pub async fn create_submit(State(state): State<AppState>, user: PageUser, Form(form): Form<CooperativeForm>) -> Result<Response, PageError> {
+    user.require(Permission::EditCooperative)?;
+    let errors = match form.to_input().parse(today()) {
+        Ok(fields) => {
+            check_kecamatan(&user.user, &fields.kecamatan_code).map_err(|e| user.fail(e))?;
+            match state.db.create_cooperative(&state.office, &fields, &user.actor()).await {
+                Ok(c) => return Ok(Redirect::to(&format!("/koperasi/{}", c.id)).into_response()),
+                Err(kopra_db::DbError::Invalid(e) | kopra_db::DbError::Duplicate(e)) => e,
+                Err(e) => return Err(user.fail(e)),
+            }
+        }
+        Err(e) => e,
+    };
+    form_page(&state, &user, "form.new_title", "/koperasi/baru".into(), "/koperasi".into(), &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+pub async fn edit_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    user.require(Permission::EditCooperative)?;
+    let c = load(&state, &user, id).await?;
+    check_kecamatan(&user.user, &c.kecamatan_code).map_err(|e| user.fail(e))?;
+    let form = CooperativeForm::from_input(&c.fields().to_input(), Some(c.version));
+    form_page(&state, &user, "form.edit_title", format!("/koperasi/{id}/ubah"), format!("/koperasi/{id}"), &form, &FieldErrors::default(), None, StatusCode::OK).await
+}
+
+pub async fn edit_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<CooperativeForm>) -> Result<Response, PageError> {
+    user.require(Permission::EditCooperative)?;
+    let c = load(&state, &user, id).await?;
+    check_kecamatan(&user.user, &c.kecamatan_code).map_err(|e| user.fail(e))?;
+    let version = form.version.as_deref().and_then(|v| v.parse::<i64>().ok());
+    let t = Tr::new(user.ctx.lang);
+    let errors = match form.to_input().parse(today()) {
+        Ok(fields) => {
+            check_kecamatan(&user.user, &fields.kecamatan_code).map_err(|e| user.fail(e))?;
+            match state.db.update_cooperative(&state.office, id, &fields, version, &user.actor()).await {
+                Ok(_) => return Ok(Redirect::to(&format!("/koperasi/{id}")).into_response()),
+                Err(kopra_db::DbError::Invalid(e) | kopra_db::DbError::Duplicate(e)) => e,
+                Err(kopra_db::DbError::StaleVersion(current)) => {
+                    // Show the user's text again over the newest version, with a clear message.
+                    let mut again = form;
+                    again.version = Some(current.version.to_string());
+                    return form_page(&state, &user, "form.edit_title", format!("/koperasi/{id}/ubah"), format!("/koperasi/{id}"), &again, &FieldErrors::default(), Some(t.key("error.stale")), StatusCode::CONFLICT).await;
+                }
+                Err(e) => return Err(user.fail(e)),
+            }
+        }
+        Err(e) => e,
+    };
+    form_page(&state, &user, "form.edit_title", format!("/koperasi/{id}/ubah"), format!("/koperasi/{id}"), &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+#[derive(Deserialize)]
+pub struct ArchiveForm {
+    reason: Option<String>,
+    version: Option<String>,
+}
+
+async fn archive_or_restore(state: AppState, user: PageUser, id: i64, form: ArchiveForm, archive: bool) -> Result<Response, PageError> {
+    user.require(Permission::ArchiveCooperative)?;
+    let c = load(&state, &user, id).await?;
+    check_kecamatan(&user.user, &c.kecamatan_code).map_err(|e| user.fail(e))?;
+    let t = Tr::new(user.ctx.lang);
+    let version = form.version.as_deref().and_then(|v| v.parse().ok());
+    let reason = form.reason.unwrap_or_default();
+    let result = if archive {
+        state.db.archive_cooperative(id, &reason, version, &user.actor()).await
+    } else {
+        state.db.restore_cooperative(id, &reason, version, &user.actor()).await
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/koperasi/{id}")).into_response()),
+        Err(kopra_db::DbError::Invalid(e)) => {
+            let msg = e.iter().map(|(f, code)| t.field_error(f, code.code())).collect::<Vec<_>>().join(" ");
+            let c = state.db.cooperative(id).await.map_err(|e| user.fail(e))?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, detail(&state, &user, c, Some(msg)).await?).into_response())
+        }
+        Err(kopra_db::DbError::StaleVersion(current)) => {
+            Ok((StatusCode::CONFLICT, detail(&state, &user, *current, Some(t.key("error.stale"))).await?).into_response())
+        }
+        Err(e) => Err(user.fail(AppError::from(e))),
+    }
+}
+
+pub async fn archive_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<ArchiveForm>) -> Result<Response, PageError> {
+    archive_or_restore(state, user, id, form, true).await
+}
+
+pub async fn restore_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<ArchiveForm>) -> Result<Response, PageError> {
+    archive_or_restore(state, user, id, form, false).await
+}

@@ -1,0 +1,134 @@
+//! Server-rendered pages. Texts come from the message files; askama escapes every value.
+
+mod admin;
+mod cooperatives;
+mod dashboard;
+mod session;
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::{AppError, PageError};
+use crate::i18n::Tr;
+use askama::Template;
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use kopra_db::users::User;
+use kopra_domain::{Permission, Role};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::page))
+        .route("/login", get(session::login_page).post(session::login_submit))
+        .route("/logout", post(session::logout))
+        .route("/bahasa/{lang}", get(session::switch_language))
+        .route("/static/app.css", get(stylesheet))
+        .route("/koperasi", get(cooperatives::list_page))
+        .route("/koperasi/export.csv", get(cooperatives::export_csv))
+        .route("/koperasi/baru", get(cooperatives::new_page).post(cooperatives::create_submit))
+        .route("/koperasi/{id}", get(cooperatives::detail_page))
+        .route("/koperasi/{id}/ubah", get(cooperatives::edit_page).post(cooperatives::edit_submit))
+        .route("/koperasi/{id}/arsip", post(cooperatives::archive_submit))
+        .route("/koperasi/{id}/pulihkan", post(cooperatives::restore_submit))
+        .route("/audit", get(admin::audit_page))
+        .route("/pengguna", get(admin::users_page).post(admin::user_create))
+        .route("/pengguna/{id}/nonaktif", post(admin::user_deactivate))
+        .route("/pengguna/{id}/aktif", post(admin::user_activate))
+        .route("/token", get(admin::tokens_page).post(admin::token_create))
+        .route("/token/{id}/cabut", post(admin::token_revoke))
+}
+
+/// Renders a template, or a plain 500 when rendering fails (it never should).
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/app.css"),
+    )
+}
+
+pub async fn not_found(ctx: Ctx) -> PageError {
+    PageError(AppError::NotFound, ctx.lang)
+}
+
+/// What the menu shows for a user.
+pub struct Nav {
+    pub username: String,
+    pub dashboard: bool,
+    pub register: bool,
+    pub edit: bool,
+    pub audit: bool,
+    pub users: bool,
+    pub own_cooperative: Option<i64>,
+}
+
+impl Nav {
+    pub fn of(user: &User) -> Option<Nav> {
+        let r = user.role;
+        Some(Nav {
+            username: user.username.clone(),
+            dashboard: r.allows(Permission::ViewDashboard),
+            register: r.allows(Permission::ViewRegister),
+            edit: r.allows(Permission::EditCooperative),
+            audit: r.allows(Permission::ViewAudit),
+            users: r.allows(Permission::ManageUsers),
+            own_cooperative: if r == Role::Pengurus { user.cooperative_id } else { None },
+        })
+    }
+}
+
+/// One option of a select.
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Opt {
+    pub fn list(choose: &str, values: &[(String, String)], current: Option<&str>) -> Vec<Opt> {
+        let mut out = vec![Opt { value: String::new(), label: choose.to_string(), selected: current.is_none_or(str::is_empty) }];
+        out.extend(values.iter().map(|(v, l)| Opt { value: v.clone(), label: l.clone(), selected: current == Some(v.as_str()) }));
+        out
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub title: String,
+    pub message: String,
+}
+
+/// Query string from pairs, URL-encoded.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

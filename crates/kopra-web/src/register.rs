@@ -1,0 +1,184 @@
+//! Use cases shared by pages and the API: logging in with throttling, and checking that a
+//! user may touch a given cooperative.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::AppError;
+use kopra_db::Actor;
+use kopra_db::audit::AuditEntry;
+use kopra_db::cooperatives::CooperativeRecord;
+use kopra_db::users::User;
+use serde_json::json;
+use time::Duration;
+
+/// Failed attempts allowed per username within [`THROTTLE_WINDOW`].
+pub const MAX_FAILED_LOGINS: i64 = 5;
+pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+
+/// Checks a login, records the attempt in the audit trail, and refuses when the username
+/// has failed too often recently.
+pub async fn login(state: &AppState, username: &str, password: &str, ctx: &Ctx) -> Result<User, AppError> {
+    let username = username.trim().to_lowercase();
+    let actor = Actor { user_id: None, name: username.clone(), ip: ctx.ip.clone() };
+    let failures = state.db.failed_logins_since(&username, kopra_db::now() - THROTTLE_WINDOW).await?;
+    if failures >= MAX_FAILED_LOGINS {
+        state
+            .db
+            .audit(&actor, AuditEntry { action: "login.throttled", entity_type: "user", entity_id: Some(username), before: None, after: None })
+            .await?;
+        return Err(AppError::Throttled);
+    }
+    match state.db.authenticate(&username, password).await? {
+        Some(user) => {
+            let actor = user.actor(ctx.ip.clone());
+            state
+                .db
+                .audit(&actor, AuditEntry { action: "login.success", entity_type: "user", entity_id: Some(username), before: None, after: None })
+                .await?;
+            Ok(user)
+        }
+        None => {
+            state
+                .db
+                .audit(&actor, AuditEntry {
+                    action: "login.failed",
+                    entity_type: "user",
+                    entity_id: Some(username),
+                    before: None,
+                    after: Some(json!({"reason": "bad credentials"})),
+                })
+                .await?;
+            Err(AppError::InvalidCredentials)
+        }
+    }
+}
+
+/// May `user` see this cooperative (own cooperative, own kecamatan)?
+pub fn check_scope(user: &User, record: &CooperativeRecord) -> Result<(), AppError> {
+    if user.scope().covers(record.id, &record.kecamatan_code) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// May `user` place a cooperative in this kecamatan?
+pub fn check_kecamatan(user: &User, kecamatan_code: &str) -> Result<(), AppError> {
+    if user.kecamatan.is_empty() || user.kecamatan.iter().any(|k| k == kecamatan_code) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Today in Indonesia's western time zone (WIB, UTC+7), for date validation.
+pub fn today() -> time::Date {
+    (time::OffsetDateTime::now_utc() + Duration::hours(7)).date()
+}
+
+/// The list's query parameters, shared by the page, the CSV export and the API.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Name (tolerant of case and of "Koperasi"/"Kop."/"KSP"), NIK or legal-entity number.
+    pub q: Option<String>,
+    /// Kemendagri kecamatan code, e.g. 32.75.04
+    pub kecamatan: Option<String>,
+    /// Kemendagri kelurahan code, e.g. 32.75.04.1004
+    pub kelurahan: Option<String>,
+    pub bentuk: Option<String>,
+    pub jenis: Option<String>,
+    pub kelompok: Option<String>,
+    pub sektor: Option<String>,
+    /// true or false
+    pub supervised: Option<String>,
+    /// false (default), true (archived only) or all
+    pub archived: Option<String>,
+    /// name, nik, kecamatan, legal_entity_date or updated_at
+    pub sort: Option<String>,
+    /// asc or desc
+    pub dir: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
+/// A parsed list request.
+pub struct ListRequest {
+    pub filter: kopra_db::cooperative_list::CooperativeFilter,
+    pub sort: kopra_db::cooperative_list::Sort,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+fn opt(s: &Option<String>) -> Option<String> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+}
+
+impl ListParams {
+    pub fn parse(&self, default_per_page: i64) -> Result<ListRequest, AppError> {
+        use kopra_db::cooperative_list::{ArchivedFilter, CooperativeFilter, MAX_PER_PAGE, Sort, SortKey};
+        use kopra_domain::{FieldError, FieldErrors};
+        let mut errors = FieldErrors::default();
+        let boolean = |v: &Option<String>, field: &'static str, errors: &mut FieldErrors| match opt(v).as_deref() {
+            None => None,
+            Some("true" | "1" | "ya") => Some(true),
+            Some("false" | "0" | "tidak") => Some(false),
+            Some(_) => {
+                errors.add(field, FieldError::ValueNotInList);
+                None
+            }
+        };
+        let supervised = boolean(&self.supervised, "supervised", &mut errors);
+        let archived = match opt(&self.archived).as_deref() {
+            None | Some("false" | "0") => ArchivedFilter::Exclude,
+            Some("true" | "1") => ArchivedFilter::Only,
+            Some("all") => ArchivedFilter::Include,
+            Some(_) => {
+                errors.add("archived", FieldError::ValueNotInList);
+                ArchivedFilter::Exclude
+            }
+        };
+        let key = match opt(&self.sort) {
+            None => SortKey::Name,
+            Some(s) => SortKey::parse(&s).unwrap_or_else(|| {
+                errors.add("sort", FieldError::ValueNotInList);
+                SortKey::Name
+            }),
+        };
+        let descending = match opt(&self.dir).as_deref() {
+            None | Some("asc") => false,
+            Some("desc") => true,
+            Some(_) => {
+                errors.add("dir", FieldError::ValueNotInList);
+                false
+            }
+        };
+        let mut number = |v: &Option<String>, field: &'static str, default: i64, max: i64| match opt(v) {
+            None => default,
+            Some(s) => match s.parse::<i64>() {
+                Ok(n) if (1..=max).contains(&n) => n,
+                _ => {
+                    errors.add(field, FieldError::ValueNotInList);
+                    default
+                }
+            },
+        };
+        let page = number(&self.page, "page", 1, 1_000_000);
+        let per_page = number(&self.per_page, "per_page", default_per_page, MAX_PER_PAGE);
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        Ok(ListRequest {
+            filter: CooperativeFilter {
+                q: opt(&self.q),
+                kecamatan: opt(&self.kecamatan),
+                kelurahan: opt(&self.kelurahan),
+                bentuk: opt(&self.bentuk),
+                jenis: opt(&self.jenis),
+                kelompok: opt(&self.kelompok),
+                sektor: opt(&self.sektor),
+                supervised,
+                archived,
+            },
+            sort: Sort { key, descending },
+            page,
+            per_page,
+        })
+    }
+}

@@ -1,0 +1,343 @@
+// End-to-end browser test for Kopra: log in, register a cooperative, find it
+// through the search page and check its history timeline, in headless Debian
+// Chromium driven by playwright-core.
+//
+// Run through scripts/test.sh (which builds target/debug/kopra, installs
+// Chromium and the npm dependencies). By hand, from tests/browser:
+//   npm ci && node --test register.test.mjs
+//
+// Environment (all optional):
+//   KOPRA_BIN        path of the kopra binary (default: <repo>/target/debug/kopra,
+//                    or $CARGO_TARGET_DIR/debug/kopra when that is set)
+//   CHROMIUM_PATH    browser executable (default: /usr/bin/chromium)
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Never let Playwright fetch a browser of its own.
+process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
+const { chromium } = await import('playwright-core');
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+const TARGET_DIR = process.env.CARGO_TARGET_DIR
+  ? path.resolve(REPO, process.env.CARGO_TARGET_DIR)
+  : path.join(REPO, 'target');
+const KOPRA_BIN = process.env.KOPRA_BIN || path.join(TARGET_DIR, 'debug', 'kopra');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SCREENSHOT_DIR = path.join(HERE, 'screenshots');
+
+const ADMIN_USER = 'admin';
+const ADMIN_PASSWORD = 'rahasia-uji-123';
+const KECAMATAN = '32.75.04';
+
+// The machine is slow (2 cores, debug build): be generous everywhere.
+const STEP_TIMEOUT = 60_000;
+const NAV_TIMEOUT = 90_000;
+const HEALTH_TIMEOUT = 60_000;
+const TEST_TIMEOUT = 180_000;
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+// ---------------------------------------------------------------- helpers
+
+/** Ask the kernel for a free TCP port on loopback, then release it. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Environment for kopra children: no stray KOPRA_* settings from outside. */
+function childEnv() {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('KOPRA_')) delete env[key];
+  }
+  return env;
+}
+
+/** Run a command to completion, feeding `input` on stdin; reject on non-zero exit. */
+function run(cmd, args, { input = '', timeout = 120_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${cmd} ${args.join(' ')} exited with ${code ?? signal}:\n${out}`));
+    });
+    child.stdin.on('error', () => {}); // the child may exit before reading
+    child.stdin.end(input);
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Collects a child's output; keeps the last `limit` characters. */
+function outputTail(limit = 8_000) {
+  let text = '';
+  return {
+    push(chunk) {
+      text += chunk;
+      if (text.length > 4 * limit) text = text.slice(-limit);
+    },
+    get() {
+      return text.slice(-limit);
+    },
+  };
+}
+
+/** Click a submit control and wait for the resulting navigation to load. */
+async function submitAndWait(page, selector) {
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load', timeout: NAV_TIMEOUT }),
+    page.click(selector),
+  ]);
+}
+
+/** A short excerpt of the visible page, for assertion messages. */
+async function pageExcerpt(page) {
+  try {
+    const text = await page.locator('body').innerText({ timeout: 5_000 });
+    return text.replace(/\s+/g, ' ').trim().slice(0, 600);
+  } catch {
+    return '(page text unavailable)';
+  }
+}
+
+function pathOf(page) {
+  return new URL(page.url()).pathname;
+}
+
+// ---------------------------------------------------------------- the test
+
+describe('kopra in the browser: register a cooperative', () => {
+  let dataDir;
+  let server;
+  let serverExit = null;
+  const serverLog = outputTail();
+  let baseUrl;
+  let browser;
+  let context;
+  let page;
+
+  // Shared between the steps, which run in order.
+  const suffix = `${Date.now()}`;
+  const coopName = `Koperasi Uji Peramban ${suffix}`;
+  const nik = `3275${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
+  let detailPath;
+  let failed = false;
+
+  /** Runs one step; after a failed step the later ones are skipped. */
+  function step(name, fn) {
+    test(name, { timeout: TEST_TIMEOUT }, async (t) => {
+      if (failed) {
+        t.skip('an earlier step failed');
+        return;
+      }
+      try {
+        await fn(t);
+      } catch (err) {
+        failed = true;
+        await saveFailureArtifacts();
+        err.message +=
+          `\n--- page: ${page ? page.url() : '(none)'}` +
+          (serverExit ? `\n--- server exited: ${serverExit}` : '') +
+          `\n--- server log (tail):\n${serverLog.get()}`;
+        throw err;
+      }
+    });
+  }
+
+  async function saveFailureArtifacts() {
+    try {
+      fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      fs.writeFileSync(path.join(SCREENSHOT_DIR, 'server.log'), serverLog.get());
+      if (page) {
+        await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'failure.png'), fullPage: true, timeout: 15_000 });
+      }
+    } catch {
+      // best effort only
+    }
+  }
+
+  before(
+    async () => {
+      assert.ok(
+        fs.existsSync(KOPRA_BIN),
+        `kopra binary not found at ${KOPRA_BIN}: run \`cargo build --bin kopra\` first (scripts/test.sh does)`,
+      );
+      assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
+
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kopra-browser-data-'));
+
+      // Create the admin user; this also creates and migrates the SQLite database.
+      // The password goes to stdin without a trailing newline.
+      await run(KOPRA_BIN, [
+        'user', 'add', ADMIN_USER,
+        '--role', 'admin',
+        '--password-stdin',
+        '--data-dir', dataDir,
+      ], { input: ADMIN_PASSWORD });
+
+      const port = await freePort();
+      baseUrl = `http://127.0.0.1:${port}`;
+      server = spawn(KOPRA_BIN, ['serve', '--addr', `127.0.0.1:${port}`, '--data-dir', dataDir], {
+        env: childEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      server.stdout.on('data', (d) => serverLog.push(d));
+      server.stderr.on('data', (d) => serverLog.push(d));
+      server.on('exit', (code, signal) => {
+        serverExit = `code ${code}, signal ${signal}`;
+      });
+      server.on('error', (err) => {
+        serverExit = `spawn error: ${err.message}`;
+      });
+
+      // Wait for /healthz to answer 200.
+      const deadline = Date.now() + HEALTH_TIMEOUT;
+      let last = 'no answer yet';
+      for (;;) {
+        if (serverExit) {
+          throw new Error(`kopra serve exited early (${serverExit}):\n${serverLog.get()}`);
+        }
+        try {
+          const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
+          if (res.status === 200) break;
+          last = `HTTP ${res.status}`;
+        } catch (err) {
+          last = err.cause?.code || err.message;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`GET ${baseUrl}/healthz did not answer 200 within ${HEALTH_TIMEOUT / 1000} s (last: ${last}):\n${serverLog.get()}`);
+        }
+        await sleep(250);
+      }
+
+      // launch() gives the browser a fresh temporary profile (user-data dir) of its own.
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        timeout: 120_000,
+      });
+      context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      page = await context.newPage();
+      page.setDefaultTimeout(STEP_TIMEOUT);
+      page.setDefaultNavigationTimeout(NAV_TIMEOUT);
+    },
+    { timeout: 300_000 },
+  );
+
+  after(
+    async () => {
+      try {
+        if (context) await context.close();
+      } catch {}
+      try {
+        if (browser) await browser.close();
+      } catch {}
+      if (server && server.exitCode === null && server.signalCode === null) {
+        const exited = new Promise((r) => server.once('exit', r));
+        server.kill('SIGTERM');
+        const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+    { timeout: 60_000 },
+  );
+
+  step('logs in as admin and lands on the beranda', async () => {
+    await page.goto(`${baseUrl}/login`);
+    await page.fill('#username', ADMIN_USER);
+    await page.fill('#password', ADMIN_PASSWORD);
+    await submitAndWait(page, 'button[type=submit]');
+    assert.equal(pathOf(page), '/', `after login expected /, got ${page.url()}: ${await pageExcerpt(page)}`);
+  });
+
+  step('registers a new cooperative', async () => {
+    await page.goto(`${baseUrl}/koperasi/baru`);
+    await page.fill('#name', coopName);
+    await page.selectOption('#kecamatan_code', KECAMATAN);
+    await page.fill('#nik', nik);
+    await submitAndWait(page, 'button[type=submit]');
+
+    const p = pathOf(page);
+    assert.match(p, /^\/koperasi\/\d+$/, `after saving expected /koperasi/<id>, got ${page.url()}: ${await pageExcerpt(page)}`);
+    detailPath = p;
+
+    const h1 = await page.locator('h1').first().innerText();
+    assert.ok(h1.includes(coopName), `h1 ${JSON.stringify(h1)} does not contain ${JSON.stringify(coopName)}`);
+  });
+
+  step('finds the cooperative through the search page', async () => {
+    await page.goto(`${baseUrl}/koperasi?q=Uji+Peramban`);
+    const link = page.locator('table tbody a', { hasText: coopName }).first();
+    try {
+      await link.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    } catch (err) {
+      err.message = `no visible link ${JSON.stringify(coopName)} in table tbody: ${await pageExcerpt(page)}\n${err.message}`;
+      throw err;
+    }
+    assert.ok(await link.isVisible(), 'the result link is visible');
+
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load', timeout: NAV_TIMEOUT }),
+      link.click(),
+    ]);
+    assert.equal(pathOf(page), detailPath, `the search result should lead to ${detailPath}, got ${page.url()}`);
+  });
+
+  step('shows the history timeline with the actor', async () => {
+    const entries = page.locator('#riwayat .history-entry');
+    try {
+      await entries.first().waitFor({ state: 'attached', timeout: STEP_TIMEOUT });
+    } catch (err) {
+      err.message = `no #riwayat .history-entry on ${page.url()}: ${await pageExcerpt(page)}\n${err.message}`;
+      throw err;
+    }
+    const count = await entries.count();
+    assert.ok(count >= 1, `expected at least one history entry, found ${count}`);
+
+    const texts = await entries.allInnerTexts();
+    assert.ok(
+      texts.some((t) => t.includes(ADMIN_USER)),
+      `no history entry names the actor ${JSON.stringify(ADMIN_USER)}: ${JSON.stringify(texts)}`,
+    );
+
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'detail.png'), fullPage: true });
+  });
+});
