@@ -283,7 +283,7 @@ describe('kopra in the browser: register a cooperative', () => {
     await page.goto(`${baseUrl}/login`);
     await page.fill('#username', ADMIN_USER);
     await page.fill('#password', ADMIN_PASSWORD);
-    await submitAndWait(page, 'button[type=submit]');
+    await submitAndWait(page, 'main form button[type=submit]');
     assert.equal(pathOf(page), '/', `after login expected /, got ${page.url()}: ${await pageExcerpt(page)}`);
   });
 
@@ -292,7 +292,7 @@ describe('kopra in the browser: register a cooperative', () => {
     await page.fill('#name', coopName);
     await page.selectOption('#kecamatan_code', KECAMATAN);
     await page.fill('#nik', nik);
-    await submitAndWait(page, 'button[type=submit]');
+    await submitAndWait(page, 'main form button[type=submit]');
 
     const p = pathOf(page);
     assert.match(p, /^\/koperasi\/\d+$/, `after saving expected /koperasi/<id>, got ${page.url()}: ${await pageExcerpt(page)}`);

@@ -178,14 +178,18 @@ fn build_where(f: &CooperativeFilter, scope: &Scope) -> Where {
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let key = cooperative_search_key(q);
-        let raw = q.to_lowercase();
+        let raw = like_escape(q.to_lowercase().trim());
+        // A query of punctuation only ("%") has an empty name key: it must not match every name.
+        let name_pattern = if key.is_empty() { None } else { Some(format!("%{}%", like_escape(&key))) };
+        let (clause, mut binds) = match &name_pattern {
+            Some(p) => ("(c.search_key LIKE {} ESCAPE '\\' OR ", vec![Bind::Text(p.clone())]),
+            None => ("(", vec![]),
+        };
+        binds.push(Bind::Text(format!("{raw}%")));
+        binds.push(Bind::Text(format!("%{raw}%")));
         w.push(
-            "(c.search_key LIKE {} ESCAPE '\\' OR c.nik LIKE {} ESCAPE '\\' OR LOWER(c.legal_entity_number) LIKE {} ESCAPE '\\')",
-            vec![
-                Bind::Text(format!("%{}%", like_escape(&key))),
-                Bind::Text(format!("{}%", like_escape(raw.trim()))),
-                Bind::Text(format!("%{}%", like_escape(raw.trim()))),
-            ],
+            &format!("{clause}c.nik LIKE {{}} ESCAPE '\\' OR LOWER(c.legal_entity_number) LIKE {{}} ESCAPE '\\')"),
+            binds,
         );
     }
     for (column, value) in [
@@ -291,6 +295,6 @@ mod tests {
         assert!(sql.contains("c.archived = $3"), "{sql}");
         assert!(sql.contains("c.jenis = $7"), "{sql}");
         assert_eq!(w.binds.len(), 7);
-        assert!(matches!(&w.binds[3], Bind::Text(s) if s == "%50\\%%"));
+        assert!(matches!(&w.binds[4], Bind::Text(s) if s == "50\\%%"), "{:?}", w.binds);
     }
 }

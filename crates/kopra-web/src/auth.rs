@@ -26,10 +26,14 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// The user's language: the switch's cookie, else the browser's first choice, else Indonesian.
-pub fn lang_of(headers: &HeaderMap) -> Lang {
+/// The user's language: the switch's cookie, else Indonesian. Programs calling the API may
+/// ask for English with `Accept-Language: en`.
+pub fn lang_of(headers: &HeaderMap, is_api: bool) -> Lang {
     if let Some(l) = cookie(headers, LANG_COOKIE).and_then(|c| Lang::parse(&c)) {
         return l;
+    }
+    if !is_api {
+        return Lang::Id;
     }
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if accept.trim_start().to_lowercase().starts_with("en") { Lang::En } else { Lang::Id }
@@ -46,7 +50,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
-        Ok(Ctx { lang: lang_of(&parts.headers), ip })
+        let path = parts.extensions.get::<axum::extract::OriginalUri>().map_or(parts.uri.path(), |u| u.0.path());
+        let is_api = path.starts_with("/api/");
+        Ok(Ctx { lang: lang_of(&parts.headers, is_api), ip })
     }
 }
 

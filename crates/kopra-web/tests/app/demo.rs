@@ -1,0 +1,43 @@
+//! The demo data: the ODS list of Kota Bekasi's 1,046 cooperatives.
+
+use crate::both_engines;
+use crate::harness::TestApp;
+use axum::http::Method;
+use kopra_db::cooperative_list::CountBy;
+use kopra_domain::Scope;
+use kopra_domain::names::region_name_key;
+use std::collections::HashMap;
+
+both_engines!(demo_loads_every_ods_cooperative_into_its_kecamatan);
+
+async fn demo_loads_every_ods_cooperative_into_its_kecamatan(app: TestApp) {
+    let office = app.office().await;
+    let report = app.db.load_demo(&office).await.unwrap();
+    assert_eq!((report.loaded, report.rejected), (1046, 0));
+    assert!(app.db.load_demo(&office).await.unwrap().already_loaded, "loads once");
+
+    // Counts per kecamatan equal the ODS file's, after name normalisation.
+    let mut expected: HashMap<String, i64> = HashMap::new();
+    let mut r = csv::Reader::from_reader(kopra_db::demo::ODS_KOTA_BEKASI_2021.as_bytes());
+    let col = r.headers().unwrap().iter().position(|h| h == "Kecamatan").unwrap();
+    for rec in r.records() {
+        *expected.entry(region_name_key(&rec.unwrap()[col])).or_default() += 1;
+    }
+    let counts = app.db.count_cooperatives(CountBy::Kecamatan, &Scope::All).await.unwrap();
+    assert_eq!(counts.len(), 12);
+    for c in &counts {
+        let name = c.label.as_deref().unwrap();
+        assert_eq!(Some(&c.count), expected.get(&region_name_key(name)), "{name}");
+    }
+    let selatan = counts.iter().find(|c| c.key.as_deref() == Some("32.75.04")).unwrap();
+    assert_eq!((selatan.label.as_deref(), selatan.count), (Some("Bekasi Selatan"), 173));
+
+    let t = app.admin().await;
+    let (_, found) = app.api(Method::GET, "/api/v1/cooperatives?q=bridgestone", Some(&t), None).await;
+    assert_eq!(found["total"], 1);
+    assert_eq!(found["items"][0]["nik"], "3275070040031");
+    assert_eq!(found["items"][0]["bentuk"], "Primer Provinsi");
+    assert_eq!(found["items"][0]["supervised"], false, "a Primer Provinsi cooperative is the province's");
+    let (_, supervised) = app.api(Method::GET, "/api/v1/cooperatives?supervised=true&per_page=1", Some(&t), None).await;
+    assert_eq!(supervised["total"], 780, "779 Primer + 1 Sekunder Kabupaten/Kota");
+}

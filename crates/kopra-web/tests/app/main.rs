@@ -1,0 +1,15 @@
+//! Kopra's integration tests: the whole router in process, over a real database.
+//! Every test runs twice, on SQLite and on PostgreSQL (`KOPRA_TEST_DATABASE_URL`, an admin
+//! URL; a missing URL fails the PostgreSQL tests, it never skips them).
+//!
+//! One test binary for the crate (it saves link time): add modules here, not new files
+//! under tests/.
+
+mod harness;
+
+mod api_auth;
+mod api_cooperatives;
+mod demo;
+mod pages;
+mod role_matrix;
+mod schema;

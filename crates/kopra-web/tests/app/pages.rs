@@ -1,0 +1,94 @@
+//! The browser pages, in process: forms, errors in the user's language, conflicts, CSV.
+
+use crate::both_engines;
+use crate::harness::{TestApp, cooperative};
+use axum::http::{Method, StatusCode, header};
+
+both_engines!(form_errors_name_the_field_and_store_nothing, stale_form_edit_is_a_conflict, list_search_export_and_language, logout_ends_the_session, wrong_login_shows_a_message);
+
+async fn form_errors_name_the_field_and_store_nothing(app: TestApp) {
+    app.admin().await;
+    let cookie = app.login_cookie("admin").await;
+    let (s, _, html) = app.page(Method::POST, "/koperasi/baru", Some(&cookie), Some("name=&nik=123&kecamatan_code=32.75.04")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Periksa isian berikut"), "error summary");
+    assert!(html.contains("NIK Koperasi harus tepat 13 angka"), "NIK message");
+    assert!(html.contains("Nama koperasi wajib diisi"), "name message");
+    assert!(html.contains("aria-invalid=\"true\""));
+    assert!(html.contains("value=\"123\""), "the user's input is kept");
+    assert_eq!(app.count("cooperatives").await, 0);
+    // Escaping: markup typed into a field comes back as text.
+    let (_, _, html) = app.page(Method::POST, "/koperasi/baru", Some(&cookie), Some("name=%3Cscript%3Ex%3C%2Fscript%3E&nik=1")).await;
+    assert!(!html.contains("<script>x</script>") && html.contains("&#60;script&#62;") || html.contains("&lt;script&gt;"));
+}
+
+async fn stale_form_edit_is_a_conflict(app: TestApp) {
+    let t = app.admin().await;
+    let (_, c) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(cooperative("Kop Awal", None))).await;
+    let id = c["id"].as_i64().unwrap();
+    let cookie = app.login_cookie("admin").await;
+    let (s, _, html) = app.page(Method::GET, &format!("/koperasi/{id}/ubah"), Some(&cookie), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("name=\"version\" value=\"1\""));
+    // Someone else saves first.
+    app.api(Method::PATCH, &format!("/api/v1/cooperatives/{id}"), Some(&t), Some(serde_json::json!({"name": "Kop Orang Lain"}))).await;
+    let (s, _, html) = app.page(Method::POST, &format!("/koperasi/{id}/ubah"), Some(&cookie), Some("version=1&name=Kop+Saya&kecamatan_code=32.75.04&kelurahan_code=32.75.04.1004")).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(html.contains("sudah diubah orang lain"));
+    assert!(html.contains("name=\"version\" value=\"2\""), "the form now carries the current version");
+    assert_eq!(app.db.cooperative(id).await.unwrap().name, "Kop Orang Lain");
+    // Saving again from the new version works, and the detail page shows the history.
+    let (s, h, _) = app.page(Method::POST, &format!("/koperasi/{id}/ubah"), Some(&cookie), Some("version=2&name=Kop+Saya&kecamatan_code=32.75.04&kelurahan_code=32.75.04.1004")).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(h[header::LOCATION], format!("/koperasi/{id}").as_str());
+    let (_, _, html) = app.page(Method::GET, &format!("/koperasi/{id}"), Some(&cookie), None).await;
+    assert_eq!(html.matches("class=\"history-entry\"").count(), 3);
+    assert!(html.contains("Kop Orang Lain") && html.contains("Kop Saya"));
+}
+
+async fn list_search_export_and_language(app: TestApp) {
+    let t = app.admin().await;
+    for name in ["Kopkar Bridgestone", "Koperasi Sentra Boneka", "KSP Lima Garuda"] {
+        app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(cooperative(name, None))).await;
+    }
+    let cookie = app.login_cookie("admin").await;
+    let (s, _, html) = app.page(Method::GET, "/koperasi?q=bridgestone", Some(&cookie), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Ditemukan 1 koperasi"));
+    assert!(html.contains("Kopkar Bridgestone") && !html.contains("Lima Garuda"));
+    let (s, h, csv) = app.page(Method::GET, "/koperasi/export.csv?q=kop", Some(&cookie), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(h[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].trim_start_matches('\u{feff}').starts_with("id,nik,name"));
+    assert_eq!(lines.len(), 4, "header and three rows: {csv}");
+    let (s, h, _) = app.page(Method::GET, "/bahasa/en", Some(&cookie), None).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let lang = h[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let both = format!("{cookie}; {lang}");
+    let (_, _, html) = app.page(Method::GET, "/koperasi?q=bridgestone", Some(&both), None).await;
+    assert!(html.contains("1 cooperatives found"));
+    let (_, _, html) = app.page(Method::GET, "/", Some(&cookie), None).await;
+    assert!(html.contains("Per kecamatan") && html.contains("Bekasi Selatan"));
+}
+
+async fn logout_ends_the_session(app: TestApp) {
+    app.admin().await;
+    let cookie = app.login_cookie("admin").await;
+    let (s, _, _) = app.page(Method::POST, "/logout", Some(&cookie), Some("")).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, h, _) = app.page(Method::GET, "/koperasi", Some(&cookie), None).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(h[header::LOCATION], "/login");
+}
+
+async fn wrong_login_shows_a_message(app: TestApp) {
+    app.admin().await;
+    let (s, h, html) = app.page(Method::POST, "/login", None, Some("username=admin&password=salah")).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert!(html.contains("Nama pengguna atau kata sandi salah"));
+    assert!(h.get(header::SET_COOKIE).is_none());
+    let (_, h, _) = app.page(Method::POST, "/login", None, Some(&format!("username=admin&password={}", crate::harness::PASSWORD))).await;
+    let set = h[header::SET_COOKIE].to_str().unwrap();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"));
+}

@@ -1,0 +1,115 @@
+//! Every page and API route, for every role: allowed or forbidden as intended.
+
+use crate::both_engines;
+use crate::harness::{TestApp, cooperative};
+use axum::http::{Method, StatusCode};
+use kopra_domain::Role;
+use serde_json::{Value, json};
+
+both_engines!(api_routes_by_role, pages_by_role);
+
+const ROLES: [&str; 5] = ["admin", "petugas", "petugas_kec", "pengurus", "anonymous"];
+
+struct World {
+    tokens: Vec<Option<String>>,
+    cookies: Vec<Option<String>>,
+    own: i64,
+    /// One cooperative per role to archive.
+    spare: Vec<i64>,
+}
+
+async fn world(app: &TestApp) -> World {
+    let admin = app.admin().await;
+    let (_, own) = app.api(Method::POST, "/api/v1/cooperatives", Some(&admin), Some(cooperative("Kop Milik Pengurus", None))).await;
+    let own = own["id"].as_i64().unwrap();
+    let mut spare = Vec::new();
+    for i in 0..ROLES.len() {
+        let (_, c) = app.api(Method::POST, "/api/v1/cooperatives", Some(&admin), Some(cooperative(&format!("Kop Cadangan {i}"), None))).await;
+        spare.push(c["id"].as_i64().unwrap());
+    }
+    let petugas = app.user("petugas", Role::Petugas, None, &[]).await;
+    let petugas_kec = app.user("petugas_kec", Role::Petugas, None, &["32.75.01"]).await;
+    let pengurus = app.user("pengurus", Role::Pengurus, Some(own), &[]).await;
+    let tokens = vec![Some(admin), Some(petugas), Some(petugas_kec), Some(pengurus), None];
+    let mut cookies = Vec::new();
+    for name in &ROLES[..4] {
+        cookies.push(Some(app.login_cookie(name).await));
+    }
+    cookies.push(None);
+    World { tokens, cookies, own, spare }
+}
+
+fn check(results: &mut Vec<String>, what: &str, role: &str, got: StatusCode, want: u16) {
+    if got.as_u16() != want {
+        results.push(format!("{what} as {role}: got {got}, want {want}"));
+    }
+}
+
+async fn api_routes_by_role(app: TestApp) {
+    let w = world(&app).await;
+    let own = w.own;
+    let cases: Vec<(Method, String, Option<Value>, [u16; 5])> = vec![
+        (Method::GET, "/api/v1/cooperatives".into(), None, [200, 200, 200, 403, 401]),
+        (Method::POST, "/api/v1/cooperatives".into(), Some(cooperative("Kop Baru Matriks", None)), [201, 201, 403, 403, 401]),
+        (Method::GET, format!("/api/v1/cooperatives/{own}"), None, [200, 200, 403, 200, 401]),
+        (Method::GET, format!("/api/v1/cooperatives/{}", w.spare[0]), None, [200, 200, 403, 403, 401]),
+        (Method::PATCH, format!("/api/v1/cooperatives/{own}"), Some(json!({"notes": "diperiksa"})), [200, 200, 403, 403, 401]),
+        (Method::GET, format!("/api/v1/cooperatives/{own}/history"), None, [200, 200, 403, 200, 401]),
+        (Method::GET, "/api/v1/regions?level=provinsi".into(), None, [200, 200, 200, 200, 401]),
+        (Method::GET, "/api/v1/openapi.json".into(), None, [200, 200, 200, 200, 200]),
+    ];
+    let mut failures = Vec::new();
+    for (method, path, body, want) in cases {
+        for (i, role) in ROLES.iter().enumerate() {
+            let (s, _) = app.api(method.clone(), &path, w.tokens[i].as_deref(), body.clone()).await;
+            check(&mut failures, &format!("{method} {path}"), role, s, want[i]);
+        }
+    }
+    let want = [200, 200, 403, 403, 401];
+    for (i, role) in ROLES.iter().enumerate() {
+        let path = format!("/api/v1/cooperatives/{}/archive", w.spare[i]);
+        let (s, _) = app.api(Method::POST, &path, w.tokens[i].as_deref(), Some(json!({"reason": "uji"}))).await;
+        check(&mut failures, &format!("POST {path}"), role, s, want[i]);
+    }
+    assert!(failures.is_empty(), "role matrix:\n{}", failures.join("\n"));
+}
+
+async fn pages_by_role(app: TestApp) {
+    let w = world(&app).await;
+    let own = w.own;
+    let new_form = "name=Kop+Formulir&kecamatan_code=32.75.04&kelurahan_code=32.75.04.1004".to_string();
+    let cases: Vec<(Method, String, Option<String>, [u16; 5])> = vec![
+        (Method::GET, "/".into(), None, [200, 200, 200, 303, 303]),
+        (Method::GET, "/koperasi".into(), None, [200, 200, 200, 403, 303]),
+        (Method::GET, "/koperasi/export.csv".into(), None, [200, 200, 200, 403, 303]),
+        (Method::GET, "/koperasi/baru".into(), None, [200, 200, 200, 403, 303]),
+        (Method::POST, "/koperasi/baru".into(), Some(new_form), [303, 303, 403, 403, 303]),
+        (Method::GET, format!("/koperasi/{own}"), None, [200, 200, 403, 200, 303]),
+        (Method::GET, format!("/koperasi/{own}/ubah"), None, [200, 200, 403, 403, 303]),
+        (Method::GET, "/audit".into(), None, [200, 403, 403, 403, 303]),
+        (Method::GET, "/pengguna".into(), None, [200, 403, 403, 403, 303]),
+        (Method::GET, "/token".into(), None, [200, 200, 200, 200, 303]),
+        (Method::GET, "/login".into(), None, [200, 200, 200, 200, 200]),
+        (Method::GET, "/static/app.css".into(), None, [200, 200, 200, 200, 200]),
+    ];
+    let mut failures = Vec::new();
+    for (method, path, form, want) in cases {
+        for (i, role) in ROLES.iter().enumerate() {
+            let (s, _, _) = app.page(method.clone(), &path, w.cookies[i].as_deref(), form.as_deref()).await;
+            check(&mut failures, &format!("{method} {path}"), role, s, want[i]);
+        }
+    }
+    let want = [303, 303, 403, 403, 303];
+    for (i, role) in ROLES.iter().enumerate() {
+        let path = format!("/koperasi/{}/arsip", w.spare[i]);
+        let (s, _, _) = app.page(Method::POST, &path, w.cookies[i].as_deref(), Some("reason=uji")).await;
+        check(&mut failures, &format!("POST {path}"), role, s, want[i]);
+    }
+    let want = [200, 403, 403, 403, 303];
+    for (i, role) in ROLES.iter().enumerate() {
+        let form = format!("username=baru{i}&password=kata-sandi-panjang&role=petugas");
+        let (s, _, _) = app.page(Method::POST, "/pengguna", w.cookies[i].as_deref(), Some(&form)).await;
+        check(&mut failures, "POST /pengguna", role, s, want[i]);
+    }
+    assert!(failures.is_empty(), "role matrix:\n{}", failures.join("\n"));
+}
