@@ -66,6 +66,9 @@ else
   pg_isready -h 127.0.0.1 -p 5432
   (cd / && $SUDO su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\"")
   export KOPRA_TEST_DATABASE_URL="postgres://postgres:postgres@127.0.0.1:5432/postgres"
+  # Databases left by earlier runs (each test makes its own) are dropped first.
+  (cd / && $SUDO su postgres -c "psql -qAtc \"SELECT datname FROM pg_database WHERE datname LIKE 'kopra_test_%' OR datname LIKE 'kopra_tpl_%'\"") |
+    while read -r db; do (cd / && $SUDO su postgres -c "psql -qc 'DROP DATABASE IF EXISTS \"$db\"'"); done
 fi
 
 LOCKED=()

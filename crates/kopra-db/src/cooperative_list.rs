@@ -179,11 +179,14 @@ fn build_where(f: &CooperativeFilter, scope: &Scope) -> Where {
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let key = cooperative_search_key(q);
         let raw = like_escape(q.to_lowercase().trim());
-        // A query of punctuation only ("%") has an empty name key: it must not match every name.
-        let name_pattern = if key.is_empty() { None } else { Some(format!("%{}%", like_escape(&key))) };
-        let (clause, mut binds) = match &name_pattern {
-            Some(p) => ("(c.search_key LIKE {} ESCAPE '\\' OR ", vec![Bind::Text(p.clone())]),
-            None => ("(", vec![]),
+        // "Kop" or "Koperasi" alone leave an empty name key: match the name as typed. A query
+        // of punctuation only ("%") matches no name.
+        let (clause, mut binds) = if !key.is_empty() {
+            ("(c.search_key LIKE {} ESCAPE '\\' OR ", vec![Bind::Text(format!("%{}%", like_escape(&key)))])
+        } else if q.chars().any(char::is_alphanumeric) {
+            ("(LOWER(c.name) LIKE {} ESCAPE '\\' OR ", vec![Bind::Text(format!("%{raw}%"))])
+        } else {
+            ("(", vec![])
         };
         binds.push(Bind::Text(format!("{raw}%")));
         binds.push(Bind::Text(format!("%{raw}%")));

@@ -154,7 +154,8 @@ pub async fn export_csv(State(state): State<AppState>, user: PageUser, Query(p):
                     o(&c.kelurahan_code), c.kelurahan_name.clone().or(c.kelurahan_text.clone()).unwrap_or_default(),
                     c.kecamatan_code.clone(), o(&c.kecamatan_name), c.kabkota_code.clone(), o(&c.bentuk), o(&c.jenis), o(&c.kelompok),
                     o(&c.sektor), o(&c.loop_), o(&c.phone), o(&c.email), d(c.certificate_valid_until), o(&c.ods_grade),
-                    c.supervised.to_string(), c.archived.to_string(), c.version.to_string(), c.updated_at.to_string(),
+                    c.supervised.to_string(), c.archived.to_string(), c.version.to_string(),
+                    c.updated_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
                 ]);
             }
             let bytes = w.into_inner().unwrap_or_default();

@@ -56,7 +56,7 @@ async fn list_search_export_and_language(app: TestApp) {
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Ditemukan 1 koperasi"));
     assert!(html.contains("Kopkar Bridgestone") && !html.contains("Lima Garuda"));
-    let (s, h, csv) = app.page(Method::GET, "/koperasi/export.csv?q=kop", Some(&cookie), None).await;
+    let (s, h, csv) = app.page(Method::GET, "/koperasi/export.csv?jenis=Konsumen", Some(&cookie), None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(h[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
     let lines: Vec<&str> = csv.lines().collect();
