@@ -247,7 +247,7 @@ fn archive_changes(from: bool, to: bool, reason: Option<&str>) -> Vec<FieldChang
 
 impl Db {
     /// Checks that the regions exist and lie in the office's area; returns the kab/kota.
-    async fn check_regions(&self, office: &Office, f: &CooperativeFields) -> Result<String, DbError> {
+    pub(crate) async fn check_regions(&self, office: &Office, f: &CooperativeFields) -> Result<String, DbError> {
         let mut errors = FieldErrors::default();
         let kec = RegionCode::parse(&f.kecamatan_code).map_err(|e| DbError::Invalid(FieldErrors::single("kecamatan_code", e)))?;
         match self.region(kec.as_str()).await? {

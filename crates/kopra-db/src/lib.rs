@@ -10,6 +10,7 @@ pub mod cooperatives;
 pub mod demo;
 pub mod error;
 pub mod migrate;
+pub mod proposals;
 pub mod regions;
 pub mod sessions;
 pub mod settings;

@@ -4,11 +4,18 @@
 use crate::{Db, DbError, now, on_pool};
 
 /// `(name, sqlite SQL, postgres SQL)` in order. A test checks this list against the folders.
-pub const MIGRATIONS: &[(&str, &str, &str)] = &[(
-    "0001_init",
-    include_str!("../../../migrations/sqlite/0001_init.sql"),
-    include_str!("../../../migrations/postgres/0001_init.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str, &str)] = &[
+    (
+        "0001_init",
+        include_str!("../../../migrations/sqlite/0001_init.sql"),
+        include_str!("../../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        "0002_change_proposals",
+        include_str!("../../../migrations/sqlite/0002_change_proposals.sql"),
+        include_str!("../../../migrations/postgres/0002_change_proposals.sql"),
+    ),
+];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)";
 

@@ -35,7 +35,14 @@ impl Role {
             Role::Admin => true,
             Role::Petugas => matches!(
                 p,
-                ViewDashboard | ViewRegister | ExportRegister | EditCooperative | ArchiveCooperative | ViewCooperative | ManageOwnTokens
+                ViewDashboard
+                    | ViewRegister
+                    | ExportRegister
+                    | EditCooperative
+                    | ArchiveCooperative
+                    | ViewCooperative
+                    | ReviewProposals
+                    | ManageOwnTokens
             ),
             Role::Pengurus => matches!(p, ViewCooperative | ProposeChange | ManageOwnTokens),
         }
@@ -56,6 +63,8 @@ pub enum Permission {
     ArchiveCooperative,
     /// A pengurus proposes a change to their own cooperative.
     ProposeChange,
+    /// Office staff apply or reject what pengurus proposed.
+    ReviewProposals,
     ViewAudit,
     ManageUsers,
     ManageOwnTokens,
@@ -103,6 +112,8 @@ mod tests {
         assert!(!Role::Pengurus.allows(Permission::ViewRegister));
         assert!(!Role::Pengurus.allows(Permission::EditCooperative));
         assert!(Role::Pengurus.allows(Permission::ProposeChange));
+        assert!(!Role::Pengurus.allows(Permission::ReviewProposals));
+        assert!(Role::Petugas.allows(Permission::ReviewProposals));
         assert_eq!(Scope::of(Role::Pengurus, &[], None), Scope::Nothing);
     }
 

@@ -68,7 +68,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(record)))
 }
 
-async fn load(state: &AppState, user: &ApiUser, id: i64) -> Result<CooperativeRecord, ApiError> {
+pub(super) async fn load(state: &AppState, user: &ApiUser, id: i64) -> Result<CooperativeRecord, ApiError> {
     let record = state.db.cooperative(id).await.map_err(|e| user.fail(e))?;
     check_scope(&user.user, &record).map_err(|e| user.fail(e))?;
     Ok(record)
@@ -98,22 +98,12 @@ pub async fn patch(
     let Value::Object(mut changes) = body else {
         return Err(user.fail(AppError::BadRequest(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", "the body must be a JSON object".into())));
     };
-    let version = match changes.remove("version") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(v.as_i64().ok_or_else(|| user.fail(AppError::Invalid(FieldErrors::single("version", FieldError::ValueNotInList))))?),
-    };
+    let version = take_version(&mut changes).map_err(|e| user.fail(e))?;
     let current = load(&state, &user, id).await?;
     if version.is_some_and(|v| v != current.version) {
         return Err(user.fail(AppError::Stale(Box::new(current))));
     }
-    let mut merged = serde_json::to_value(current.fields().to_input()).map_err(|e| user.fail(AppError::Internal(e.to_string())))?;
-    if let Value::Object(m) = &mut merged {
-        for (k, v) in changes {
-            m.insert(k, v);
-        }
-    }
-    let input: CooperativeInput = serde_json::from_value(merged)
-        .map_err(|e| user.fail(AppError::BadRequest(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", e.to_string())))?;
+    let input = merged_input(&current, changes).map_err(|e| user.fail(e))?;
     let fields = input.parse(today()).map_err(|e| user.fail(AppError::Invalid(e)))?;
     check_kecamatan(&user.user, &fields.kecamatan_code).map_err(|e| user.fail(e))?;
     let record = state
@@ -122,6 +112,23 @@ pub async fn patch(
         .await
         .map_err(|e| user.fail(e))?;
     Ok(Json(record))
+}
+
+/// Removes `version` from a change body: absent or null means "the current version".
+pub fn take_version(changes: &mut serde_json::Map<String, Value>) -> Result<Option<i64>, AppError> {
+    match changes.remove("version") {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v.as_i64().map(Some).ok_or_else(|| AppError::Invalid(FieldErrors::single("version", FieldError::ValueNotInList))),
+    }
+}
+
+/// The current fields with the given ones laid over them (null clears a field).
+pub fn merged_input(current: &CooperativeRecord, changes: serde_json::Map<String, Value>) -> Result<CooperativeInput, AppError> {
+    let mut merged = serde_json::to_value(current.fields().to_input()).map_err(|e| AppError::Internal(e.to_string()))?;
+    if let Value::Object(m) = &mut merged {
+        m.extend(changes);
+    }
+    serde_json::from_value(merged).map_err(|e| AppError::BadRequest(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", e.to_string()))
 }
 
 /// Archive with a reason (never delete).

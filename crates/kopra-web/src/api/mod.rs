@@ -3,6 +3,7 @@
 
 mod cooperatives;
 mod openapi;
+mod proposals;
 mod regions;
 mod token;
 
@@ -22,6 +23,9 @@ pub fn routes() -> Router<AppState> {
         .route("/cooperatives/{id}", get(cooperatives::get_one).patch(cooperatives::patch))
         .route("/cooperatives/{id}/archive", post(cooperatives::archive))
         .route("/cooperatives/{id}/history", get(cooperatives::history))
+        .route("/cooperatives/{id}/proposals", get(proposals::list).post(proposals::create))
+        .route("/proposals/{id}/apply", post(proposals::apply))
+        .route("/proposals/{id}/reject", post(proposals::reject))
         .route("/regions", get(regions::list))
         .route("/openapi.json", get(openapi::document))
         .fallback(|ctx: crate::auth::Ctx| async move { crate::error::ApiError(AppError::NotFound, ctx.lang) })

@@ -24,6 +24,10 @@ impl Modify for BearerAuth {
         super::cooperatives::patch,
         super::cooperatives::archive,
         super::cooperatives::history,
+        super::proposals::create,
+        super::proposals::list,
+        super::proposals::apply,
+        super::proposals::reject,
         super::regions::list,
     ),
     modifiers(&BearerAuth)

@@ -214,7 +214,32 @@ struct DetailPage {
     history: Vec<HistoryView>,
     can_edit: bool,
     can_archive: bool,
+    can_propose: bool,
+    can_review: bool,
+    proposals: Vec<ProposalView>,
     notice: Option<String>,
+}
+
+struct ProposalView {
+    id: i64,
+    pending: bool,
+    status_text: String,
+    at: String,
+    by: String,
+    note: Option<String>,
+    decision: Option<String>,
+    changes: Vec<ChangeView>,
+}
+
+fn change_views(t: &Tr, changes: Vec<kopra_domain::FieldChange>) -> Vec<ChangeView> {
+    changes
+        .into_iter()
+        .map(|ch| ChangeView {
+            label: t.key(&format!("field.{}", ch.field)),
+            from: ch.from.unwrap_or_else(|| t.key("detail.empty")),
+            to: ch.to.unwrap_or_else(|| t.key("detail.empty")),
+        })
+        .collect()
 }
 
 async fn load(state: &AppState, user: &PageUser, id: i64) -> Result<CooperativeRecord, PageError> {
@@ -238,15 +263,26 @@ async fn detail(state: &AppState, user: &PageUser, c: CooperativeRecord, notice:
             at: format_time(h.at),
             actor: h.actor_name,
             reason: h.reason,
-            changes: h
-                .changes
-                .into_iter()
-                .map(|ch| ChangeView {
-                    label: t.key(&format!("field.{}", ch.field)),
-                    from: ch.from.unwrap_or_else(|| t.key("detail.empty")),
-                    to: ch.to.unwrap_or_else(|| t.key("detail.empty")),
-                })
-                .collect(),
+            changes: change_views(&t, h.changes),
+        })
+        .collect();
+    let proposals = state
+        .db
+        .proposals_of(c.id)
+        .await
+        .map_err(|e| user.fail(e))?
+        .into_iter()
+        .map(|p| ProposalView {
+            id: p.id,
+            pending: p.status == "pending",
+            status_text: t.key(&format!("proposal.status.{}", p.status)),
+            at: format_time(p.proposed_at),
+            by: p.proposed_by_name,
+            note: p.note,
+            decision: p.decided_by_name.map(|who| {
+                format!("{} {who}{}", t.key(&format!("proposal.status.{}", p.status)), p.decision_note.map(|n| format!(": {n}")).unwrap_or_default())
+            }),
+            changes: change_views(&t, p.changes),
         })
         .collect();
     let mut rows: Vec<(String, String)> = Vec::new();
@@ -272,6 +308,9 @@ async fn detail(state: &AppState, user: &PageUser, c: CooperativeRecord, notice:
         nav: Nav::of(&user.user),
         can_edit: user.user.role.allows(Permission::EditCooperative) && in_scope,
         can_archive: user.user.role.allows(Permission::ArchiveCooperative) && in_scope,
+        can_propose: user.user.role.allows(Permission::ProposeChange) && !c.archived,
+        can_review: user.user.role.allows(Permission::ReviewProposals) && in_scope,
+        proposals,
         c,
         rows,
         history,
@@ -285,9 +324,15 @@ fn format_time(t: time::OffsetDateTime) -> String {
     format!("{} {:02}:{:02} WIB", wib.date(), wib.hour(), wib.minute())
 }
 
-pub async fn detail_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+#[derive(Deserialize)]
+pub struct DetailQuery {
+    pesan: Option<String>,
+}
+
+pub async fn detail_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Query(q): Query<DetailQuery>) -> Result<Response, PageError> {
     let c = load(&state, &user, id).await?;
-    detail(&state, &user, c, None).await
+    let notice = (q.pesan.as_deref() == Some("usulan")).then(|| Tr::new(user.ctx.lang).key("proposal.sent"));
+    detail(&state, &user, c, notice).await
 }
 
 /// The form's fields as posted.
@@ -315,6 +360,8 @@ pub struct CooperativeForm {
     ods_grade: Option<String>,
     ods_last_rat_date: Option<String>,
     notes: Option<String>,
+    /// A pengurus's note to the office, on proposals only.
+    note: Option<String>,
 }
 
 impl CooperativeForm {
@@ -389,6 +436,7 @@ impl CooperativeForm {
             ods_grade: i.ods_grade.clone(),
             ods_last_rat_date: i.ods_last_rat_date.clone(),
             notes: i.notes.clone(),
+            note: None,
         }
     }
 }
@@ -418,13 +466,41 @@ struct FormPage {
     notice: Option<String>,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Which form: a new cooperative, an edit by the office, or a pengurus's proposal.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FormKind {
+    New,
+    Edit(i64),
+    Propose(i64),
+}
+
+impl FormKind {
+    fn title_key(self) -> &'static str {
+        match self {
+            FormKind::New => "form.new_title",
+            FormKind::Edit(_) => "form.edit_title",
+            FormKind::Propose(_) => "proposal.form_title",
+        }
+    }
+    fn action(self) -> String {
+        match self {
+            FormKind::New => "/koperasi/baru".into(),
+            FormKind::Edit(id) => format!("/koperasi/{id}/ubah"),
+            FormKind::Propose(id) => format!("/koperasi/{id}/usul"),
+        }
+    }
+    fn cancel(self) -> String {
+        match self {
+            FormKind::New => "/koperasi".into(),
+            FormKind::Edit(id) | FormKind::Propose(id) => format!("/koperasi/{id}"),
+        }
+    }
+}
+
 async fn form_page(
     state: &AppState,
     user: &PageUser,
-    title_key: &str,
-    action: String,
-    cancel: String,
+    kind: FormKind,
     form: &CooperativeForm,
     errors: &FieldErrors,
     notice: Option<String>,
@@ -486,13 +562,16 @@ async fn form_page(
         mk("ods_last_rat_date", "date", v(&form.ods_last_rat_date), vec![], false),
         mk("notes", "textarea", v(&form.notes), vec![], false),
     ]);
+    if matches!(kind, FormKind::Propose(_)) {
+        fields.push(mk("note", "textarea", v(&form.note), vec![], false));
+    }
     let errors_list = errors.iter().map(|(f, e)| (f.to_string(), t.field_error(f, e.code()))).collect();
     let page = FormPage {
         t,
         nav: Nav::of(&user.user),
-        title: t.key(title_key),
-        action,
-        cancel,
+        title: t.key(kind.title_key()),
+        action: kind.action(),
+        cancel: kind.cancel(),
         version: form.version.as_deref().and_then(|v| v.parse().ok()),
         fields,
         errors: errors_list,
@@ -503,7 +582,7 @@ async fn form_page(
 
 pub async fn new_page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
     user.require(Permission::EditCooperative)?;
-    form_page(&state, &user, "form.new_title", "/koperasi/baru".into(), "/koperasi".into(), &CooperativeForm::default(), &FieldErrors::default(), None, StatusCode::OK).await
+    form_page(&state, &user, FormKind::New, &CooperativeForm::default(), &FieldErrors::default(), None, StatusCode::OK).await
 }
 
 pub async fn create_submit(State(state): State<AppState>, user: PageUser, Form(form): Form<CooperativeForm>) -> Result<Response, PageError> {
@@ -519,7 +598,7 @@ pub async fn create_submit(State(state): State<AppState>, user: PageUser, Form(f
         }
         Err(e) => e,
     };
-    form_page(&state, &user, "form.new_title", "/koperasi/baru".into(), "/koperasi".into(), &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+    form_page(&state, &user, FormKind::New, &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 pub async fn edit_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
@@ -527,7 +606,7 @@ pub async fn edit_page(State(state): State<AppState>, user: PageUser, Path(id): 
     let c = load(&state, &user, id).await?;
     check_kecamatan(&user.user, &c.kecamatan_code).map_err(|e| user.fail(e))?;
     let form = CooperativeForm::from_input(&c.fields().to_input(), Some(c.version));
-    form_page(&state, &user, "form.edit_title", format!("/koperasi/{id}/ubah"), format!("/koperasi/{id}"), &form, &FieldErrors::default(), None, StatusCode::OK).await
+    form_page(&state, &user, FormKind::Edit(id), &form, &FieldErrors::default(), None, StatusCode::OK).await
 }
 
 pub async fn edit_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<CooperativeForm>) -> Result<Response, PageError> {
@@ -546,14 +625,14 @@ pub async fn edit_submit(State(state): State<AppState>, user: PageUser, Path(id)
                     // Show the user's text again over the newest version, with a clear message.
                     let mut again = form;
                     again.version = Some(current.version.to_string());
-                    return form_page(&state, &user, "form.edit_title", format!("/koperasi/{id}/ubah"), format!("/koperasi/{id}"), &again, &FieldErrors::default(), Some(t.key("error.stale")), StatusCode::CONFLICT).await;
+                    return form_page(&state, &user, FormKind::Edit(id), &again, &FieldErrors::default(), Some(t.key("error.stale")), StatusCode::CONFLICT).await;
                 }
                 Err(e) => return Err(user.fail(e)),
             }
         }
         Err(e) => e,
     };
-    form_page(&state, &user, "form.edit_title", format!("/koperasi/{id}/ubah"), format!("/koperasi/{id}"), &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+    form_page(&state, &user, FormKind::Edit(id), &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 #[derive(Deserialize)]
@@ -594,4 +673,102 @@ pub async fn archive_submit(State(state): State<AppState>, user: PageUser, Path(
 
 pub async fn restore_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<ArchiveForm>) -> Result<Response, PageError> {
     archive_or_restore(state, user, id, form, false).await
+}
+
+pub async fn propose_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    user.require(Permission::ProposeChange)?;
+    let c = load(&state, &user, id).await?;
+    let form = CooperativeForm::from_input(&c.fields().to_input(), Some(c.version));
+    form_page(&state, &user, FormKind::Propose(id), &form, &FieldErrors::default(), None, StatusCode::OK).await
+}
+
+pub async fn propose_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<CooperativeForm>) -> Result<Response, PageError> {
+    user.require(Permission::ProposeChange)?;
+    let c = load(&state, &user, id).await?;
+    let t = Tr::new(user.ctx.lang);
+    if form.version.as_deref().and_then(|v| v.parse::<i64>().ok()).is_some_and(|v| v != c.version) {
+        let mut again = form;
+        again.version = Some(c.version.to_string());
+        return form_page(&state, &user, FormKind::Propose(id), &again, &FieldErrors::default(), Some(t.key("error.stale")), StatusCode::CONFLICT).await;
+    }
+    let errors = match form.to_input().parse(today()) {
+        Ok(fields) => match state.db.propose_change(&state.office, &c, &fields, form.note.as_deref().unwrap_or(""), &user.actor()).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/koperasi/{id}?pesan=usulan")).into_response()),
+            Err(kopra_db::DbError::Invalid(e) | kopra_db::DbError::Duplicate(e)) => e,
+            Err(e) => return Err(user.fail(e)),
+        },
+        Err(e) => e,
+    };
+    form_page(&state, &user, FormKind::Propose(id), &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    note: Option<String>,
+}
+
+async fn decide(state: AppState, user: PageUser, id: i64, pid: i64, form: DecisionForm, apply: bool) -> Result<Response, PageError> {
+    user.require(Permission::ReviewProposals)?;
+    let c = load(&state, &user, id).await?;
+    check_kecamatan(&user.user, &c.kecamatan_code).map_err(|e| user.fail(e))?;
+    let proposal = state.db.proposal(pid).await.map_err(|e| user.fail(e))?;
+    if proposal.cooperative_id != id {
+        return Err(user.fail(AppError::NotFound));
+    }
+    let t = Tr::new(user.ctx.lang);
+    match state.db.decide_proposal(&state.office, pid, apply, form.note.as_deref().unwrap_or(""), &user.actor()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/koperasi/{id}#usulan")).into_response()),
+        Err(kopra_db::DbError::StaleVersion(current)) => {
+            Ok((StatusCode::CONFLICT, detail(&state, &user, *current, Some(t.key("proposal.stale"))).await?).into_response())
+        }
+        Err(kopra_db::DbError::Invalid(e) | kopra_db::DbError::Duplicate(e)) => {
+            let msg = e.iter().map(|(f, code)| t.field_error(f, code.code())).collect::<Vec<_>>().join(" ");
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, detail(&state, &user, c, Some(msg)).await?).into_response())
+        }
+        Err(e) => Err(user.fail(e)),
+    }
+}
+
+pub async fn proposal_apply(State(state): State<AppState>, user: PageUser, Path((id, pid)): Path<(i64, i64)>, Form(form): Form<DecisionForm>) -> Result<Response, PageError> {
+    decide(state, user, id, pid, form, true).await
+}
+
+pub async fn proposal_reject(State(state): State<AppState>, user: PageUser, Path((id, pid)): Path<(i64, i64)>, Form(form): Form<DecisionForm>) -> Result<Response, PageError> {
+    decide(state, user, id, pid, form, false).await
+}
+
+struct PendingView {
+    cooperative_id: i64,
+    cooperative_name: String,
+    fields: String,
+    by: String,
+    at: String,
+}
+
+#[derive(Template)]
+#[template(path = "proposals.html")]
+struct ProposalsPage {
+    t: Tr,
+    nav: Option<Nav>,
+    items: Vec<PendingView>,
+}
+
+pub async fn proposals_page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    user.require(Permission::ReviewProposals)?;
+    let t = Tr::new(user.ctx.lang);
+    let items = state
+        .db
+        .pending_proposals(&user.user.kecamatan, 500)
+        .await
+        .map_err(|e| user.fail(e))?
+        .into_iter()
+        .map(|p| PendingView {
+            cooperative_id: p.cooperative_id,
+            cooperative_name: p.cooperative_name,
+            fields: p.changes.iter().map(|c| t.key(&format!("field.{}", c.field))).collect::<Vec<_>>().join(", "),
+            by: p.proposed_by_name,
+            at: format_time(p.proposed_at),
+        })
+        .collect();
+    Ok(render(&ProposalsPage { t, nav: Nav::of(&user.user), items }))
 }

@@ -31,6 +31,10 @@ pub fn routes() -> Router<AppState> {
         .route("/koperasi/{id}/ubah", get(cooperatives::edit_page).post(cooperatives::edit_submit))
         .route("/koperasi/{id}/arsip", post(cooperatives::archive_submit))
         .route("/koperasi/{id}/pulihkan", post(cooperatives::restore_submit))
+        .route("/koperasi/{id}/usul", get(cooperatives::propose_page).post(cooperatives::propose_submit))
+        .route("/koperasi/{id}/usulan/{pid}/terapkan", post(cooperatives::proposal_apply))
+        .route("/koperasi/{id}/usulan/{pid}/tolak", post(cooperatives::proposal_reject))
+        .route("/usulan", get(cooperatives::proposals_page))
         .route("/audit", get(admin::audit_page))
         .route("/pengguna", get(admin::users_page).post(admin::user_create))
         .route("/pengguna/{id}/nonaktif", post(admin::user_deactivate))
@@ -69,6 +73,7 @@ pub struct Nav {
     pub edit: bool,
     pub audit: bool,
     pub users: bool,
+    pub review: bool,
     pub own_cooperative: Option<i64>,
 }
 
@@ -82,6 +87,7 @@ impl Nav {
             edit: r.allows(Permission::EditCooperative),
             audit: r.allows(Permission::ViewAudit),
             users: r.allows(Permission::ManageUsers),
+            review: r.allows(Permission::ReviewProposals),
             own_cooperative: if r == Role::Pengurus { user.cooperative_id } else { None },
         })
     }

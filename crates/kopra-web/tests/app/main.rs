@@ -11,5 +11,6 @@ mod api_auth;
 mod api_cooperatives;
 mod demo;
 mod pages;
+mod proposals;
 mod role_matrix;
 mod schema;

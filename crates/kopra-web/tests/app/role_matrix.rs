@@ -56,6 +56,10 @@ async fn api_routes_by_role(app: TestApp) {
         (Method::PATCH, format!("/api/v1/cooperatives/{own}"), Some(json!({"notes": "diperiksa"})), [200, 200, 403, 403, 401]),
         (Method::GET, format!("/api/v1/cooperatives/{own}/history"), None, [200, 200, 403, 200, 401]),
         (Method::GET, "/api/v1/regions?level=provinsi".into(), None, [200, 200, 200, 200, 401]),
+        (Method::GET, format!("/api/v1/cooperatives/{own}/proposals"), None, [200, 200, 403, 200, 401]),
+        (Method::POST, format!("/api/v1/cooperatives/{}/proposals", w.spare[0]), Some(json!({"phone": "0811 222 333"})), [201, 403, 403, 403, 401]),
+        (Method::POST, format!("/api/v1/cooperatives/{own}/proposals"), Some(json!({"phone": "0811 222 333"})), [201, 403, 403, 201, 401]),
+        (Method::POST, "/api/v1/proposals/999999/reject".into(), Some(json!({})), [404, 404, 404, 403, 401]),
         (Method::GET, "/api/v1/openapi.json".into(), None, [200, 200, 200, 200, 200]),
     ];
     let mut failures = Vec::new();
@@ -87,6 +91,8 @@ async fn pages_by_role(app: TestApp) {
         (Method::GET, format!("/koperasi/{own}"), None, [200, 200, 403, 200, 303]),
         (Method::GET, format!("/koperasi/{own}/ubah"), None, [200, 200, 403, 403, 303]),
         (Method::GET, "/audit".into(), None, [200, 403, 403, 403, 303]),
+        (Method::GET, "/usulan".into(), None, [200, 200, 200, 403, 303]),
+        (Method::GET, format!("/koperasi/{own}/usul"), None, [200, 403, 403, 200, 303]),
         (Method::GET, "/pengguna".into(), None, [200, 403, 403, 403, 303]),
         (Method::GET, "/token".into(), None, [200, 200, 200, 200, 303]),
         (Method::GET, "/login".into(), None, [200, 200, 200, 200, 200]),
