@@ -71,6 +71,11 @@ impl Db {
         match url {
             Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
                 let opts = PgConnectOptions::from_str(u).map_err(|e| DbError::Connect(e.to_string()))?;
+                // One direct connection first, so a wrong address or password is reported as
+                // such at once rather than as a pool timeout.
+                use sqlx::Connection;
+                let probe = sqlx::PgConnection::connect_with(&opts).await.map_err(|e| DbError::Connect(e.to_string()))?;
+                let _ = probe.close().await;
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))

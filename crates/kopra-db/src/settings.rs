@@ -1,7 +1,7 @@
 //! Office settings kept in the database, so every app server sees the same.
 
 use crate::{Db, DbError, on_pool};
-use kopra_domain::HomeRegion;
+use kopra_domain::{FieldError, FieldErrors, HomeRegion};
 
 pub const HOME_REGION: &str = "home_region";
 /// Whether the office counts cooperatives of a wider bentuk (Provinsi, Nasional) that are
@@ -41,6 +41,14 @@ impl Db {
             (Some(s), _) => s.clone(),
             (None, region) => {
                 let r = region.unwrap_or("32.75").to_string();
+                let known = match HomeRegion::parse(&r) {
+                    Ok(HomeRegion::National) => true,
+                    Ok(_) => self.region(&r).await?.is_some(),
+                    Err(_) => false,
+                };
+                if !known {
+                    return Err(DbError::Invalid(FieldErrors::single("region", FieldError::RegionUnknown)));
+                }
                 self.set_setting(HOME_REGION, &r).await?;
                 r
             }

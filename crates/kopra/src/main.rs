@@ -92,22 +92,22 @@ async fn open(db: &DbArgs, region: Option<&str>) -> Result<(Db, kopra_db::settin
             bail!("--region {r:?} is not a kab/kota code (32.75), a province code (32) or ID");
         }
     }
-    let database = Db::connect(db.database_url.as_deref(), Path::new(&db.data_dir))
-        .await
-        .with_context(|| "cannot open the database".to_string())?;
+    let database = Db::connect(db.database_url.as_deref(), Path::new(&db.data_dir)).await?;
     database.migrate().await.context("migrating the database")?;
     let loaded = database.load_regions_if_empty(kopra_db::regions::WILAYAH_CSV).await.context("loading regions")?;
     if loaded > 0 {
         eprintln!("loaded {loaded} Kemendagri regions");
     }
-    let office = database.office(region).await.context("reading settings")?;
+    let office = match database.office(region).await {
+        Err(kopra_db::DbError::Invalid(_)) => {
+            bail!("--region {:?} is not in the Kemendagri region list", region.unwrap_or_default())
+        }
+        other => other.context("reading settings")?,
+    };
     if let Some(r) = region {
         if office.home.code() != HomeRegion::parse(r).map(|h| h.code().to_string()).unwrap_or_default() {
             eprintln!("note: the home region was set to {} at first start; --region {r} is ignored", office.home.code());
         }
-    }
-    if database.region(office.home.code()).await?.is_none() && office.home != HomeRegion::National {
-        bail!("the home region {} is not in the Kemendagri list", office.home.code());
     }
     Ok((database, office))
 }

@@ -100,11 +100,18 @@ pub async fn list_page(State(state): State<AppState>, user: PageUser, Query(p): 
         sel("archived", "field.archived", archived, &p.archived),
         sel("sort", "list.sort", sorts, &p.sort),
     ];
+    // The kelurahan of the chosen kecamatan (all of them would be too many for a province).
+    if let Some(kec) = p.kecamatan.as_deref().filter(|k| !k.is_empty()) {
+        let kelurahan = state.db.regions(None, Some(kec)).await.map_err(|e| user.fail(e))?;
+        let values = kelurahan.into_iter().map(|r| (r.code, r.name)).collect();
+        selects.insert(1, sel("kelurahan", "field.kelurahan_code", values, &p.kelurahan));
+    }
+    let archived_index = selects.iter().position(|s| s.name == "archived").unwrap_or(0);
+    if let Some(first) = selects.get_mut(archived_index).and_then(|s| s.options.first_mut()) {
+        first.label = t.key("list.archived_exclude");
+    }
     if let Some(first) = selects.last_mut().and_then(|s| s.options.first_mut()) {
         first.label = t.key("sort.name");
-    }
-    if let Some(first) = selects.get_mut(6).and_then(|s| s.options.first_mut()) {
-        first.label = t.key("list.archived_exclude");
     }
     let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
     let prev_query = (page.page > 1).then(|| query_string(&params_pairs(&p, Some(page.page - 1))));

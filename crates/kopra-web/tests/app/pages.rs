@@ -56,6 +56,10 @@ async fn list_search_export_and_language(app: TestApp) {
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Ditemukan 1 koperasi"));
     assert!(html.contains("Kopkar Bridgestone") && !html.contains("Lima Garuda"));
+    let (_, _, html) = app.page(Method::GET, "/koperasi?kecamatan=32.75.04", Some(&cookie), None).await;
+    assert!(html.contains("name=\"kelurahan\"") && html.contains("Jakasetia"), "kelurahan filter for the chosen kecamatan");
+    let (_, _, html) = app.page(Method::GET, "/koperasi?kecamatan=32.75.04&kelurahan=32.75.04.1001", Some(&cookie), None).await;
+    assert!(html.contains("Ditemukan 0 koperasi"));
     let (s, h, csv) = app.page(Method::GET, "/koperasi/export.csv?jenis=Konsumen", Some(&cookie), None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(h[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
