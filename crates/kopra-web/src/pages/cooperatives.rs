@@ -98,6 +98,7 @@ pub async fn list_page(State(state): State<AppState>, user: PageUser, Query(p): 
         sel("sektor", "field.sektor", pairs(&Sektor::ALL), &p.sektor),
         sel("supervised", "field.supervised", yes_no, &p.supervised),
         sel("archived", "field.archived", archived, &p.archived),
+        sel("dir", "list.direction", vec![("desc".to_string(), t.key("list.descending"))], &p.dir),
         sel("sort", "list.sort", sorts, &p.sort),
     ];
     // The kelurahan of the chosen kecamatan (all of them would be too many for a province).
@@ -106,9 +107,10 @@ pub async fn list_page(State(state): State<AppState>, user: PageUser, Query(p): 
         let values = kelurahan.into_iter().map(|r| (r.code, r.name)).collect();
         selects.insert(1, sel("kelurahan", "field.kelurahan_code", values, &p.kelurahan));
     }
-    let archived_index = selects.iter().position(|s| s.name == "archived").unwrap_or(0);
-    if let Some(first) = selects.get_mut(archived_index).and_then(|s| s.options.first_mut()) {
-        first.label = t.key("list.archived_exclude");
+    for (name, key) in [("archived", "list.archived_exclude"), ("dir", "list.ascending")] {
+        if let Some(first) = selects.iter_mut().find(|s| s.name == name).and_then(|s| s.options.first_mut()) {
+            first.label = t.key(key);
+        }
     }
     if let Some(first) = selects.last_mut().and_then(|s| s.options.first_mut()) {
         first.label = t.key("sort.name");
@@ -572,7 +574,14 @@ async fn form_page(
     if matches!(kind, FormKind::Propose(_)) {
         fields.push(mk("note", "textarea", v(&form.note), vec![], false));
     }
-    let errors_list = errors.iter().map(|(f, e)| (f.to_string(), t.field_error(f, e.code()))).collect();
+    // The summary lists errors in the order of the form, then any others.
+    let mut errors_list: Vec<(String, String)> =
+        fields.iter().filter_map(|f| f.error.clone().map(|e| (f.name.to_string(), e))).collect();
+    for (f, e) in errors.iter() {
+        if !errors_list.iter().any(|(name, _)| name == f) {
+            errors_list.push((f.to_string(), t.field_error(f, e.code())));
+        }
+    }
     let page = FormPage {
         t,
         nav: Nav::of(&user.user),
