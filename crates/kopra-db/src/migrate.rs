@@ -31,28 +31,21 @@ impl Db {
                 continue;
             }
             let stamp = now().to_string();
-            let result: Result<(), sqlx::Error> = match self {
-                Db::Sqlite(p) => {
-                    let mut tx = p.begin().await?;
-                    sqlx::raw_sql(sqlx::AssertSqlSafe(*sqlite)).execute(&mut *tx).await?;
-                    sqlx::query("INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)")
-                        .bind(*name)
-                        .bind(&stamp)
-                        .execute(&mut *tx)
-                        .await?;
-                    tx.commit().await
-                }
-                Db::Postgres(p) => {
-                    let mut tx = p.begin().await?;
-                    sqlx::raw_sql(sqlx::AssertSqlSafe(*postgres)).execute(&mut *tx).await?;
-                    sqlx::query("INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)")
-                        .bind(*name)
-                        .bind(&stamp)
-                        .execute(&mut *tx)
-                        .await?;
-                    tx.commit().await
-                }
+            let sql = match self {
+                Db::Sqlite(_) => *sqlite,
+                Db::Postgres(_) => *postgres,
             };
+            let result: Result<(), sqlx::Error> = on_pool!(self, p => async {
+                let mut tx = p.begin().await?;
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)")
+                    .bind(*name)
+                    .bind(&stamp)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await
+            }
+            .await);
             result.map_err(|e| DbError::Migration(name.to_string(), e.to_string()))?;
             applied.push(*name);
         }

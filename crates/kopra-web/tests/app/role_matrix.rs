@@ -60,6 +60,8 @@ async fn api_routes_by_role(app: TestApp) {
         (Method::POST, format!("/api/v1/cooperatives/{}/proposals", w.spare[0]), Some(json!({"phone": "0811 222 333"})), [201, 403, 403, 403, 401]),
         (Method::POST, format!("/api/v1/cooperatives/{own}/proposals"), Some(json!({"phone": "0811 222 333"})), [201, 403, 403, 201, 401]),
         (Method::POST, "/api/v1/proposals/999999/reject".into(), Some(json!({})), [404, 404, 404, 403, 401]),
+        (Method::POST, "/api/v1/proposals/999999/apply".into(), Some(json!({})), [404, 404, 404, 403, 401]),
+        (Method::GET, "/healthz".into(), None, [200, 200, 200, 200, 200]),
         (Method::GET, "/api/v1/openapi.json".into(), None, [200, 200, 200, 200, 200]),
     ];
     let mut failures = Vec::new();
@@ -82,6 +84,8 @@ async fn pages_by_role(app: TestApp) {
     let w = world(&app).await;
     let own = w.own;
     let new_form = "name=Kop+Formulir&kecamatan_code=32.75.04&kelurahan_code=32.75.04.1004".to_string();
+    let edit_form = "name=Kop+Milik+Pengurus&kecamatan_code=32.75.04&kelurahan_code=32.75.04.1004&notes=dicek".to_string();
+    let propose_form = "name=Kop+Milik+Pengurus+Baru&kecamatan_code=32.75.04&kelurahan_code=32.75.04.1004".to_string();
     let cases: Vec<(Method, String, Option<String>, [u16; 5])> = vec![
         (Method::GET, "/".into(), None, [200, 200, 200, 303, 303]),
         (Method::GET, "/koperasi".into(), None, [200, 200, 200, 403, 303]),
@@ -97,6 +101,16 @@ async fn pages_by_role(app: TestApp) {
         (Method::GET, "/token".into(), None, [200, 200, 200, 200, 303]),
         (Method::GET, "/login".into(), None, [200, 200, 200, 200, 200]),
         (Method::GET, "/static/app.css".into(), None, [200, 200, 200, 200, 200]),
+        (Method::GET, "/healthz".into(), None, [200, 200, 200, 200, 200]),
+        (Method::GET, "/bahasa/en".into(), None, [303, 303, 303, 303, 303]),
+        (Method::POST, format!("/koperasi/{own}/ubah"), Some(edit_form.clone()), [303, 303, 403, 403, 303]),
+        (Method::POST, format!("/koperasi/{own}/usul"), Some(propose_form), [303, 403, 403, 303, 303]),
+        (Method::POST, format!("/koperasi/{own}/usulan/999999/terapkan"), Some("note=".into()), [404, 404, 403, 403, 303]),
+        (Method::POST, format!("/koperasi/{own}/usulan/999999/tolak"), Some("note=".into()), [404, 404, 403, 403, 303]),
+        (Method::POST, "/token".into(), Some("name=uji".into()), [200, 200, 200, 200, 303]),
+        (Method::POST, "/token/999999/cabut".into(), Some(String::new()), [404, 404, 404, 404, 303]),
+        (Method::POST, "/pengguna/999999/nonaktif".into(), Some(String::new()), [404, 403, 403, 403, 303]),
+        (Method::POST, "/pengguna/999999/aktif".into(), Some(String::new()), [404, 403, 403, 403, 303]),
     ];
     let mut failures = Vec::new();
     for (method, path, form, want) in cases {
@@ -111,11 +125,23 @@ async fn pages_by_role(app: TestApp) {
         let (s, _, _) = app.page(Method::POST, &path, w.cookies[i].as_deref(), Some("reason=uji")).await;
         check(&mut failures, &format!("POST {path}"), role, s, want[i]);
     }
+    // Restoring what was just archived (the forbidden ones stayed unarchived: 403 comes first).
+    let want = [303, 303, 403, 403, 303];
+    for (i, role) in ROLES.iter().enumerate() {
+        let path = format!("/koperasi/{}/pulihkan", w.spare[i]);
+        let (s, _, _) = app.page(Method::POST, &path, w.cookies[i].as_deref(), Some("reason=keliru")).await;
+        check(&mut failures, &format!("POST {path}"), role, s, want[i]);
+    }
     let want = [200, 403, 403, 403, 303];
     for (i, role) in ROLES.iter().enumerate() {
         let form = format!("username=baru{i}&password=kata-sandi-panjang&role=petugas");
         let (s, _, _) = app.page(Method::POST, "/pengguna", w.cookies[i].as_deref(), Some(&form)).await;
         check(&mut failures, "POST /pengguna", role, s, want[i]);
+    }
+    // Last, since it ends the sessions.
+    for (i, role) in ROLES.iter().enumerate() {
+        let (s, _, _) = app.page(Method::POST, "/logout", w.cookies[i].as_deref(), Some("")).await;
+        check(&mut failures, "POST /logout", role, s, 303);
     }
     assert!(failures.is_empty(), "role matrix:\n{}", failures.join("\n"));
 }
