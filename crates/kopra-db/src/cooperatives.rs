@@ -6,39 +6,21 @@ use crate::settings::Office;
 use crate::{Actor, Db, DbError, now, on_pool, write_audit};
 use kopra_domain::names::cooperative_search_key;
 use kopra_domain::supervision::is_supervised;
-use kopra_domain::{Amendment, CooperativeFields, FieldChange, FieldError, FieldErrors, RegionCode, Scope, field_changes};
+use kopra_domain::{CooperativeFields, FieldChange, FieldError, FieldErrors, RegionCode, Scope, field_changes};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::{Date, OffsetDateTime};
 
-/// A cooperative as stored, with the names of its regions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+/// A cooperative as stored: its register fields (flattened in JSON), the names of its
+/// regions, and what the register derives or keeps about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CooperativeRecord {
     pub id: i64,
-    pub nik: Option<String>,
-    pub name: String,
-    pub legal_entity_number: Option<String>,
-    pub legal_entity_date: Option<Date>,
-    pub amendments: Vec<Amendment>,
-    pub address: Option<String>,
-    pub kelurahan_code: Option<String>,
+    #[serde(flatten)]
+    pub fields: CooperativeFields,
     pub kelurahan_name: Option<String>,
-    pub kelurahan_text: Option<String>,
-    pub kecamatan_code: String,
     pub kecamatan_name: Option<String>,
     pub kabkota_code: String,
-    pub bentuk: Option<String>,
-    pub jenis: Option<String>,
-    pub kelompok: Option<String>,
-    pub sektor: Option<String>,
-    #[serde(rename = "loop")]
-    pub loop_: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub certificate_valid_until: Option<Date>,
-    pub ods_grade: Option<String>,
-    pub ods_last_rat_date: Option<Date>,
-    pub notes: Option<String>,
     pub supervised: bool,
     pub archived: bool,
     pub archive_reason: Option<String>,
@@ -90,29 +72,31 @@ impl TryFrom<CooperativeRow> for CooperativeRecord {
             serde_json::from_str(&r.amendments).map_err(|e| DbError::Corrupt(format!("amendments of {}: {e}", r.id)))?;
         Ok(CooperativeRecord {
             id: r.id,
-            nik: r.nik,
-            name: r.name,
-            legal_entity_number: r.legal_entity_number,
-            legal_entity_date: r.legal_entity_date,
-            amendments,
-            address: r.address,
-            kelurahan_code: r.kelurahan_code,
+            fields: CooperativeFields {
+                nik: r.nik,
+                name: r.name,
+                legal_entity_number: r.legal_entity_number,
+                legal_entity_date: r.legal_entity_date,
+                amendments,
+                address: r.address,
+                kelurahan_code: r.kelurahan_code,
+                kecamatan_code: r.kecamatan_code,
+                kelurahan_text: r.kelurahan_text,
+                bentuk: r.bentuk,
+                jenis: r.jenis,
+                kelompok: r.kelompok,
+                sektor: r.sektor,
+                loop_: r.loop_kind,
+                phone: r.phone,
+                email: r.email,
+                certificate_valid_until: r.certificate_valid_until,
+                ods_grade: r.ods_grade,
+                ods_last_rat_date: r.ods_last_rat_date,
+                notes: r.notes,
+            },
             kelurahan_name: r.kelurahan_name,
-            kelurahan_text: r.kelurahan_text,
-            kecamatan_code: r.kecamatan_code,
             kecamatan_name: r.kecamatan_name,
             kabkota_code: r.kabkota_code,
-            bentuk: r.bentuk,
-            jenis: r.jenis,
-            kelompok: r.kelompok,
-            sektor: r.sektor,
-            loop_: r.loop_kind,
-            phone: r.phone,
-            email: r.email,
-            certificate_valid_until: r.certificate_valid_until,
-            ods_grade: r.ods_grade,
-            ods_last_rat_date: r.ods_last_rat_date,
-            notes: r.notes,
             supervised: r.supervised,
             archived: r.archived,
             archive_reason: r.archive_reason,
@@ -120,34 +104,6 @@ impl TryFrom<CooperativeRow> for CooperativeRecord {
             created_at: r.created_at,
             updated_at: r.updated_at,
         })
-    }
-}
-
-impl CooperativeRecord {
-    /// The editable fields of this record.
-    pub fn fields(&self) -> CooperativeFields {
-        CooperativeFields {
-            nik: self.nik.clone(),
-            name: self.name.clone(),
-            legal_entity_number: self.legal_entity_number.clone(),
-            legal_entity_date: self.legal_entity_date,
-            amendments: self.amendments.clone(),
-            address: self.address.clone(),
-            kelurahan_code: self.kelurahan_code.clone(),
-            kecamatan_code: self.kecamatan_code.clone(),
-            kelurahan_text: self.kelurahan_text.clone(),
-            bentuk: self.bentuk.clone(),
-            jenis: self.jenis.clone(),
-            kelompok: self.kelompok.clone(),
-            sektor: self.sektor.clone(),
-            loop_: self.loop_.clone(),
-            phone: self.phone.clone(),
-            email: self.email.clone(),
-            certificate_valid_until: self.certificate_valid_until,
-            ods_grade: self.ods_grade.clone(),
-            ods_last_rat_date: self.ods_last_rat_date,
-            notes: self.notes.clone(),
-        }
     }
 }
 
@@ -321,7 +277,7 @@ impl Db {
         if expected_version.is_some_and(|v| v != current.version) {
             return Err(DbError::StaleVersion(Box::new(current)));
         }
-        let before = current.fields();
+        let before = current.fields.clone();
         let changes = field_changes(&before.display_fields(), &f.display_fields());
         if changes.is_empty() {
             return Ok(current);
@@ -354,7 +310,7 @@ impl Db {
         if expected_version.is_some_and(|v| v != current.version) || current.archived == archived {
             return Err(DbError::StaleVersion(Box::new(current)));
         }
-        let f = current.fields();
+        let f = current.fields.clone();
         let stored_reason = archived.then_some(reason);
         let changes = archive_changes(current.archived, archived, Some(reason));
         let action = if archived { "archive" } else { "restore" };

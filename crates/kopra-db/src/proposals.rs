@@ -110,7 +110,7 @@ impl Db {
         note: &str,
         actor: &Actor,
     ) -> Result<Proposal, DbError> {
-        let changes = field_changes(&current.fields().display_fields(), &proposed.display_fields());
+        let changes = field_changes(&current.fields.display_fields(), &proposed.display_fields());
         if changes.is_empty() {
             return Err(DbError::Invalid(FieldErrors::single("changes", FieldError::Required)));
         }

@@ -76,7 +76,7 @@ pub struct CooperativeInput {
 }
 
 /// Validated register fields. Region codes are well-formed but not yet checked to exist.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CooperativeFields {
     pub nik: Option<String>,
     pub name: String,

@@ -55,7 +55,7 @@ pub async fn login(state: &AppState, username: &str, password: &str, ctx: &Ctx) 
 
 /// May `user` see this cooperative (own cooperative, own kecamatan)?
 pub fn check_scope(user: &User, record: &CooperativeRecord) -> Result<(), AppError> {
-    if user.scope().covers(record.id, &record.kecamatan_code) { Ok(()) } else { Err(AppError::Forbidden) }
+    if user.scope().covers(record.id, &record.fields.kecamatan_code) { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 /// May `user` place a cooperative in this kecamatan?

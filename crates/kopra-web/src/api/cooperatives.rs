@@ -124,7 +124,7 @@ pub fn take_version(changes: &mut serde_json::Map<String, Value>) -> Result<Opti
 
 /// The current fields with the given ones laid over them (null clears a field).
 pub fn merged_input(current: &CooperativeRecord, changes: serde_json::Map<String, Value>) -> Result<CooperativeInput, AppError> {
-    let mut merged = serde_json::to_value(current.fields().to_input()).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut merged = serde_json::to_value(current.fields.to_input()).map_err(|e| AppError::Internal(e.to_string()))?;
     if let Value::Object(m) = &mut merged {
         m.extend(changes);
     }

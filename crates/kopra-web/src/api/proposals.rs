@@ -70,7 +70,7 @@ async fn decide(state: AppState, user: ApiUser, id: i64, body: Result<Json<Decis
     let proposal = state.db.proposal(id).await.map_err(|e| user.fail(e))?;
     let record = state.db.cooperative(proposal.cooperative_id).await.map_err(|e| user.fail(e))?;
     check_scope(&user.user, &record).map_err(|e| user.fail(e))?;
-    crate::register::check_kecamatan(&user.user, &record.kecamatan_code).map_err(|e| user.fail(e))?;
+    crate::register::check_kecamatan(&user.user, &record.fields.kecamatan_code).map_err(|e| user.fail(e))?;
     let decided = state.db.decide_proposal(&state.office, id, apply, &req.note, &user.actor()).await.map_err(|e| user.fail(e))?;
     Ok(Json(decided))
 }

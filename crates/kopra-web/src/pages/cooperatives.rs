@@ -158,11 +158,12 @@ pub async fn export_csv(State(state): State<AppState>, user: PageUser, Query(p):
             for c in &page.items {
                 let d = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_default();
                 let o = |s: &Option<String>| s.clone().unwrap_or_default();
+                let f = &c.fields;
                 let _ = w.write_record([
-                    c.id.to_string(), o(&c.nik), c.name.clone(), o(&c.legal_entity_number), d(c.legal_entity_date), o(&c.address),
-                    o(&c.kelurahan_code), c.kelurahan_name.clone().or(c.kelurahan_text.clone()).unwrap_or_default(),
-                    c.kecamatan_code.clone(), o(&c.kecamatan_name), c.kabkota_code.clone(), o(&c.bentuk), o(&c.jenis), o(&c.kelompok),
-                    o(&c.sektor), o(&c.loop_), o(&c.phone), o(&c.email), d(c.certificate_valid_until), o(&c.ods_grade),
+                    c.id.to_string(), o(&f.nik), f.name.clone(), o(&f.legal_entity_number), d(f.legal_entity_date), o(&f.address),
+                    o(&f.kelurahan_code), c.kelurahan_name.clone().or(f.kelurahan_text.clone()).unwrap_or_default(),
+                    f.kecamatan_code.clone(), o(&c.kecamatan_name), c.kabkota_code.clone(), o(&f.bentuk), o(&f.jenis), o(&f.kelompok),
+                    o(&f.sektor), o(&f.loop_), o(&f.phone), o(&f.email), d(f.certificate_valid_until), o(&f.ods_grade),
                     c.supervised.to_string(), c.archived.to_string(), c.version.to_string(),
                     c.updated_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
                 ]);
@@ -295,10 +296,10 @@ async fn detail(state: &AppState, user: &PageUser, c: CooperativeRecord, notice:
         })
         .collect();
     let mut rows: Vec<(String, String)> = Vec::new();
-    for (field, value) in c.fields().display_fields() {
+    for (field, value) in c.fields.display_fields() {
         let value = match field {
-            "kecamatan_code" => c.kecamatan_name.as_ref().map(|n| format!("{n} ({})", c.kecamatan_code)),
-            "kelurahan_code" => c.kelurahan_code.as_ref().map(|k| format!("{} ({k})", c.kelurahan_name.clone().unwrap_or_default())),
+            "kecamatan_code" => c.kecamatan_name.as_ref().map(|n| format!("{n} ({})", c.fields.kecamatan_code)),
+            "kelurahan_code" => c.fields.kelurahan_code.as_ref().map(|k| format!("{} ({k})", c.kelurahan_name.clone().unwrap_or_default())),
             "loop" => value.map(|v| t.key(&format!("loop.{v}"))),
             _ => value,
         };
@@ -311,7 +312,7 @@ async fn detail(state: &AppState, user: &PageUser, c: CooperativeRecord, notice:
         t.key(if c.supervised { "detail.supervised_yes" } else { "detail.supervised_no" }),
     ));
     rows.push((t.key("field.version"), c.version.to_string()));
-    let in_scope = crate::register::check_kecamatan(&user.user, &c.kecamatan_code).is_ok();
+    let in_scope = crate::register::check_kecamatan(&user.user, &c.fields.kecamatan_code).is_ok();
     Ok(render(&DetailPage {
         t,
         nav: Nav::of(&user.user),
@@ -620,15 +621,15 @@ pub async fn create_submit(State(state): State<AppState>, user: PageUser, Form(f
 pub async fn edit_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
     user.require(Permission::EditCooperative)?;
     let c = load(&state, &user, id).await?;
-    check_kecamatan(&user.user, &c.kecamatan_code).map_err(|e| user.fail(e))?;
-    let form = CooperativeForm::from_input(&c.fields().to_input(), Some(c.version));
+    check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
+    let form = CooperativeForm::from_input(&c.fields.to_input(), Some(c.version));
     form_page(&state, &user, FormKind::Edit(id), &form, &FieldErrors::default(), None, StatusCode::OK).await
 }
 
 pub async fn edit_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<CooperativeForm>) -> Result<Response, PageError> {
     user.require(Permission::EditCooperative)?;
     let c = load(&state, &user, id).await?;
-    check_kecamatan(&user.user, &c.kecamatan_code).map_err(|e| user.fail(e))?;
+    check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
     let version = form.version.as_deref().and_then(|v| v.parse::<i64>().ok());
     let t = Tr::new(user.ctx.lang);
     let errors = match form.to_input().parse(today()) {
@@ -660,7 +661,7 @@ pub struct ArchiveForm {
 async fn archive_or_restore(state: AppState, user: PageUser, id: i64, form: ArchiveForm, archive: bool) -> Result<Response, PageError> {
     user.require(Permission::ArchiveCooperative)?;
     let c = load(&state, &user, id).await?;
-    check_kecamatan(&user.user, &c.kecamatan_code).map_err(|e| user.fail(e))?;
+    check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
     let t = Tr::new(user.ctx.lang);
     let version = form.version.as_deref().and_then(|v| v.parse().ok());
     let reason = form.reason.unwrap_or_default();
@@ -694,7 +695,7 @@ pub async fn restore_submit(State(state): State<AppState>, user: PageUser, Path(
 pub async fn propose_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
     user.require(Permission::ProposeChange)?;
     let c = load(&state, &user, id).await?;
-    let form = CooperativeForm::from_input(&c.fields().to_input(), Some(c.version));
+    let form = CooperativeForm::from_input(&c.fields.to_input(), Some(c.version));
     form_page(&state, &user, FormKind::Propose(id), &form, &FieldErrors::default(), None, StatusCode::OK).await
 }
 
@@ -726,7 +727,7 @@ pub struct DecisionForm {
 async fn decide(state: AppState, user: PageUser, id: i64, pid: i64, form: DecisionForm, apply: bool) -> Result<Response, PageError> {
     user.require(Permission::ReviewProposals)?;
     let c = load(&state, &user, id).await?;
-    check_kecamatan(&user.user, &c.kecamatan_code).map_err(|e| user.fail(e))?;
+    check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
     let proposal = state.db.proposal(pid).await.map_err(|e| user.fail(e))?;
     if proposal.cooperative_id != id {
         return Err(user.fail(AppError::NotFound));

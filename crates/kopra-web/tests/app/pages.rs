@@ -36,7 +36,7 @@ async fn stale_form_edit_is_a_conflict(app: TestApp) {
     assert_eq!(s, StatusCode::CONFLICT);
     assert!(html.contains("sudah diubah orang lain"));
     assert!(html.contains("name=\"version\" value=\"2\""), "the form now carries the current version");
-    assert_eq!(app.db.cooperative(id).await.unwrap().name, "Kop Orang Lain");
+    assert_eq!(app.db.cooperative(id).await.unwrap().fields.name, "Kop Orang Lain");
     // Saving again from the new version works, and the detail page shows the history.
     let (s, h, _) = app.page(Method::POST, &format!("/koperasi/{id}/ubah"), Some(&cookie), Some("version=2&name=Kop+Saya&kecamatan_code=32.75.04&kelurahan_code=32.75.04.1004")).await;
     assert_eq!(s, StatusCode::SEE_OTHER);

@@ -21,7 +21,7 @@ async fn proposals_wait_for_the_office_and_never_overwrite(app: TestApp) {
     assert_eq!(s, StatusCode::CREATED, "{p}");
     assert_eq!(p["status"], "pending");
     assert_eq!(p["changes"], json!([{"field": "phone", "from": null, "to": "081211112222"}]));
-    assert_eq!(app.db.cooperative(own_id).await.unwrap().phone, None, "nothing changes before the office decides");
+    assert_eq!(app.db.cooperative(own_id).await.unwrap().fields.phone, None, "nothing changes before the office decides");
     let (s, _) = app.api(Method::POST, &format!("/api/v1/cooperatives/{}/proposals", other["id"]), Some(&pengurus), Some(json!({"phone": "0812 1111 2222"}))).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "only their own cooperative");
     let (s, e) = app.api(Method::POST, &url, Some(&pengurus), Some(json!({"email": "salah"}))).await;
@@ -34,7 +34,7 @@ async fn proposals_wait_for_the_office_and_never_overwrite(app: TestApp) {
     assert_eq!(s, StatusCode::OK, "{applied}");
     assert_eq!(applied["status"], "applied");
     let c = app.db.cooperative(own_id).await.unwrap();
-    assert_eq!((c.phone.as_deref(), c.version), (Some("081211112222"), 2));
+    assert_eq!((c.fields.phone.as_deref(), c.version), (Some("081211112222"), 2));
     assert_eq!(app.db.cooperative_history(own_id).await.unwrap()[0].actor_name, "petugas");
 
     // A proposal made on version 2; the office edits to version 3 meanwhile.
@@ -42,7 +42,7 @@ async fn proposals_wait_for_the_office_and_never_overwrite(app: TestApp) {
     app.api(Method::PATCH, &format!("/api/v1/cooperatives/{own_id}"), Some(&admin), Some(json!({"notes": "dikunjungi"}))).await;
     let (s, e) = app.api(Method::POST, &format!("/api/v1/proposals/{}/apply", late["id"]), Some(&petugas), Some(json!({}))).await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
-    assert_eq!(app.db.cooperative(own_id).await.unwrap().name, "Kop Sejahtera");
+    assert_eq!(app.db.cooperative(own_id).await.unwrap().fields.name, "Kop Sejahtera");
     let (s, rejected) = app.api(Method::POST, &format!("/api/v1/proposals/{}/reject", late["id"]), Some(&petugas), Some(json!({"note": "usulkan ulang"}))).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!((rejected["status"].as_str(), rejected["decision_note"].as_str()), (Some("rejected"), Some("usulkan ulang")));
@@ -76,5 +76,5 @@ async fn pengurus_proposes_through_the_form(app: TestApp) {
     let pid = app.db.proposals_of(id).await.unwrap()[0].id;
     let (s, _, _) = app.page(Method::POST, &format!("/koperasi/{id}/usulan/{pid}/terapkan"), Some(&petugas), Some("note=")).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    assert_eq!(app.db.cooperative(id).await.unwrap().name, "Kop Melati Jaya");
+    assert_eq!(app.db.cooperative(id).await.unwrap().fields.name, "Kop Melati Jaya");
 }
