@@ -6,7 +6,6 @@ use crate::error::{ApiError, AppError};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use kopra_db::regions::Region;
 use kopra_domain::{FieldError, FieldErrors, RegionLevel};
 use serde::{Deserialize, Serialize};
@@ -38,10 +37,8 @@ pub async fn list(
         Some(l) => Some(RegionLevel::parse(l).ok_or_else(|| user.fail(AppError::Invalid(FieldErrors::single("level", FieldError::ValueNotInList))))?),
         None => None,
     };
-    if level.is_none() && p.parent.is_none() {
-        // The whole list is 91,000 rows: ask for a level or a parent.
-        return Err(user.fail(AppError::BadRequest(StatusCode::UNPROCESSABLE_ENTITY, "bad_query", "give level or parent".into())));
-    }
+    // Without level or parent: the provinces (the whole list is 91,599 rows).
+    let level = if level.is_none() && p.parent.as_deref().is_none_or(str::is_empty) { Some(RegionLevel::Provinsi) } else { level };
     let items = state.db.regions(level, p.parent.as_deref().filter(|s| !s.is_empty())).await.map_err(|e| user.fail(e))?;
     Ok(Json(RegionList { items }))
 }

@@ -186,6 +186,10 @@ async fn regions_and_openapi_are_served(app: TestApp) {
     assert_eq!(r["items"].as_array().unwrap().len(), 12);
     let (_, r) = app.api(Method::GET, "/api/v1/regions?level=provinsi", Some(&t), None).await;
     assert_eq!(r["items"].as_array().unwrap().len(), 38);
+    let (_, r) = app.api(Method::GET, "/api/v1/regions", Some(&t), None).await;
+    assert_eq!(r["items"].as_array().unwrap().len(), 38, "provinces by default");
+    let (_, r) = app.api(Method::GET, "/api/v1/regions?parent=32.75.04", Some(&t), None).await;
+    assert_eq!(r["items"][3]["name"], "Jakasetia");
     let (_, r) = app.api(Method::GET, "/api/v1/regions?level=kota", Some(&t), None).await;
     assert_eq!(r["items"].as_array().unwrap().len(), 98);
     let (s, _) = app.api(Method::GET, "/api/v1/regions?level=negara", Some(&t), None).await;
