@@ -11,6 +11,7 @@ pub mod nik;
 pub mod permission;
 pub mod region;
 pub mod region_index;
+pub mod status;
 pub mod supervision;
 pub mod value_sets;
 
