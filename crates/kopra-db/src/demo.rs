@@ -17,6 +17,8 @@ pub struct DemoReport {
     pub rejected: usize,
     pub warnings: usize,
     pub already_loaded: bool,
+    /// Annual reports made from ODS's "Tanggal RAT Terakhir".
+    pub ods_reports: usize,
     pub messages: Vec<RowMessage>,
 }
 
@@ -36,7 +38,8 @@ impl Db {
     /// Loads the demo cooperatives once. Rows whose NIK already exists are left alone.
     pub async fn load_demo(&self, office: &Office) -> Result<DemoReport, DbError> {
         if self.setting(DEMO_LOADED).await?.is_some() {
-            return Ok(DemoReport { already_loaded: true, ..Default::default() });
+            let ods_reports = self.ods_reports_from_register().await?;
+            return Ok(DemoReport { already_loaded: true, ods_reports, ..Default::default() });
         }
         let index = self.region_index(&office.home).await?;
         let rows = read_ods_csv(ODS_KOTA_BEKASI_2021.as_bytes(), &index, &office.home, &nik_prefix_crosswalk())
@@ -70,6 +73,29 @@ impl Db {
             }
         }
         self.set_setting(DEMO_LOADED, "ods_kota_bekasi_2021").await?;
+        report.ods_reports = self.ods_reports_from_register().await?;
         Ok(report)
+    }
+
+    /// ODS's "Tanggal RAT Terakhir" becomes an annual report with source `ods`, for the
+    /// book year before the meeting (a RAT cannot precede its book year's end). Only
+    /// cooperatives without a report for that year get one; safe to run again.
+    pub async fn ods_reports_from_register(&self) -> Result<usize, DbError> {
+        let rows: Vec<(i64, time::Date)> = crate::on_pool!(self, p => sqlx::query_as(
+            "SELECT c.id, c.ods_last_rat_date FROM cooperatives c WHERE c.ods_last_rat_date IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM annual_reports r WHERE r.cooperative_id = c.id AND r.rat_date = c.ods_last_rat_date) ORDER BY c.id",
+        ).fetch_all(p).await)?;
+        let actor = Actor { user_id: None, name: "ods".into(), ip: None };
+        let mut made = 0;
+        for (id, rat) in rows {
+            let report = kopra_domain::annual_report::AnnualReport { book_year: rat.year() - 1, rat_date: Some(rat), report_channel: Some("ods".into()), ..Default::default() };
+            match self.create_annual_report(id, &report, "ods", &actor).await {
+                Ok(_) => made += 1,
+                // A report for that book year already exists: keep it.
+                Err(DbError::Duplicate(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(made)
     }
 }

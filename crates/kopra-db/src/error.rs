@@ -21,6 +21,9 @@ pub enum DbError {
     /// The edit started from an older version; the current record is attached.
     #[error("stale version")]
     StaleVersion(Box<CooperativeRecord>),
+    /// An annual report changed since the edit started; the current one is attached.
+    #[error("stale report version")]
+    StaleReport(Box<crate::annual_reports::AnnualReportRecord>),
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
 }

@@ -4,6 +4,7 @@
 //! it is (portable SQL, `$1` placeholders, times bound from Rust). Every write goes
 //! through a repository function that writes its audit row in the same transaction.
 
+pub mod annual_reports;
 pub mod audit;
 pub mod cooperative_list;
 pub mod cooperatives;
@@ -14,6 +15,7 @@ pub mod proposals;
 pub mod regions;
 pub mod sessions;
 pub mod settings;
+pub mod status;
 pub mod users;
 
 pub use error::DbError;

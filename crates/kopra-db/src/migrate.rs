@@ -15,6 +15,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0002_change_proposals.sql"),
         include_str!("../../../migrations/postgres/0002_change_proposals.sql"),
     ),
+    (
+        "0003_annual_reports_and_status",
+        include_str!("../../../migrations/sqlite/0003_annual_reports_and_status.sql"),
+        include_str!("../../../migrations/postgres/0003_annual_reports_and_status.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)";

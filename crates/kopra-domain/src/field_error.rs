@@ -19,6 +19,14 @@ pub enum FieldError {
     AlreadyUsed,
     #[error("too_short")]
     TooShort,
+    #[error("negative")]
+    Negative,
+    #[error("total_mismatch")]
+    TotalMismatch,
+    #[error("before_book_year_end")]
+    BeforeBookYearEnd,
+    #[error("before_rat")]
+    BeforeRat,
     #[error("date_format")]
     DateFormat,
     #[error("date_in_future")]
@@ -51,6 +59,10 @@ impl FieldError {
             FieldError::NikTaken => "nik_taken",
             FieldError::AlreadyUsed => "already_used",
             FieldError::TooShort => "too_short",
+            FieldError::Negative => "negative",
+            FieldError::TotalMismatch => "total_mismatch",
+            FieldError::BeforeBookYearEnd => "before_book_year_end",
+            FieldError::BeforeRat => "before_rat",
             FieldError::DateFormat => "date_format",
             FieldError::DateInFuture => "date_in_future",
             FieldError::EmailFormat => "email_format",
@@ -65,13 +77,17 @@ impl FieldError {
     }
 
     /// Every code, for the tidy test that checks each has a message in every language.
-    pub const ALL: [FieldError; 16] = [
+    pub const ALL: [FieldError; 20] = [
         FieldError::Required,
         FieldError::TooLong,
         FieldError::NikFormat,
         FieldError::NikTaken,
         FieldError::AlreadyUsed,
         FieldError::TooShort,
+        FieldError::Negative,
+        FieldError::TotalMismatch,
+        FieldError::BeforeBookYearEnd,
+        FieldError::BeforeRat,
         FieldError::DateFormat,
         FieldError::DateInFuture,
         FieldError::EmailFormat,

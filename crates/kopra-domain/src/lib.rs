@@ -3,7 +3,10 @@
 //! Invariant: this crate does no IO and has no async code. Everything here is a pure
 //! function of its inputs, so every rule can be tested with worked examples.
 
+pub mod annual_report;
+pub mod certificate;
 pub mod cooperative;
+pub mod plan;
 pub mod field_error;
 pub mod history;
 pub mod names;

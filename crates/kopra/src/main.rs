@@ -165,6 +165,22 @@ async fn run(cli: Cli) -> Result<()> {
                 let r = database.load_demo(&office).await?;
                 print_demo(&r);
             }
+            let changed = database.recompute_statuses(kopra_db::status::wib_today()).await?;
+            if changed > 0 {
+                eprintln!("statuses recomputed: {changed} changed");
+            }
+            // Statuses change with the date alone (a RAT leaves the window): recompute daily.
+            let daily = database.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));
+                every.tick().await;
+                loop {
+                    every.tick().await;
+                    if let Err(e) = daily.recompute_statuses(kopra_db::status::wib_today()).await {
+                        tracing::error!(error = %e, "status recompute failed");
+                    }
+                }
+            });
             let state = kopra_web::AppState { db: database, office, secure_cookies };
             let app = kopra_web::router(state);
             let local = listener.local_addr()?;
@@ -188,7 +204,10 @@ fn print_demo(r: &kopra_db::demo::DemoReport) {
     if r.already_loaded {
         println!("demo data already loaded");
     } else {
-        println!("demo data: {} cooperatives loaded, {} rejected, {} warnings", r.loaded, r.rejected, r.warnings);
+        println!(
+            "demo data: {} cooperatives loaded, {} rejected, {} warnings; {} annual reports from ODS",
+            r.loaded, r.rejected, r.warnings, r.ods_reports
+        );
     }
 }
 

@@ -1,0 +1,231 @@
+//! Annual reports (RAT) per cooperative and book year, with versions and audit; each write
+//! refreshes the cooperative's stored status.
+
+use crate::audit::AuditEntry;
+use crate::{Actor, Db, DbError, now, on_pool, write_audit};
+use kopra_domain::annual_report::{AnnualReport, ReportFlag};
+use kopra_domain::{FieldChange, FieldError, FieldErrors, field_changes};
+use serde::Serialize;
+use serde_json::json;
+use time::{Date, OffsetDateTime};
+
+/// A stored report.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct AnnualReportRecord {
+    pub id: i64,
+    pub cooperative_id: i64,
+    #[serde(flatten)]
+    pub report: AnnualReport,
+    /// entry, ods or import
+    pub source: String,
+    pub flags: Vec<ReportFlag>,
+    pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    cooperative_id: i64,
+    book_year: i32,
+    rat_date: Option<Date>,
+    reported_date: Option<Date>,
+    report_channel: Option<String>,
+    members_male: Option<i64>,
+    members_female: Option<i64>,
+    members_total: Option<i64>,
+    pengurus: Option<i64>,
+    pengawas: Option<i64>,
+    managers_male: Option<i64>,
+    managers_female: Option<i64>,
+    employees_male: Option<i64>,
+    employees_female: Option<i64>,
+    simpanan_pokok: Option<i64>,
+    simpanan_wajib: Option<i64>,
+    modal_sendiri: Option<i64>,
+    modal_luar: Option<i64>,
+    modal_penyertaan: Option<i64>,
+    assets: Option<i64>,
+    business_volume: Option<i64>,
+    shu: Option<i64>,
+    savings_received: Option<i64>,
+    loans_given: Option<i64>,
+    source: String,
+    version: i64,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+}
+
+impl From<Row> for AnnualReportRecord {
+    fn from(r: Row) -> Self {
+        let report = AnnualReport {
+            book_year: r.book_year,
+            rat_date: r.rat_date,
+            reported_date: r.reported_date,
+            report_channel: r.report_channel,
+            members_male: r.members_male,
+            members_female: r.members_female,
+            members_total: r.members_total,
+            pengurus: r.pengurus,
+            pengawas: r.pengawas,
+            managers_male: r.managers_male,
+            managers_female: r.managers_female,
+            employees_male: r.employees_male,
+            employees_female: r.employees_female,
+            simpanan_pokok: r.simpanan_pokok,
+            simpanan_wajib: r.simpanan_wajib,
+            modal_sendiri: r.modal_sendiri,
+            modal_luar: r.modal_luar,
+            modal_penyertaan: r.modal_penyertaan,
+            assets: r.assets,
+            business_volume: r.business_volume,
+            shu: r.shu,
+            savings_received: r.savings_received,
+            loans_given: r.loans_given,
+        };
+        AnnualReportRecord {
+            id: r.id,
+            cooperative_id: r.cooperative_id,
+            flags: report.flags(),
+            report,
+            source: r.source,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+const COLUMNS: &str = "book_year, rat_date, reported_date, report_channel, members_male, members_female, members_total, pengurus, pengawas, \
+     managers_male, managers_female, employees_male, employees_female, simpanan_pokok, simpanan_wajib, modal_sendiri, modal_luar, \
+     modal_penyertaan, assets, business_volume, shu, savings_received, loans_given";
+
+/// Binds the 23 report columns in `COLUMNS` order.
+macro_rules! bind_report {
+    ($q:expr, $r:expr) => {{
+        let r: &AnnualReport = $r;
+        $q.bind(r.book_year)
+            .bind(r.rat_date)
+            .bind(r.reported_date)
+            .bind(r.report_channel.clone())
+            .bind(r.members_male)
+            .bind(r.members_female)
+            .bind(r.members_total)
+            .bind(r.pengurus)
+            .bind(r.pengawas)
+            .bind(r.managers_male)
+            .bind(r.managers_female)
+            .bind(r.employees_male)
+            .bind(r.employees_female)
+            .bind(r.simpanan_pokok)
+            .bind(r.simpanan_wajib)
+            .bind(r.modal_sendiri)
+            .bind(r.modal_luar)
+            .bind(r.modal_penyertaan)
+            .bind(r.assets)
+            .bind(r.business_volume)
+            .bind(r.shu)
+            .bind(r.savings_received)
+            .bind(r.loans_given)
+    }};
+}
+
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+const INSERT_VERSION: &str =
+    "INSERT INTO annual_report_versions (report_id, version, action, snapshot, changes, actor_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+fn year_taken(e: sqlx::Error) -> DbError {
+    if DbError::is_unique_violation(&e) {
+        DbError::Duplicate(FieldErrors::single("book_year", FieldError::AlreadyUsed))
+    } else {
+        e.into()
+    }
+}
+
+impl Db {
+    /// Records a report; one per cooperative and book year.
+    pub async fn create_annual_report(&self, cooperative_id: i64, r: &AnnualReport, source: &str, actor: &Actor) -> Result<AnnualReportRecord, DbError> {
+        self.cooperative(cooperative_id).await?;
+        let changes = field_changes(&[], &r.display_fields());
+        let t = now();
+        let sql = format!(
+            "INSERT INTO annual_reports (cooperative_id, {COLUMNS}, source, version, created_at, updated_at) VALUES ($1, {}, $25, 1, $26, $26) RETURNING id",
+            placeholders(2, 23)
+        );
+        let id: i64 = on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let id: i64 = bind_report!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(cooperative_id), r)
+                .bind(source.to_string()).bind(t)
+                .fetch_one(&mut *tx).await.map_err(year_taken)?;
+            sqlx::query(INSERT_VERSION)
+                .bind(id).bind(1i64).bind("create").bind(json!(r).to_string())
+                .bind(serde_json::to_string(&changes).unwrap_or_default()).bind(actor.name.clone()).bind(t)
+                .execute(&mut *tx).await?;
+            write_audit!(&mut *tx, actor, AuditEntry {
+                action: "annual_report.create", entity_type: "cooperative", entity_id: Some(cooperative_id.to_string()),
+                before: None, after: Some(json!({"report": id, "source": source, "fields": r})),
+            })?;
+            tx.commit().await?;
+            id
+        });
+        self.refresh_status(cooperative_id).await?;
+        self.annual_report(id).await
+    }
+
+    /// Changes a report; with `expected_version`, a newer one is not overwritten.
+    pub async fn update_annual_report(&self, id: i64, r: &AnnualReport, expected_version: Option<i64>, actor: &Actor) -> Result<AnnualReportRecord, DbError> {
+        let current = self.annual_report(id).await?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(DbError::StaleReport(Box::new(current)));
+        }
+        let changes: Vec<FieldChange> = field_changes(&current.report.display_fields(), &r.display_fields());
+        if changes.is_empty() {
+            return Ok(current);
+        }
+        let t = now();
+        let sets: Vec<String> = COLUMNS.split(", ").enumerate().map(|(i, c)| format!("{} = ${}", c.trim(), i + 1)).collect();
+        let sql = format!("UPDATE annual_reports SET {}, version = version + 1, updated_at = $24 WHERE id = $25 AND version = $26", sets.join(", "));
+        let updated = on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let n = bind_report!(sqlx::query(sqlx::AssertSqlSafe(sql)), r)
+                .bind(t).bind(id).bind(current.version)
+                .execute(&mut *tx).await.map_err(year_taken)?.rows_affected();
+            if n == 1 {
+                sqlx::query(INSERT_VERSION)
+                    .bind(id).bind(current.version + 1).bind("update").bind(json!(r).to_string())
+                    .bind(serde_json::to_string(&changes).unwrap_or_default()).bind(actor.name.clone()).bind(t)
+                    .execute(&mut *tx).await?;
+                write_audit!(&mut *tx, actor, AuditEntry {
+                    action: "annual_report.update", entity_type: "cooperative", entity_id: Some(current.cooperative_id.to_string()),
+                    before: Some(json!({"report": id, "fields": current.report})), after: Some(json!({"report": id, "fields": r})),
+                })?;
+                tx.commit().await?;
+            }
+            n == 1
+        });
+        self.refresh_status(current.cooperative_id).await?;
+        let now_record = self.annual_report(id).await?;
+        if updated { Ok(now_record) } else { Err(DbError::StaleReport(Box::new(now_record))) }
+    }
+
+    pub async fn annual_report(&self, id: i64) -> Result<AnnualReportRecord, DbError> {
+        let sql = format!("SELECT id, cooperative_id, {COLUMNS}, source, version, created_at, updated_at FROM annual_reports WHERE id = $1");
+        let row = on_pool!(self, p => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?;
+        row.map(AnnualReportRecord::from).ok_or(DbError::NotFound)
+    }
+
+    /// A cooperative's reports, newest book year first.
+    pub async fn annual_reports(&self, cooperative_id: i64) -> Result<Vec<AnnualReportRecord>, DbError> {
+        let sql = format!(
+            "SELECT id, cooperative_id, {COLUMNS}, source, version, created_at, updated_at FROM annual_reports WHERE cooperative_id = $1 ORDER BY book_year DESC LIMIT 200"
+        );
+        let rows = on_pool!(self, p => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)).bind(cooperative_id).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(AnnualReportRecord::from).collect())
+    }
+}

@@ -1,0 +1,105 @@
+//! The activation plan (RPJMD): from a baseline year to a target share of active
+//! cooperatives over a horizon, in yearly milestones (domain.md §5: Kota Bekasi's goal is
+//! at least 65% within five years, in steps).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Plan {
+    pub baseline_year: i32,
+    /// The activation rate reached in the baseline year (0..1), where the line starts.
+    pub baseline_rate: f64,
+    pub target_rate: f64,
+    pub horizon_years: i32,
+    /// Milestones set by hand, replacing the linear ones for those years.
+    #[serde(default)]
+    pub milestone_overrides: Vec<Milestone>,
+    /// supervised (default) or all
+    pub scope: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Milestone {
+    pub year: i32,
+    pub target_rate: f64,
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan { baseline_year: 2025, baseline_rate: 0.0, target_rate: 0.65, horizon_years: 5, milestone_overrides: vec![], scope: "supervised".into() }
+    }
+}
+
+/// Why a plan was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanError {
+    TargetRate,
+    Horizon,
+    BaselineYear,
+    Scope,
+}
+
+impl Plan {
+    pub fn validate(&self) -> Result<(), (&'static str, PlanError)> {
+        if !(0.0..=1.0).contains(&self.target_rate) || !(0.0..=1.0).contains(&self.baseline_rate) {
+            return Err(("target_rate", PlanError::TargetRate));
+        }
+        if !(1..=20).contains(&self.horizon_years) {
+            return Err(("horizon_years", PlanError::Horizon));
+        }
+        if !(2000..=2100).contains(&self.baseline_year) {
+            return Err(("baseline_year", PlanError::BaselineYear));
+        }
+        if self.scope != "supervised" && self.scope != "all" {
+            return Err(("scope", PlanError::Scope));
+        }
+        for m in &self.milestone_overrides {
+            if !(0.0..=1.0).contains(&m.target_rate) {
+                return Err(("milestones", PlanError::TargetRate));
+            }
+        }
+        Ok(())
+    }
+
+    /// One milestone per year after the baseline, phased linearly from the baseline rate to
+    /// the target unless set by hand; rounded to 0.1 percentage point.
+    pub fn milestones(&self) -> Vec<Milestone> {
+        (1..=self.horizon_years)
+            .map(|i| {
+                let year = self.baseline_year + i;
+                let linear = self.baseline_rate + (self.target_rate - self.baseline_rate) * f64::from(i) / f64::from(self.horizon_years);
+                let rate = self.milestone_overrides.iter().find(|m| m.year == year).map_or(linear, |m| m.target_rate);
+                Milestone { year, target_rate: (rate * 1000.0).round() / 1000.0 }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn milestones_climb_linearly_to_the_target() {
+        // Kota Bekasi: about 60% active in 2019, at least 65% within five years.
+        let p = Plan { baseline_year: 2019, baseline_rate: 0.60, ..Plan::default() };
+        let m: Vec<(i32, f64)> = p.milestones().iter().map(|m| (m.year, m.target_rate)).collect();
+        assert_eq!(m, vec![(2020, 0.61), (2021, 0.62), (2022, 0.63), (2023, 0.64), (2024, 0.65)]);
+    }
+
+    #[test]
+    fn a_milestone_set_by_hand_replaces_the_linear_one() {
+        let p = Plan { baseline_year: 2025, baseline_rate: 0.15, milestone_overrides: vec![Milestone { year: 2026, target_rate: 0.2 }], ..Plan::default() };
+        let m = p.milestones();
+        assert_eq!(m[0].target_rate, 0.2);
+        assert_eq!(m[4], Milestone { year: 2030, target_rate: 0.65 });
+    }
+
+    #[test]
+    fn nonsense_plans_are_refused() {
+        assert!(Plan { target_rate: 1.5, ..Plan::default() }.validate().is_err());
+        assert!(Plan { horizon_years: 0, ..Plan::default() }.validate().is_err());
+        assert!(Plan { scope: "semua".into(), ..Plan::default() }.validate().is_err());
+        assert!(Plan::default().validate().is_ok());
+    }
+}
