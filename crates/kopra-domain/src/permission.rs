@@ -42,6 +42,7 @@ impl Role {
                     | ArchiveCooperative
                     | ViewCooperative
                     | ReviewProposals
+                    | EditReports
                     | ManageOwnTokens
             ),
             Role::Pengurus => matches!(p, ViewCooperative | ProposeChange | ManageOwnTokens),
@@ -67,6 +68,10 @@ pub enum Permission {
     ReviewProposals,
     ViewAudit,
     ManageUsers,
+    /// Office settings: the activation plan, status rules.
+    ManageSettings,
+    /// Enter and correct annual reports.
+    EditReports,
     ManageOwnTokens,
 }
 

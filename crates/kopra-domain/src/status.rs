@@ -162,8 +162,9 @@ pub fn status_on(date: Date, rat_dates: &[Date], founded: Option<Date>, legal: O
     }
 }
 
-/// Every change of status from the first evidence up to `until`: `(date, status)` pairs in
-/// order. The timeline is derived, so it can never disagree with the evidence.
+/// Every change of status from founding (or the first evidence) up to `until`: `(date,
+/// status)` pairs in order. The timeline is derived, so it can never disagree with the
+/// evidence.
 pub fn status_timeline(until: Date, rat_dates: &[Date], founded: Option<Date>, legal: Option<&LegalState>, rules: StatusRules) -> Vec<(Date, Status)> {
     let mut points: Vec<Date> = Vec::new();
     for r in rat_dates {
@@ -172,6 +173,7 @@ pub fn status_timeline(until: Date, rat_dates: &[Date], founded: Option<Date>, l
         points.push(add_years(*r, rules.dissolution_after_years));
     }
     if let Some(f) = founded {
+        points.push(f);
         points.push(add_years(f, rules.dissolution_after_years));
     }
     if let Some(l) = legal {
@@ -263,6 +265,8 @@ mod tests {
     #[test]
     fn the_timeline_lists_each_change_once() {
         let rats = [date!(2014 - 03 - 01), date!(2019 - 04 - 01)];
+        let with_founding = status_timeline(date!(2014 - 12 - 31), &rats, Some(date!(2009 - 12 - 28)), None, R);
+        assert_eq!(with_founding, vec![(date!(2009 - 12 - 28), Status::NoData), (date!(2014 - 03 - 01), Status::Active)]);
         let t = status_timeline(date!(2025 - 12 - 31), &rats, None, None, R);
         assert_eq!(
             t,

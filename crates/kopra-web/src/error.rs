@@ -17,6 +17,7 @@ pub enum AppError {
     Invalid(FieldErrors),
     Duplicate(FieldErrors),
     Stale(Box<CooperativeRecord>),
+    StaleReport(Box<kopra_db::annual_reports::AnnualReportRecord>),
     /// A request that cannot be read; the code is a message key suffix (`error.<code>`).
     BadRequest(StatusCode, &'static str, String),
     Throttled,
@@ -31,6 +32,7 @@ impl From<DbError> for AppError {
             DbError::Invalid(f) => AppError::Invalid(f),
             DbError::Duplicate(f) => AppError::Duplicate(f),
             DbError::StaleVersion(r) => AppError::Stale(r),
+            DbError::StaleReport(r) => AppError::StaleReport(r),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -43,7 +45,7 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Duplicate(_) | AppError::Stale(_) => StatusCode::CONFLICT,
+            AppError::Duplicate(_) | AppError::Stale(_) | AppError::StaleReport(_) => StatusCode::CONFLICT,
             AppError::BadRequest(s, _, _) => *s,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -58,7 +60,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Invalid(_) => "invalid",
             AppError::Duplicate(_) => "duplicate",
-            AppError::Stale(_) => "stale",
+            AppError::Stale(_) | AppError::StaleReport(_) => "stale",
             AppError::BadRequest(_, code, _) => code,
             AppError::Throttled => "throttled",
             AppError::InvalidCredentials => "invalid_credentials",
@@ -108,8 +110,10 @@ impl AppError {
             }
         }
         let mut body = json!({ "error": err });
-        if let AppError::Stale(current) = self {
-            body["current"] = json!(current);
+        match self {
+            AppError::Stale(current) => body["current"] = json!(current),
+            AppError::StaleReport(current) => body["current"] = json!(current),
+            _ => {}
         }
         let mut resp = (self.status(), axum::Json(body)).into_response();
         if matches!(self, AppError::Unauthorized | AppError::InvalidCredentials) {

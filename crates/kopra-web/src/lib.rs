@@ -7,6 +7,7 @@ pub mod error;
 pub mod i18n;
 pub mod pages;
 pub mod register;
+pub mod status_text;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

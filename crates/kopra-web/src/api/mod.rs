@@ -5,6 +5,7 @@ mod cooperatives;
 mod openapi;
 mod proposals;
 mod regions;
+mod status;
 mod token;
 
 use crate::AppState;
@@ -12,7 +13,7 @@ use crate::error::AppError;
 use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 
 pub use openapi::ApiDoc;
 
@@ -26,6 +27,12 @@ pub fn routes() -> Router<AppState> {
         .route("/cooperatives/{id}/proposals", get(proposals::list).post(proposals::create))
         .route("/proposals/{id}/apply", post(proposals::apply))
         .route("/proposals/{id}/reject", post(proposals::reject))
+        .route("/cooperatives/{id}/status", get(status::status))
+        .route("/cooperatives/{id}/annual-reports", get(status::reports).post(status::create_report))
+        .route("/cooperatives/{id}/legal-state", post(status::set_legal_state))
+        .route("/annual-reports/{id}", patch(status::patch_report))
+        .route("/activation", get(status::activation))
+        .route("/plan", get(status::get_plan).put(status::put_plan))
         .route("/regions", get(regions::list))
         .route("/openapi.json", get(openapi::document))
         .fallback(|ctx: crate::auth::Ctx| async move { crate::error::ApiError(AppError::NotFound, ctx.lang) })

@@ -24,9 +24,13 @@ async fn create_returns_the_record_with_derived_regions(app: TestApp) {
         assert!(c.get(field).is_some(), "record lacks {field}: {c}");
     }
     assert_eq!(c["kecamatan_code"], "32.75.04");
+    assert_eq!(c["legal_entity_date"], serde_json::Value::Null);
+    let (_, dated) = app.api(Method::PATCH, &format!("/api/v1/cooperatives/{}", c["id"]), Some(&t), Some(json!({"legal_entity_date": "2009-12-28"}))).await;
+    assert_eq!(dated["legal_entity_date"], "2009-12-28", "dates are ISO text in JSON");
+    let c = dated;
     assert_eq!(c["kabkota_code"], "32.75");
     assert_eq!(c["supervised"], true);
-    assert_eq!(c["version"], 1);
+    assert_eq!(c["version"], 2);
     let (s, got) = app.api(Method::GET, &format!("/api/v1/cooperatives/{}", c["id"]), Some(&t), None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(got, c);

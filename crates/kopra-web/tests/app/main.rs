@@ -14,3 +14,4 @@ mod pages;
 mod proposals;
 mod role_matrix;
 mod schema;
+mod status;

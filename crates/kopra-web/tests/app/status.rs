@@ -1,0 +1,155 @@
+//! Annual reports drive the status; activation figures match a direct count.
+
+use crate::both_engines;
+use crate::harness::{TestApp, cooperative};
+use axum::http::{Method, StatusCode};
+use kopra_domain::Role;
+use kopra_domain::names::region_name_key;
+use serde_json::json;
+use std::collections::HashMap;
+
+both_engines!(a_rat_report_changes_the_status_from_its_date, activation_of_the_demo_equals_a_direct_count, the_plan_has_milestones_and_actuals);
+
+async fn a_rat_report_changes_the_status_from_its_date(app: TestApp) {
+    let t = app.admin().await;
+    let mut body = cooperative("Kop Aktif Kembali", None);
+    body["legal_entity_date"] = json!("2010-05-04");
+    let (_, c) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(body)).await;
+    let url = format!("/api/v1/cooperatives/{}", c["id"]);
+    let (s, st) = app.api(Method::GET, &format!("{url}/status"), Some(&t), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!((st["status"].as_str(), st["since"].is_null()), (Some("no_data"), true));
+
+    let (s, e) = app.api(Method::POST, &format!("{url}/annual-reports"), Some(&t), Some(json!({"book_year": 2023, "rat_date": "2023-11-30"}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e["error"]["fields"]["rat_date"].as_str().unwrap().contains("akhir tahun buku"));
+    let report = json!({"book_year": 2023, "rat_date": "2024-07-16", "reported_date": "2024-09-01", "members_male": 40, "members_female": 25,
+        "assets": 1_500_000_000i64, "business_volume": 900_000_000i64, "shu": -2_000_000});
+    let (s, r) = app.api(Method::POST, &format!("{url}/annual-reports"), Some(&t), Some(report.clone())).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    assert_eq!(r["members_total"], 65);
+    assert_eq!(r["flags"], json!(["rat_late", "report_late"]));
+    assert_eq!(r["source"], "entry");
+    let (s, _) = app.api(Method::POST, &format!("{url}/annual-reports"), Some(&t), Some(report)).await;
+    assert_eq!(s, StatusCode::CONFLICT, "one report per book year");
+
+    let status_on = |d: &'static str| {
+        let url = format!("{url}/status?as_of={d}");
+        let t = t.clone();
+        let app = &app;
+        async move { app.api(Method::GET, &url, Some(&t), None).await.1 }
+    };
+    assert_eq!(status_on("2024-07-15").await["status"], "no_data");
+    let st = status_on("2024-07-16").await;
+    assert_eq!((st["status"].as_str(), st["since"].as_str()), (Some("active"), Some("2024-07-16")));
+    assert_eq!(st["explanation"], "Aktif sejak 2024-07-16: RAT diadakan 2024-07-16");
+    assert_eq!(status_on("2027-07-16").await["status"], "inactive");
+    let st = status_on("2029-07-16").await;
+    assert_eq!(st["status"], "dissolution_candidate");
+    let timeline: Vec<(&str, &str)> = st["timeline"].as_array().unwrap().iter().map(|e| (e["date"].as_str().unwrap(), e["status"].as_str().unwrap())).collect();
+    assert_eq!(timeline, vec![("2010-05-04", "no_data"), ("2024-07-16", "active"), ("2027-07-16", "inactive"), ("2029-07-16", "dissolution_candidate")]);
+    let (s, _) = app.api(Method::GET, &format!("{url}/status?as_of=kemarin"), Some(&t), None).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The stored status, used by lists, follows too.
+    let id = c["id"].as_i64().unwrap();
+    let stored: (String,) = match &app.db {
+        kopra_db::Db::Sqlite(p) => sqlx::query_as("SELECT status FROM cooperatives WHERE id = $1").bind(id).fetch_one(p).await.unwrap(),
+        kopra_db::Db::Postgres(p) => sqlx::query_as("SELECT status FROM cooperatives WHERE id = $1").bind(id).fetch_one(p).await.unwrap(),
+    };
+    assert_eq!(stored.0, "active");
+
+    // Correcting a report keeps its history; a stale correction is refused.
+    let rid = r["id"].as_i64().unwrap();
+    let (s, r2) = app.api(Method::PATCH, &format!("/api/v1/annual-reports/{rid}"), Some(&t), Some(json!({"reported_date": "2024-08-01", "version": 1}))).await;
+    assert_eq!(s, StatusCode::OK, "{r2}");
+    assert_eq!((r2["version"].as_i64(), r2["flags"].clone()), (Some(2), json!(["rat_late"])));
+    let (s, _) = app.api(Method::PATCH, &format!("/api/v1/annual-reports/{rid}"), Some(&t), Some(json!({"shu": 0, "version": 1}))).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+
+    // A decree overrides the evidence from its date, and is audited.
+    let (s, e) = app.api(Method::POST, &format!("{url}/legal-state"), Some(&t), Some(json!({"status": "active", "decree_number": "x", "decree_date": "2025-01-01"}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (s, _) = app.api(Method::POST, &format!("{url}/legal-state"), Some(&t), Some(json!({"status": "dissolved", "decree_number": "518/12/Diskop/2025", "decree_date": "2025-06-02"}))).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let st = status_on("2025-06-02").await;
+    assert_eq!(st["status"], "dissolved");
+    assert!(st["explanation"].as_str().unwrap().contains("518/12/Diskop/2025"));
+    assert_eq!(status_on("2025-06-01").await["status"], "active");
+    let pengurus = app.user("pengurus", Role::Pengurus, Some(id), &[]).await;
+    let (s, _) = app.api(Method::POST, &format!("{url}/annual-reports"), Some(&pengurus), Some(json!({"book_year": 2024, "rat_date": "2025-03-01"}))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+async fn activation_of_the_demo_equals_a_direct_count(app: TestApp) {
+    let office = app.office().await;
+    let demo = app.db.load_demo(&office).await.unwrap();
+    assert_eq!(demo.ods_reports, 162, "every ODS 'Tanggal RAT Terakhir' becomes a report");
+    app.db.recompute_statuses(time::macros::date!(2026 - 11 - 29)).await.unwrap();
+
+    // The documented rule, counted straight from the ODS file: among the cooperatives the
+    // city supervises (bentuk …Kabupaten/Kota), active = a RAT in (2018-12-31, 2021-12-31].
+    let mut r = csv::Reader::from_reader(kopra_db::demo::ODS_KOTA_BEKASI_2021.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let (kec, bentuk, rat) = (col("Kecamatan"), col("Bentuk Koperasi"), col("Tanggal RAT Terakhir"));
+    let (mut registered, mut active, mut no_data) = (0, 0, 0);
+    let mut by_kec: HashMap<String, (i64, i64)> = HashMap::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if !rec[bentuk].ends_with("Kabupaten/Kota") {
+            continue;
+        }
+        registered += 1;
+        let e = by_kec.entry(region_name_key(&rec[kec])).or_default();
+        e.0 += 1;
+        let d = &rec[rat];
+        if d.is_empty() {
+            no_data += 1;
+            continue;
+        }
+        let (dd, mm, yy) = (&d[0..2], &d[3..5], &d[6..10]);
+        let iso = format!("{yy}-{mm}-{dd}");
+        if iso.as_str() > "2018-12-31" && iso.as_str() <= "2021-12-31" {
+            active += 1;
+            e.1 += 1;
+        }
+    }
+    let t = app.admin().await;
+    let (s, a) = app.api(Method::GET, "/api/v1/activation?as_of=2021-12-31&scope=supervised", Some(&t), None).await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    assert_eq!((a["registered"].as_i64(), a["active"].as_i64(), a["no_data"].as_i64()), (Some(registered), Some(active), Some(no_data)));
+    assert_eq!(a["inactive"].as_i64(), Some(registered - active - no_data));
+    assert_eq!(a["rate"].as_f64().unwrap(), (active as f64 / registered as f64 * 10000.0).round() / 10000.0);
+    let by = a["by_kecamatan"].as_array().unwrap();
+    assert_eq!(by.len(), 12);
+    for k in by {
+        let expected = by_kec[&region_name_key(k["name"].as_str().unwrap())];
+        assert_eq!((k["registered"].as_i64(), k["active"].as_i64()), (Some(expected.0), Some(expected.1)), "{}", k["name"]);
+    }
+    let (_, all) = app.api(Method::GET, "/api/v1/activation?as_of=2021-12-31&scope=all", Some(&t), None).await;
+    assert_eq!(all["registered"], 1046);
+    let (s, _) = app.api(Method::GET, "/api/v1/activation?scope=semua", Some(&t), None).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn the_plan_has_milestones_and_actuals(app: TestApp) {
+    let t = app.admin().await;
+    let petugas = app.user("petugas", Role::Petugas, None, &[]).await;
+    let (s, p) = app.api(Method::GET, "/api/v1/plan", Some(&petugas), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!((p["target_rate"].as_f64(), p["horizon_years"].as_i64()), (Some(0.65), Some(5)));
+    let body = json!({"baseline_year": 2023, "target_rate": 0.65, "horizon_years": 5, "baseline_rate": 0.15});
+    let (s, _) = app.api(Method::PUT, "/api/v1/plan", Some(&petugas), Some(body.clone())).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, p) = app.api(Method::PUT, "/api/v1/plan", Some(&t), Some(body)).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    let m = p["milestones"].as_array().unwrap();
+    assert_eq!(m.len(), 5);
+    assert_eq!((m[0]["year"].as_i64(), m[0]["target_rate"].as_f64()), (Some(2024), Some(0.25)));
+    assert_eq!(m[4]["target_rate"].as_f64(), Some(0.65));
+    assert!(m[0]["actual_rate"].is_number(), "past years carry the rate reached");
+    assert!(m[4]["actual_rate"].is_null(), "2028 has not come yet");
+    let (s, _) = app.api(Method::PUT, "/api/v1/plan", Some(&t), Some(json!({"baseline_year": 2023, "target_rate": 6.5, "horizon_years": 5}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
