@@ -1,0 +1,181 @@
+//! A choropleth map from GeoJSON, projected equirectangularly with longitude scaled by
+//! cos(latitude) — good enough for a city or a province, and simple enough to test.
+
+use crate::esc;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MapError {
+    #[error("not GeoJSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("no features with coordinates")]
+    Empty,
+}
+
+#[derive(Deserialize)]
+struct Collection {
+    features: Vec<Feature>,
+}
+
+#[derive(Deserialize)]
+struct Feature {
+    properties: HashMap<String, serde_json::Value>,
+    geometry: Geometry,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type", content = "coordinates")]
+enum Geometry {
+    Polygon(Vec<Vec<[f64; 2]>>),
+    MultiPolygon(Vec<Vec<Vec<[f64; 2]>>>),
+}
+
+impl Geometry {
+    fn polygons(&self) -> Vec<&Vec<Vec<[f64; 2]>>> {
+        match self {
+            Geometry::Polygon(p) => vec![p],
+            Geometry::MultiPolygon(m) => m.iter().collect(),
+        }
+    }
+}
+
+/// One area's figure.
+#[derive(Debug, Clone)]
+pub struct AreaValue {
+    /// 0..1, or `None` when there is nothing to show (drawn grey).
+    pub value: Option<f64>,
+    /// The tooltip: name and figures, already in the user's language.
+    pub title: String,
+    pub href: Option<String>,
+}
+
+/// Colour classes: upper bounds (exclusive) and colours, light to dark.
+pub struct Classes<'a> {
+    pub bounds: &'a [f64],
+    pub colours: &'a [&'a str],
+    pub labels: &'a [String],
+    pub no_data_colour: &'a str,
+    pub no_data_label: &'a str,
+}
+
+fn class_of(v: f64, bounds: &[f64]) -> usize {
+    bounds.iter().position(|b| v < *b).unwrap_or(bounds.len())
+}
+
+/// Draws every feature of `geojson` (matched on its `kode` property) shaded by its value.
+pub fn choropleth(geojson: &str, values: &HashMap<String, AreaValue>, classes: &Classes<'_>, width: f64, title: &str) -> Result<String, MapError> {
+    let fc: Collection = serde_json::from_str(geojson)?;
+    let (mut min_lon, mut max_lon, mut min_lat, mut max_lat) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for f in &fc.features {
+        for poly in f.geometry.polygons() {
+            for ring in poly {
+                for [lon, lat] in ring {
+                    min_lon = min_lon.min(*lon);
+                    max_lon = max_lon.max(*lon);
+                    min_lat = min_lat.min(*lat);
+                    max_lat = max_lat.max(*lat);
+                }
+            }
+        }
+    }
+    if min_lon > max_lon {
+        return Err(MapError::Empty);
+    }
+    let k = ((min_lat + max_lat) / 2.0).to_radians().cos();
+    let (w_geo, h_geo) = ((max_lon - min_lon) * k, max_lat - min_lat);
+    let scale = width / w_geo.max(1e-9);
+    let height = (h_geo * scale).ceil();
+    let legend_h = 22.0 * (classes.colours.len() as f64 + 1.0) + 10.0;
+    let x = |lon: f64| (lon - min_lon) * k * scale;
+    let y = |lat: f64| (max_lat - lat) * scale;
+
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"{t}\" class=\"map\">\n<title>{t}</title>\n",
+        w = width.ceil(),
+        h = height + legend_h,
+        t = esc(title)
+    );
+    for f in &fc.features {
+        let code = f.properties.get("kode").and_then(|v| v.as_str()).unwrap_or("");
+        let name = f.properties.get("nama").and_then(|v| v.as_str()).unwrap_or(code);
+        let mut d = String::new();
+        for poly in f.geometry.polygons() {
+            for ring in poly {
+                for (i, [lon, lat]) in ring.iter().enumerate() {
+                    d.push_str(&format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x(*lon), y(*lat)));
+                }
+                d.push('Z');
+            }
+        }
+        let v = values.get(code);
+        let fill = match v.and_then(|v| v.value) {
+            Some(val) => classes.colours[class_of(val, classes.bounds).min(classes.colours.len() - 1)],
+            None => classes.no_data_colour,
+        };
+        let tip = v.map_or_else(|| name.to_string(), |v| v.title.clone());
+        let path = format!(
+            "<path d=\"{d}\" fill=\"{fill}\" stroke=\"#ffffff\" stroke-width=\"1\" data-code=\"{code}\"><title>{tip}</title></path>",
+            code = esc(code),
+            tip = esc(&tip)
+        );
+        match v.and_then(|v| v.href.as_deref()) {
+            Some(href) => out.push_str(&format!("<a href=\"{}\">{path}</a>\n", esc(href))),
+            None => out.push_str(&format!("{path}\n")),
+        }
+    }
+    // Legend.
+    let mut ly = height + 10.0;
+    for (i, colour) in classes.colours.iter().enumerate() {
+        let label = classes.labels.get(i).map(String::as_str).unwrap_or("");
+        out.push_str(&format!(
+            "<rect x=\"4\" y=\"{ly}\" width=\"16\" height=\"16\" fill=\"{colour}\"/><text x=\"26\" y=\"{ty}\" font-size=\"13\">{}</text>\n",
+            esc(label),
+            ty = ly + 13.0
+        ));
+        ly += 22.0;
+    }
+    out.push_str(&format!(
+        "<rect x=\"4\" y=\"{ly}\" width=\"16\" height=\"16\" fill=\"{}\"/><text x=\"26\" y=\"{ty}\" font-size=\"13\">{}</text>\n</svg>\n",
+        classes.no_data_colour,
+        esc(classes.no_data_label),
+        ty = ly + 13.0
+    ));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SQUARES: &str = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"kode":"A","nama":"Alpha"},"geometry":{"type":"Polygon","coordinates":[[[106.9,-6.3],[107.0,-6.3],[107.0,-6.2],[106.9,-6.2],[106.9,-6.3]]]}},
+      {"type":"Feature","properties":{"kode":"B","nama":"Beta"},"geometry":{"type":"MultiPolygon","coordinates":[[[[107.0,-6.3],[107.1,-6.3],[107.1,-6.2],[107.0,-6.2],[107.0,-6.3]]]]}}]}"#;
+
+    fn classes<'a>(labels: &'a [String]) -> Classes<'a> {
+        Classes { bounds: &[0.5], colours: &["#eeeeee", "#333333"], labels, no_data_colour: "#cccccc", no_data_label: "no data" }
+    }
+
+    #[test]
+    fn areas_are_shaded_by_class_titled_and_linked() {
+        let labels = vec!["< 50%".to_string(), "≥ 50%".to_string()];
+        let values = HashMap::from([
+            ("A".to_string(), AreaValue { value: Some(0.7), title: "Alpha: 70% <active>".into(), href: Some("/k?a=1&b=2".into()) }),
+            ("B".to_string(), AreaValue { value: None, title: "Beta".into(), href: None }),
+        ]);
+        let svg = choropleth(SQUARES, &values, &classes(&labels), 200.0, "Map").unwrap();
+        assert_eq!(svg.matches("<path ").count(), 2);
+        assert!(svg.contains("fill=\"#333333\" stroke=\"#ffffff\" stroke-width=\"1\" data-code=\"A\""));
+        assert!(svg.contains("fill=\"#cccccc\" stroke=\"#ffffff\" stroke-width=\"1\" data-code=\"B\""));
+        assert!(svg.contains("<title>Alpha: 70% &lt;active&gt;</title>"), "titles are escaped");
+        assert!(svg.contains("<a href=\"/k?a=1&amp;b=2\">"));
+        // Two squares side by side: the map is twice as wide as high (times cos(latitude)).
+        assert!(svg.contains("M0.0,"), "the west edge is at x = 0");
+    }
+
+    #[test]
+    fn broken_geojson_is_an_error() {
+        assert!(choropleth("{", &HashMap::new(), &classes(&[]), 100.0, "x").is_err());
+        assert!(matches!(choropleth(r#"{"features":[]}"#, &HashMap::new(), &classes(&[]), 100.0, "x"), Err(MapError::Empty)));
+    }
+}
