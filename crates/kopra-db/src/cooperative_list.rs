@@ -46,6 +46,7 @@ pub enum SortKey {
     Kecamatan,
     LegalEntityDate,
     UpdatedAt,
+    LastRat,
 }
 
 impl SortKey {
@@ -56,6 +57,7 @@ impl SortKey {
             "kecamatan" => SortKey::Kecamatan,
             "legal_entity_date" => SortKey::LegalEntityDate,
             "updated_at" => SortKey::UpdatedAt,
+            "last_rat" => SortKey::LastRat,
             _ => return None,
         })
     }
@@ -66,6 +68,7 @@ impl SortKey {
             SortKey::Kecamatan => "kecamatan",
             SortKey::LegalEntityDate => "legal_entity_date",
             SortKey::UpdatedAt => "updated_at",
+            SortKey::LastRat => "last_rat",
         }
     }
     fn column(self) -> &'static str {
@@ -75,6 +78,7 @@ impl SortKey {
             SortKey::Kecamatan => "kec.name",
             SortKey::LegalEntityDate => "c.legal_entity_date",
             SortKey::UpdatedAt => "c.updated_at",
+            SortKey::LastRat => "c.last_rat_date",
         }
     }
 }
@@ -90,6 +94,8 @@ pub struct CooperativeFilter {
     pub sektor: Option<String>,
     pub supervised: Option<bool>,
     pub archived: ArchivedFilter,
+    /// A stored status (active, inactive, no_data, …).
+    pub status: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -202,6 +208,7 @@ fn build_where(f: &CooperativeFilter, scope: &Scope) -> Where {
         ("c.jenis", &f.jenis),
         ("c.kelompok", &f.kelompok),
         ("c.sektor", &f.sektor),
+        ("c.status", &f.status),
     ] {
         if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
             w.push(&format!("{column} = {{}}"), vec![Bind::Text(v.to_string())]);

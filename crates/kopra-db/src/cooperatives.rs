@@ -24,6 +24,10 @@ pub struct CooperativeRecord {
     pub supervised: bool,
     pub archived: bool,
     pub archive_reason: Option<String>,
+    /// The stored status as of its last computation (see `/status` for any date).
+    pub status: String,
+    pub status_since: Option<Date>,
+    pub last_rat_date: Option<Date>,
     pub version: i64,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
@@ -60,6 +64,9 @@ pub(crate) struct CooperativeRow {
     supervised: bool,
     archived: bool,
     archive_reason: Option<String>,
+    status: String,
+    status_since: Option<Date>,
+    last_rat_date: Option<Date>,
     version: i64,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
@@ -100,6 +107,9 @@ impl TryFrom<CooperativeRow> for CooperativeRecord {
             supervised: r.supervised,
             archived: r.archived,
             archive_reason: r.archive_reason,
+            status: r.status,
+            status_since: r.status_since,
+            last_rat_date: r.last_rat_date,
             version: r.version,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -132,7 +142,7 @@ struct VersionRow {
 pub(crate) const SELECT_RECORD: &str = "SELECT c.id, c.nik, c.name, c.legal_entity_number, c.legal_entity_date, c.amendments, c.address, \
      c.kelurahan_code, kel.name AS kelurahan_name, c.kelurahan_text, c.kecamatan_code, kec.name AS kecamatan_name, c.kabkota_code, \
      c.bentuk, c.jenis, c.kelompok, c.sektor, c.loop_kind, c.phone, c.email, c.certificate_valid_until, c.ods_grade, \
-     c.ods_last_rat_date, c.notes, c.supervised, c.archived, c.archive_reason, c.version, c.created_at, c.updated_at \
+     c.ods_last_rat_date, c.notes, c.supervised, c.archived, c.archive_reason, c.status, c.status_since, c.last_rat_date, c.version, c.created_at, c.updated_at \
      FROM cooperatives c LEFT JOIN regions kec ON kec.code = c.kecamatan_code LEFT JOIN regions kel ON kel.code = c.kelurahan_code";
 
 const INSERT: &str = "INSERT INTO cooperatives (nik, name, search_key, legal_entity_number, legal_entity_date, amendments, address, \

@@ -27,6 +27,8 @@ pub enum FieldError {
     BeforeBookYearEnd,
     #[error("before_rat")]
     BeforeRat,
+    #[error("number_format")]
+    NumberFormat,
     #[error("date_format")]
     DateFormat,
     #[error("date_in_future")]
@@ -63,6 +65,7 @@ impl FieldError {
             FieldError::TotalMismatch => "total_mismatch",
             FieldError::BeforeBookYearEnd => "before_book_year_end",
             FieldError::BeforeRat => "before_rat",
+            FieldError::NumberFormat => "number_format",
             FieldError::DateFormat => "date_format",
             FieldError::DateInFuture => "date_in_future",
             FieldError::EmailFormat => "email_format",
@@ -77,7 +80,7 @@ impl FieldError {
     }
 
     /// Every code, for the tidy test that checks each has a message in every language.
-    pub const ALL: [FieldError; 20] = [
+    pub const ALL: [FieldError; 21] = [
         FieldError::Required,
         FieldError::TooLong,
         FieldError::NikFormat,
@@ -88,6 +91,7 @@ impl FieldError {
         FieldError::TotalMismatch,
         FieldError::BeforeBookYearEnd,
         FieldError::BeforeRat,
+        FieldError::NumberFormat,
         FieldError::DateFormat,
         FieldError::DateInFuture,
         FieldError::EmailFormat,

@@ -9,7 +9,11 @@ use kopra_db::audit::AuditEntry;
 use kopra_db::cooperatives::CooperativeRecord;
 use kopra_db::users::User;
 use serde_json::json;
-use time::Duration;
+use kopra_db::status::ActivationScope;
+use kopra_domain::plan::Plan;
+use kopra_domain::{FieldError, FieldErrors};
+use serde::Serialize;
+use time::{Date, Duration};
 
 /// Failed attempts allowed per username within [`THROTTLE_WINDOW`].
 pub const MAX_FAILED_LOGINS: i64 = 5;
@@ -90,7 +94,9 @@ pub struct ListParams {
     pub supervised: Option<String>,
     /// false (default), true (archived only) or all
     pub archived: Option<String>,
-    /// name, nik, kecamatan, legal_entity_date or updated_at
+    /// active, inactive, no_data, dissolution_candidate, dissolved, in_liquidation or merged
+    pub status: Option<String>,
+    /// name, nik, kecamatan, legal_entity_date, updated_at or last_rat
     pub sort: Option<String>,
     /// asc or desc
     pub dir: Option<String>,
@@ -149,6 +155,10 @@ impl ListParams {
                 false
             }
         };
+        let status = opt(&self.status);
+        if status.as_deref().is_some_and(|s| kopra_domain::status::Status::parse(s).is_none()) {
+            errors.add("status", FieldError::ValueNotInList);
+        }
         let mut number = |v: &Option<String>, field: &'static str, default: i64, max: i64| match opt(v) {
             None => default,
             Some(s) => match s.parse::<i64>() {
@@ -175,6 +185,7 @@ impl ListParams {
                 sektor: opt(&self.sektor),
                 supervised,
                 archived,
+                status,
             },
             sort: Sort { key, descending },
             page,
@@ -182,3 +193,39 @@ impl ListParams {
         })
     }
 }
+
+/// `supervised` or `all`; absent means the plan's setting.
+pub async fn resolve_scope(state: &AppState, raw: Option<&str>) -> Result<ActivationScope, AppError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => ActivationScope::parse(s).ok_or_else(|| AppError::Invalid(FieldErrors::single("scope", FieldError::ValueNotInList))),
+        None => Ok(ActivationScope::parse(&state.db.plan().await?.scope).unwrap_or(ActivationScope::Supervised)),
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MilestoneProgress {
+    pub year: i32,
+    pub target_rate: f64,
+    /// The rate on 31 December of that year (today for the current year; null for years to come).
+    pub actual_rate: Option<f64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PlanResponse {
+    #[serde(flatten)]
+    pub plan: Plan,
+    pub milestones: Vec<MilestoneProgress>,
+}
+
+pub async fn plan_progress(state: &AppState, plan: Plan) -> Result<PlanResponse, AppError> {
+    let scope = ActivationScope::parse(&plan.scope).unwrap_or(ActivationScope::Supervised);
+    let today = today();
+    let mut milestones = Vec::new();
+    for m in plan.milestones() {
+        let end = Date::from_calendar_date(m.year, time::Month::December, 31).unwrap_or(today);
+        let actual_rate = if m.year > today.year() { None } else { Some(state.db.activation(end.min(today), scope, &state.office).await?.counts.rate) };
+        milestones.push(MilestoneProgress { year: m.year, target_rate: m.target_rate, actual_rate });
+    }
+    Ok(PlanResponse { plan, milestones })
+}
+

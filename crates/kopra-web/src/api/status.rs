@@ -4,7 +4,7 @@ use super::cooperatives::load;
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, AppError};
-use crate::register::today;
+use crate::register::{PlanResponse, plan_progress, resolve_scope, today};
 use crate::status_text::explain;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -193,41 +193,6 @@ pub async fn activation(State(state): State<AppState>, user: ApiUser, params: Re
     let scope = resolve_scope(&state, p.scope.as_deref()).await.map_err(|e| user.fail(e))?;
     let a = state.db.activation(date, scope, &state.office).await.map_err(|e| user.fail(e))?;
     Ok(Json(a))
-}
-
-/// `supervised` or `all`; absent means the plan's setting.
-pub async fn resolve_scope(state: &AppState, raw: Option<&str>) -> Result<ActivationScope, AppError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => ActivationScope::parse(s).ok_or_else(|| AppError::Invalid(FieldErrors::single("scope", FieldError::ValueNotInList))),
-        None => Ok(ActivationScope::parse(&state.db.plan().await?.scope).unwrap_or(ActivationScope::Supervised)),
-    }
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct MilestoneProgress {
-    pub year: i32,
-    pub target_rate: f64,
-    /// The rate on 31 December of that year (today for the current year; null for years to come).
-    pub actual_rate: Option<f64>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct PlanResponse {
-    #[serde(flatten)]
-    pub plan: Plan,
-    pub milestones: Vec<MilestoneProgress>,
-}
-
-pub async fn plan_progress(state: &AppState, plan: Plan) -> Result<PlanResponse, AppError> {
-    let scope = ActivationScope::parse(&plan.scope).unwrap_or(ActivationScope::Supervised);
-    let today = today();
-    let mut milestones = Vec::new();
-    for m in plan.milestones() {
-        let end = Date::from_calendar_date(m.year, time::Month::December, 31).unwrap_or(today);
-        let actual_rate = if m.year > today.year() { None } else { Some(state.db.activation(end.min(today), scope, &state.office).await?.counts.rate) };
-        milestones.push(MilestoneProgress { year: m.year, target_rate: m.target_rate, actual_rate });
-    }
-    Ok(PlanResponse { plan, milestones })
 }
 
 /// The activation plan with yearly milestones and the rate reached in each.

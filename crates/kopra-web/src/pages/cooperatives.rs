@@ -55,6 +55,7 @@ fn params_pairs(p: &ListParams, page: Option<i64>) -> Vec<(&'static str, String)
         ("sektor", s(&p.sektor)),
         ("supervised", s(&p.supervised)),
         ("archived", s(&p.archived)),
+        ("status", s(&p.status)),
         ("sort", s(&p.sort)),
         ("dir", s(&p.dir)),
         ("page", page.map(|n| n.to_string()).unwrap_or_default()),
@@ -86,7 +87,9 @@ pub async fn list_page(State(state): State<AppState>, user: PageUser, Query(p): 
     };
     let yes_no = vec![("true".to_string(), t.key("list.yes")), ("false".to_string(), t.key("list.no"))];
     let archived = vec![("true".to_string(), t.key("list.archived_only")), ("all".to_string(), t.key("list.archived_include"))];
-    let sorts = ["name", "nik", "kecamatan", "legal_entity_date", "updated_at"]
+    let statuses: Vec<(String, String)> =
+        kopra_domain::status::Status::ALL.iter().map(|s| (s.as_str().to_string(), crate::status_text::status_label(&t, *s))).collect();
+    let sorts = ["name", "nik", "kecamatan", "legal_entity_date", "updated_at", "last_rat"]
         .iter()
         .map(|k| (k.to_string(), t.key(&format!("sort.{k}"))))
         .collect();
@@ -96,6 +99,7 @@ pub async fn list_page(State(state): State<AppState>, user: PageUser, Query(p): 
         sel("jenis", "field.jenis", pairs(&Jenis::ALL), &p.jenis),
         sel("kelompok", "field.kelompok", pairs(&Kelompok::ALL), &p.kelompok),
         sel("sektor", "field.sektor", pairs(&Sektor::ALL), &p.sektor),
+        sel("status", "status.title", statuses, &p.status),
         sel("supervised", "field.supervised", yes_no, &p.supervised),
         sel("archived", "field.archived", archived, &p.archived),
         sel("dir", "list.direction", vec![("desc".to_string(), t.key("list.descending"))], &p.dir),
@@ -228,6 +232,38 @@ struct DetailPage {
     can_review: bool,
     proposals: Vec<ProposalView>,
     notice: Option<String>,
+    status_label: String,
+    status_key: &'static str,
+    explanation: String,
+    timeline: Vec<(String, String)>,
+    certificate: &'static str,
+    reports: Vec<ReportView>,
+    can_edit_reports: bool,
+    legal_states: Vec<String>,
+    legal_options: Vec<Opt>,
+}
+
+struct ReportView {
+    book_year: i32,
+    rat_date: String,
+    reported_date: String,
+    members: String,
+    assets: String,
+    shu: String,
+    notes: String,
+}
+
+/// `1500000` → `1.500.000`.
+fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
 }
 
 struct ProposalView {
@@ -252,14 +288,14 @@ fn change_views(t: &Tr, changes: Vec<kopra_domain::FieldChange>) -> Vec<ChangeVi
         .collect()
 }
 
-async fn load(state: &AppState, user: &PageUser, id: i64) -> Result<CooperativeRecord, PageError> {
+pub(super) async fn load(state: &AppState, user: &PageUser, id: i64) -> Result<CooperativeRecord, PageError> {
     user.require(Permission::ViewCooperative)?;
     let c = state.db.cooperative(id).await.map_err(|e| user.fail(e))?;
     check_scope(&user.user, &c).map_err(|e| user.fail(e))?;
     Ok(c)
 }
 
-async fn detail(state: &AppState, user: &PageUser, c: CooperativeRecord, notice: Option<String>) -> Result<Response, PageError> {
+pub(super) async fn detail(state: &AppState, user: &PageUser, c: CooperativeRecord, notice: Option<String>) -> Result<Response, PageError> {
     let t = Tr::new(user.ctx.lang);
     let history = state
         .db
@@ -313,7 +349,62 @@ async fn detail(state: &AppState, user: &PageUser, c: CooperativeRecord, notice:
     ));
     rows.push((t.key("field.version"), c.version.to_string()));
     let in_scope = crate::register::check_kecamatan(&user.user, &c.fields.kecamatan_code).is_ok();
+    let rules = state.db.status_rules().await.map_err(|e| user.fail(e))?;
+    let evidence = state.db.status_evidence(c.id).await.map_err(|e| user.fail(e))?;
+    let now = today();
+    let status = evidence.status_on(now, rules);
+    let timeline = kopra_domain::status::status_timeline(now, &evidence.rat_dates, evidence.founded, evidence.legal.as_ref(), rules)
+        .into_iter()
+        .rev()
+        .map(|(d, s)| (d.to_string(), crate::status_text::status_label(&t, s)))
+        .collect();
+    let money = |v: Option<i64>| v.map(|n| format!("Rp{}", thousands(n))).unwrap_or_default();
+    let reports = state
+        .db
+        .annual_reports(c.id)
+        .await
+        .map_err(|e| user.fail(e))?
+        .into_iter()
+        .map(|r| {
+            let mut notes: Vec<String> = r.flags.iter().map(|f| t.key(&format!("report.flag.{}", f.as_str()))).collect();
+            notes.push(t.key(&format!("report.source.{}", r.source)));
+            ReportView {
+                book_year: r.report.book_year,
+                rat_date: r.report.rat_date.map(|d| d.to_string()).unwrap_or_default(),
+                reported_date: r.report.reported_date.map(|d| d.to_string()).unwrap_or_default(),
+                members: r.report.members_total.map(thousands).unwrap_or_default(),
+                assets: money(r.report.assets),
+                shu: money(r.report.shu),
+                notes: notes.join("; "),
+            }
+        })
+        .collect();
+    let legal_states = state
+        .db
+        .legal_states(c.id)
+        .await
+        .map_err(|e| user.fail(e))?
+        .into_iter()
+        .map(|l| {
+            let label = kopra_domain::status::Status::parse(&l.status).map(|s| crate::status_text::status_label(&t, s)).unwrap_or(l.status);
+            format!("{label}: {} ({}) · {}", l.decree_number, l.decree_date, l.actor_name)
+        })
+        .collect();
+    let legal_options = Opt::list(
+        &t.key("field.choose"),
+        &["dissolved", "in_liquidation", "merged"].map(|k| (k.to_string(), t.key(&format!("status.{k}")))),
+        None,
+    );
     Ok(render(&DetailPage {
+        status_label: crate::status_text::status_label(&t, status.status),
+        status_key: status.status.as_str(),
+        explanation: crate::status_text::explain(&t, &status, rules),
+        timeline,
+        certificate: kopra_domain::certificate::CertificateStatus::of(c.fields.certificate_valid_until, now).ods_label(),
+        reports,
+        can_edit_reports: user.user.role.allows(Permission::EditReports) && in_scope,
+        legal_states,
+        legal_options,
         t,
         nav: Nav::of(&user.user),
         can_edit: user.user.role.allows(Permission::EditCooperative) && in_scope,
@@ -328,7 +419,7 @@ async fn detail(state: &AppState, user: &PageUser, c: CooperativeRecord, notice:
     }))
 }
 
-fn format_time(t: time::OffsetDateTime) -> String {
+pub(super) fn format_time(t: time::OffsetDateTime) -> String {
     // Shown in WIB (UTC+7), the office's time.
     let wib = t.to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC));
     format!("{} {:02}:{:02} WIB", wib.date(), wib.hour(), wib.minute())
@@ -451,29 +542,29 @@ impl CooperativeForm {
     }
 }
 
-struct FieldView {
-    name: &'static str,
-    label: String,
-    kind: &'static str,
-    value: String,
-    options: Vec<Opt>,
-    error: Option<String>,
-    hint: Option<String>,
-    required: bool,
+pub(super) struct FieldView {
+    pub(super) name: &'static str,
+    pub(super) label: String,
+    pub(super) kind: &'static str,
+    pub(super) value: String,
+    pub(super) options: Vec<Opt>,
+    pub(super) error: Option<String>,
+    pub(super) hint: Option<String>,
+    pub(super) required: bool,
 }
 
 #[derive(Template)]
 #[template(path = "cooperatives/form.html")]
-struct FormPage {
-    t: Tr,
-    nav: Option<Nav>,
-    title: String,
-    action: String,
-    cancel: String,
-    version: Option<i64>,
-    fields: Vec<FieldView>,
-    errors: Vec<(String, String)>,
-    notice: Option<String>,
+pub(super) struct FormPage {
+    pub(super) t: Tr,
+    pub(super) nav: Option<Nav>,
+    pub(super) title: String,
+    pub(super) action: String,
+    pub(super) cancel: String,
+    pub(super) version: Option<i64>,
+    pub(super) fields: Vec<FieldView>,
+    pub(super) errors: Vec<(String, String)>,
+    pub(super) notice: Option<String>,
 }
 
 /// Which form: a new cooperative, an edit by the office, or a pengurus's proposal.

@@ -20,6 +20,10 @@ struct DashboardPage {
     by_kecamatan: Vec<CountRow>,
     by_jenis: Vec<CountRow>,
     by_supervision: Vec<CountRow>,
+    activation_rate: String,
+    activation_formula: String,
+    activation_parts: String,
+    map_svg: Option<String>,
 }
 
 pub async fn page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
@@ -33,5 +37,24 @@ pub async fn page(State(state): State<AppState>, user: PageUser) -> Result<Respo
     let by_jenis = state.db.count_cooperatives(CountBy::Jenis, &scope).await.map_err(|e| user.fail(e))?;
     let by_supervision = state.db.count_cooperatives(CountBy::Supervised, &scope).await.map_err(|e| user.fail(e))?;
     let total = by_kecamatan.iter().map(|r| r.count).sum();
-    Ok(render(&DashboardPage { t: Tr::new(user.ctx.lang), nav: Nav::of(&user.user), total, by_kecamatan, by_jenis, by_supervision }))
+    let t = Tr::new(user.ctx.lang);
+    let scope = crate::register::resolve_scope(&state, None).await.map_err(|e| user.fail(e))?;
+    let a = state.db.activation(crate::register::today(), scope, &state.office).await.map_err(|e| user.fail(e))?;
+    let c = &a.counts;
+    let n = |v: i64| v.to_string();
+    Ok(render(&DashboardPage {
+        nav: Nav::of(&user.user),
+        total,
+        by_kecamatan,
+        by_jenis,
+        by_supervision,
+        activation_rate: kopra_report::percent(c.rate, t.lang == crate::i18n::Lang::Id),
+        activation_formula: t.fill("activation.formula", &[("active", &n(c.active)), ("registered", &n(c.registered))]),
+        activation_parts: t.fill(
+            "activation.parts",
+            &[("inactive", &n(c.inactive)), ("candidates", &n(c.dissolution_candidate)), ("no_data", &n(c.no_data))],
+        ),
+        map_svg: super::activation::activation_map(&a, &state.office.home, &t, scope),
+        t,
+    }))
 }

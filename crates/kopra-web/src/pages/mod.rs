@@ -1,8 +1,10 @@
 //! Server-rendered pages. Texts come from the message files; askama escapes every value.
 
+mod activation;
 mod admin;
 mod cooperatives;
 mod dashboard;
+mod reports;
 mod session;
 
 use crate::AppState;
@@ -35,6 +37,9 @@ pub fn routes() -> Router<AppState> {
         .route("/koperasi/{id}/usulan/{pid}/terapkan", post(cooperatives::proposal_apply))
         .route("/koperasi/{id}/usulan/{pid}/tolak", post(cooperatives::proposal_reject))
         .route("/usulan", get(cooperatives::proposals_page))
+        .route("/aktivasi", get(activation::page))
+        .route("/koperasi/{id}/laporan", get(reports::new_page).post(reports::create_submit))
+        .route("/koperasi/{id}/status-hukum", post(reports::legal_state_submit))
         .route("/audit", get(admin::audit_page))
         .route("/pengguna", get(admin::users_page).post(admin::user_create))
         .route("/pengguna/{id}/nonaktif", post(admin::user_deactivate))

@@ -1,0 +1,165 @@
+//! The activation page: the rate with its numerator and denominator, the map and table by
+//! kecamatan, and the plan's milestones against what was reached.
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::{AppError, PageError};
+use crate::i18n::{Lang, Tr};
+use crate::pages::{Nav, Opt, render};
+use crate::register::{plan_progress, resolve_scope, today};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use kopra_db::status::{Activation, ActivationScope};
+use kopra_domain::cooperative::parse_iso_date;
+use kopra_domain::{FieldError, FieldErrors, HomeRegion, Permission};
+use kopra_report::bars::{BarGroup, grouped_bars};
+use kopra_report::choropleth::{AreaValue, Classes, choropleth};
+use kopra_report::percent;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+const KOTA_BEKASI_KECAMATAN: &str = include_str!("../../../../data/geo/kota_bekasi_kecamatan.geojson");
+const COLOURS: [&str; 5] = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"];
+
+#[derive(Deserialize)]
+pub struct Params {
+    as_of: Option<String>,
+    scope: Option<String>,
+}
+
+pub struct Row {
+    code: String,
+    name: String,
+    registered: i64,
+    active: i64,
+    inactive: i64,
+    no_data: i64,
+    rate: String,
+}
+
+#[derive(Template)]
+#[template(path = "activation.html")]
+struct ActivationPage {
+    t: Tr,
+    nav: Option<Nav>,
+    as_of: String,
+    scopes: Vec<Opt>,
+    rate: String,
+    formula: String,
+    parts: String,
+    rule: String,
+    rows: Vec<Row>,
+    map_svg: Option<String>,
+    plan_svg: String,
+    plan_help: String,
+    scope: String,
+}
+
+fn pct(rate: f64, lang: Lang) -> String {
+    percent(rate, lang == Lang::Id)
+}
+
+/// The city map, for an office whose region has kecamatan boundaries in the repository.
+pub fn activation_map(a: &Activation, home: &HomeRegion, tr: &Tr, scope: ActivationScope) -> Option<String> {
+    if home.code() != "32.75" {
+        return None;
+    }
+    let values: HashMap<String, AreaValue> = a
+        .by_kecamatan
+        .iter()
+        .map(|k| {
+            let c = &k.counts;
+            let title = format!(
+                "{}: {} ({} / {}; {} {})",
+                k.name,
+                pct(c.rate, tr.lang),
+                c.active,
+                c.registered,
+                c.no_data,
+                tr.key("activation.no_data").to_lowercase()
+            );
+            let supervised = if scope == ActivationScope::Supervised { "&supervised=true" } else { "" };
+            let href = Some(format!("/koperasi?kecamatan={}{supervised}", k.code));
+            (k.code.clone(), AreaValue { value: (c.registered > 0).then_some(c.rate), title, href })
+        })
+        .collect();
+    let labels: Vec<String> = (0..5).map(|i| tr.key(&format!("activation.class_{i}"))).collect();
+    let none = tr.key("activation.class_none");
+    let classes = Classes { bounds: &[0.2, 0.4, 0.6, 0.8], colours: &COLOURS, labels: &labels, no_data_colour: "#d9d9d9", no_data_label: &none };
+    choropleth(KOTA_BEKASI_KECAMATAN, &values, &classes, 560.0, &tr.key("activation.map")).ok()
+}
+
+pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query<Params>) -> Result<Response, PageError> {
+    user.require(Permission::ViewDashboard)?;
+    let tr = Tr::new(user.ctx.lang);
+    let as_of = match p.as_of.as_deref().filter(|s| !s.is_empty()) {
+        None => today(),
+        Some(s) => parse_iso_date(s).ok_or_else(|| user.fail(AppError::Invalid(FieldErrors::single("as_of", FieldError::DateFormat))))?,
+    };
+    let scope = resolve_scope(&state, p.scope.as_deref()).await.map_err(|e| user.fail(e))?;
+    let a = state.db.activation(as_of, scope, &state.office).await.map_err(|e| user.fail(e))?;
+    let rules = state.db.status_rules().await.map_err(|e| user.fail(e))?;
+    let c = &a.counts;
+    let n = |v: i64| v.to_string();
+    let rows = a
+        .by_kecamatan
+        .iter()
+        .map(|k| Row {
+            code: k.code.clone(),
+            name: k.name.clone(),
+            registered: k.counts.registered,
+            active: k.counts.active,
+            inactive: k.counts.inactive,
+            no_data: k.counts.no_data,
+            rate: pct(k.counts.rate, tr.lang),
+        })
+        .collect();
+    let plan = state.db.plan().await.map_err(|e| user.fail(e))?;
+    let progress = plan_progress(&state, plan.clone()).await.map_err(|e| user.fail(e))?;
+    let target = tr.key("activation.target");
+    let reached = tr.key("activation.reached");
+    let groups: Vec<BarGroup> = progress
+        .milestones
+        .iter()
+        .map(|m| BarGroup {
+            label: m.year.to_string(),
+            bars: vec![
+                Some((m.target_rate, format!("{} {}: {}", target, m.year, pct(m.target_rate, tr.lang)))),
+                m.actual_rate.map(|r| (r, format!("{} {}: {}", reached, m.year, pct(r, tr.lang)))),
+            ],
+        })
+        .collect();
+    let plan_svg = grouped_bars(&groups, &["#9ecae1", "#08519c"], &[target.clone(), reached.clone()], &tr.key("activation.plan"));
+    let scopes = vec![
+        Opt { value: "supervised".into(), label: tr.key("activation.scope_supervised"), selected: scope == ActivationScope::Supervised },
+        Opt { value: "all".into(), label: tr.key("activation.scope_all"), selected: scope == ActivationScope::All },
+    ];
+    let page = ActivationPage {
+        t: tr,
+        nav: Nav::of(&user.user),
+        as_of: as_of.to_string(),
+        scopes,
+        rate: pct(c.rate, tr.lang),
+        formula: tr.fill("activation.formula", &[("active", &n(c.active)), ("registered", &n(c.registered))]),
+        parts: tr.fill(
+            "activation.parts",
+            &[("inactive", &n(c.inactive)), ("candidates", &n(c.dissolution_candidate)), ("no_data", &n(c.no_data))],
+        ),
+        rule: tr.fill("activation.rule", &[("window", &rules.active_window_years.to_string())]),
+        map_svg: activation_map(&a, &state.office.home, &tr, scope),
+        rows,
+        plan_svg,
+        plan_help: tr.fill(
+            "activation.plan_help",
+            &[
+                ("target", &pct(plan.target_rate, tr.lang)),
+                ("years", &plan.horizon_years.to_string()),
+                ("baseline", &plan.baseline_year.to_string()),
+                ("start", &pct(plan.baseline_rate, tr.lang)),
+            ],
+        ),
+        scope: scope.as_str().into(),
+    };
+    Ok(render(&page))
+}
