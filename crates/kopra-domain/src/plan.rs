@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Plan {
     pub baseline_year: i32,
-    /// The activation rate reached in the baseline year (0..1), where the line starts.
-    pub baseline_rate: f64,
+    /// The activation rate in the baseline year (0..1), where the line starts; `None`
+    /// means "as measured on 31 December of the baseline year".
+    #[serde(default)]
+    pub baseline_rate: Option<f64>,
     pub target_rate: f64,
     pub horizon_years: i32,
     /// Milestones set by hand, replacing the linear ones for those years.
@@ -26,7 +28,7 @@ pub struct Milestone {
 
 impl Default for Plan {
     fn default() -> Self {
-        Plan { baseline_year: 2025, baseline_rate: 0.0, target_rate: 0.65, horizon_years: 5, milestone_overrides: vec![], scope: "supervised".into() }
+        Plan { baseline_year: 2025, baseline_rate: None, target_rate: 0.65, horizon_years: 5, milestone_overrides: vec![], scope: "supervised".into() }
     }
 }
 
@@ -41,7 +43,7 @@ pub enum PlanError {
 
 impl Plan {
     pub fn validate(&self) -> Result<(), (&'static str, PlanError)> {
-        if !(0.0..=1.0).contains(&self.target_rate) || !(0.0..=1.0).contains(&self.baseline_rate) {
+        if !(0.0..=1.0).contains(&self.target_rate) || self.baseline_rate.is_some_and(|r| !(0.0..=1.0).contains(&r)) {
             return Err(("target_rate", PlanError::TargetRate));
         }
         if !(1..=20).contains(&self.horizon_years) {
@@ -61,13 +63,15 @@ impl Plan {
         Ok(())
     }
 
-    /// One milestone per year after the baseline, phased linearly from the baseline rate to
-    /// the target unless set by hand; rounded to 0.1 percentage point.
-    pub fn milestones(&self) -> Vec<Milestone> {
+    /// One milestone per year after the baseline, phased linearly from the baseline rate
+    /// (given, or `measured_baseline`) to the target unless set by hand; rounded to 0.1
+    /// percentage point.
+    pub fn milestones(&self, measured_baseline: f64) -> Vec<Milestone> {
+        let start = self.baseline_rate.unwrap_or(measured_baseline);
         (1..=self.horizon_years)
             .map(|i| {
                 let year = self.baseline_year + i;
-                let linear = self.baseline_rate + (self.target_rate - self.baseline_rate) * f64::from(i) / f64::from(self.horizon_years);
+                let linear = start + (self.target_rate - start) * f64::from(i) / f64::from(self.horizon_years);
                 let rate = self.milestone_overrides.iter().find(|m| m.year == year).map_or(linear, |m| m.target_rate);
                 Milestone { year, target_rate: (rate * 1000.0).round() / 1000.0 }
             })
@@ -82,15 +86,15 @@ mod tests {
     #[test]
     fn milestones_climb_linearly_to_the_target() {
         // Kota Bekasi: about 60% active in 2019, at least 65% within five years.
-        let p = Plan { baseline_year: 2019, baseline_rate: 0.60, ..Plan::default() };
-        let m: Vec<(i32, f64)> = p.milestones().iter().map(|m| (m.year, m.target_rate)).collect();
+        let p = Plan { baseline_year: 2019, ..Plan::default() };
+        let m: Vec<(i32, f64)> = p.milestones(0.60).iter().map(|m| (m.year, m.target_rate)).collect();
         assert_eq!(m, vec![(2020, 0.61), (2021, 0.62), (2022, 0.63), (2023, 0.64), (2024, 0.65)]);
     }
 
     #[test]
     fn a_milestone_set_by_hand_replaces_the_linear_one() {
-        let p = Plan { baseline_year: 2025, baseline_rate: 0.15, milestone_overrides: vec![Milestone { year: 2026, target_rate: 0.2 }], ..Plan::default() };
-        let m = p.milestones();
+        let p = Plan { baseline_year: 2025, baseline_rate: Some(0.15), milestone_overrides: vec![Milestone { year: 2026, target_rate: 0.2 }], ..Plan::default() };
+        let m = p.milestones(0.5);
         assert_eq!(m[0].target_rate, 0.2);
         assert_eq!(m[4], Milestone { year: 2030, target_rate: 0.65 });
     }

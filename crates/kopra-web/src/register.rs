@@ -214,18 +214,23 @@ pub struct MilestoneProgress {
 pub struct PlanResponse {
     #[serde(flatten)]
     pub plan: Plan,
+    /// The rate the milestones start from: the plan's baseline rate, or the one measured.
+    pub measured_baseline_rate: f64,
     pub milestones: Vec<MilestoneProgress>,
 }
 
 pub async fn plan_progress(state: &AppState, plan: Plan) -> Result<PlanResponse, AppError> {
     let scope = ActivationScope::parse(&plan.scope).unwrap_or(ActivationScope::Supervised);
     let today = today();
+    let year_end = |y: i32| Date::from_calendar_date(y, time::Month::December, 31).unwrap_or(today).min(today);
+    let measured_baseline = match plan.baseline_rate {
+        Some(r) => r,
+        None => state.db.activation(year_end(plan.baseline_year), scope, &state.office).await?.counts.rate,
+    };
     let mut milestones = Vec::new();
-    for m in plan.milestones() {
-        let end = Date::from_calendar_date(m.year, time::Month::December, 31).unwrap_or(today);
-        let actual_rate = if m.year > today.year() { None } else { Some(state.db.activation(end.min(today), scope, &state.office).await?.counts.rate) };
+    for m in plan.milestones(measured_baseline) {
+        let actual_rate = if m.year > today.year() { None } else { Some(state.db.activation(year_end(m.year), scope, &state.office).await?.counts.rate) };
         milestones.push(MilestoneProgress { year: m.year, target_rate: m.target_rate, actual_rate });
     }
-    Ok(PlanResponse { plan, milestones })
+    Ok(PlanResponse { plan, measured_baseline_rate: measured_baseline, milestones })
 }
-

@@ -11,7 +11,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use kopra_db::annual_reports::AnnualReportRecord;
-use kopra_db::status::{Activation, ActivationScope, LegalStateRow};
+use kopra_db::status::{Activation, LegalStateRow};
 use kopra_domain::annual_report::AnnualReportInput;
 use kopra_domain::cooperative::parse_iso_date;
 use kopra_domain::plan::Plan;
@@ -223,17 +223,9 @@ pub async fn put_plan(State(state): State<AppState>, user: ApiUser, body: Result
     user.require(Permission::ManageSettings)?;
     let Json(req) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
     let scope = req.scope.clone().unwrap_or_else(|| "supervised".into());
-    let baseline_rate = match req.baseline_rate {
-        Some(r) => r,
-        None => {
-            let end = Date::from_calendar_date(req.baseline_year, time::Month::December, 31).unwrap_or(today()).min(today());
-            let s = ActivationScope::parse(&scope).unwrap_or(ActivationScope::Supervised);
-            state.db.activation(end, s, &state.office).await.map_err(|e| user.fail(e))?.counts.rate
-        }
-    };
     let plan = Plan {
         baseline_year: req.baseline_year,
-        baseline_rate,
+        baseline_rate: req.baseline_rate,
         target_rate: req.target_rate,
         horizon_years: req.horizon_years,
         milestone_overrides: req.milestones,

@@ -21,6 +21,8 @@ use std::collections::HashMap;
 
 const KOTA_BEKASI_KECAMATAN: &str = include_str!("../../../../data/geo/kota_bekasi_kecamatan.geojson");
 const COLOURS: [&str; 5] = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"];
+/// Class bounds: finer at the low end, where most offices start, and the plan's 65% target.
+const BOUNDS: [f64; 4] = [0.1, 0.2, 0.4, 0.65];
 
 #[derive(Deserialize)]
 pub struct Params {
@@ -86,7 +88,7 @@ pub fn activation_map(a: &Activation, home: &HomeRegion, tr: &Tr, scope: Activat
         .collect();
     let labels: Vec<String> = (0..5).map(|i| tr.key(&format!("activation.class_{i}"))).collect();
     let none = tr.key("activation.class_none");
-    let classes = Classes { bounds: &[0.2, 0.4, 0.6, 0.8], colours: &COLOURS, labels: &labels, no_data_colour: "#d9d9d9", no_data_label: &none };
+    let classes = Classes { bounds: &BOUNDS, colours: &COLOURS, labels: &labels, no_data_colour: "#d9d9d9", no_data_label: &none };
     choropleth(KOTA_BEKASI_KECAMATAN, &values, &classes, 560.0, &tr.key("activation.map")).ok()
 }
 
@@ -156,7 +158,7 @@ pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query
                 ("target", &pct(plan.target_rate, tr.lang)),
                 ("years", &plan.horizon_years.to_string()),
                 ("baseline", &plan.baseline_year.to_string()),
-                ("start", &pct(plan.baseline_rate, tr.lang)),
+                ("start", &pct(progress.measured_baseline_rate, tr.lang)),
             ],
         ),
         scope: scope.as_str().into(),
