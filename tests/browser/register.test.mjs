@@ -1,5 +1,6 @@
 // End-to-end browser test for Kopra: log in, register a cooperative, find it
-// through the search page and check its history timeline, in headless Debian
+// through the search page, check its history timeline, enter a RAT report and see
+// the status turn active, and check the activation map, in headless Debian
 // Chromium driven by playwright-core.
 //
 // Run through scripts/test.sh (which builds target/debug/kopra, installs
@@ -40,7 +41,7 @@ const KECAMATAN = '32.75.04';
 // The machine is slow (2 cores, debug build): be generous everywhere.
 const STEP_TIMEOUT = 60_000;
 const NAV_TIMEOUT = 90_000;
-const HEALTH_TIMEOUT = 60_000;
+const HEALTH_TIMEOUT = 180_000;
 const TEST_TIMEOUT = 180_000;
 
 const CHROMIUM_ARGS = [
@@ -211,7 +212,8 @@ describe('kopra in the browser: register a cooperative', () => {
 
       const port = await freePort();
       baseUrl = `http://127.0.0.1:${port}`;
-      server = spawn(KOPRA_BIN, ['serve', '--addr', `127.0.0.1:${port}`, '--data-dir', dataDir], {
+      // --demo loads Kota Bekasi's 1,046 cooperatives (ODS 2021), so the map has figures.
+      server = spawn(KOPRA_BIN, ['serve', '--demo', '--addr', `127.0.0.1:${port}`, '--data-dir', dataDir], {
         env: childEnv(),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -339,5 +341,45 @@ describe('kopra in the browser: register a cooperative', () => {
 
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'detail.png'), fullPage: true });
+  });
+
+  step('enters a RAT report and sees the status turn active', async () => {
+    await page.goto(`${baseUrl}${detailPath}`);
+    const before = await page.locator('#status-explanation').innerText();
+    assert.ok(before.includes('Belum ada data'), `a new cooperative has no data yet: ${before}`);
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load', timeout: NAV_TIMEOUT }),
+      page.locator(`a[href="${detailPath}/laporan"]`).click(),
+    ]);
+    await page.fill('#book_year', '2025');
+    await page.fill('#rat_date', '2026-03-14');
+    await page.fill('#members_male', '12');
+    await page.fill('#members_female', '10');
+    await page.fill('#assets', '250.000.000');
+    await submitAndWait(page, 'main form button[type=submit]');
+    assert.equal(pathOf(page), detailPath, `after saving the report expected ${detailPath}, got ${page.url()}: ${await pageExcerpt(page)}`);
+    const after = await page.locator('#status-explanation').innerText();
+    assert.equal(after, 'Aktif sejak 2026-03-14: RAT diadakan 2026-03-14');
+    const reportRows = await page.locator('#laporan tbody tr').allInnerTexts();
+    assert.ok(reportRows.some((r) => r.includes('2025') && r.includes('Rp250.000.000')), JSON.stringify(reportRows));
+  });
+
+  step('shades the 12 kecamatan on the activation map, agreeing with the beranda', async () => {
+    await page.goto(`${baseUrl}/`);
+    const homeRate = await page.locator('#activation-rate').innerText();
+    await page.goto(`${baseUrl}/aktivasi`);
+    const pageRate = await page.locator('#activation-rate').innerText();
+    assert.equal(pageRate, homeRate, 'the beranda and the activation page show the same rate');
+
+    await page.goto(`${baseUrl}/aktivasi?as_of=2021-12-31`);
+    const areas = page.locator('#peta svg path');
+    assert.equal(await areas.count(), 12, 'one shape per kecamatan of Kota Bekasi');
+    const fills = await areas.evaluateAll((ps) => ps.map((p) => p.getAttribute('fill')));
+    assert.ok(fills.every((f) => f && f !== '#d9d9d9'), `every kecamatan is shaded: ${JSON.stringify(fills)}`);
+    assert.ok(new Set(fills).size >= 2, `the shades tell kecamatan apart: ${JSON.stringify(fills)}`);
+    const titles = await page.locator('#peta svg path title').allTextContents();
+    assert.ok(titles.some((t) => t.startsWith('Bekasi Selatan: ')), JSON.stringify(titles));
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'activation.png'), fullPage: true });
   });
 });

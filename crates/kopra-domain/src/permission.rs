@@ -32,7 +32,8 @@ impl Role {
     pub fn allows(self, p: Permission) -> bool {
         use Permission::*;
         match self {
-            Role::Admin => true,
+            // The head of division edits directly; proposing is for a cooperative's pengurus.
+            Role::Admin => p != ProposeChange,
             Role::Petugas => matches!(
                 p,
                 ViewDashboard

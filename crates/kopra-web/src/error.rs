@@ -143,12 +143,14 @@ impl IntoResponse for PageError {
         }
         let tr = Tr::new(lang);
         let incident = err.incident();
-        let page = crate::pages::ErrorPage {
-            t: tr,
-            nav: None,
-            title: tr.key("error.title"),
-            message: err.message(&tr, incident.as_deref()),
-        };
+        let mut message = err.message(&tr, incident.as_deref());
+        if let Some(fields) = err.fields() {
+            for (field, e) in fields.iter() {
+                message.push(' ');
+                message.push_str(&tr.field_error(field, e.code()));
+            }
+        }
+        let page = crate::pages::ErrorPage { t: tr, nav: None, title: tr.key("error.title"), message };
         (err.status(), crate::pages::render(&page)).into_response()
     }
 }

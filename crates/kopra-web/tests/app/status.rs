@@ -8,7 +8,62 @@ use kopra_domain::names::region_name_key;
 use serde_json::json;
 use std::collections::HashMap;
 
-both_engines!(a_rat_report_changes_the_status_from_its_date, activation_of_the_demo_equals_a_direct_count, the_plan_has_milestones_and_actuals);
+both_engines!(
+    a_rat_report_changes_the_status_from_its_date,
+    activation_of_the_demo_equals_a_direct_count,
+    the_plan_has_milestones_and_actuals,
+    pages_show_the_same_figures_as_the_api,
+    a_report_entered_in_the_form_makes_the_cooperative_active,
+);
+
+async fn pages_show_the_same_figures_as_the_api(app: TestApp) {
+    let office = app.office().await;
+    app.db.load_demo(&office).await.unwrap();
+    let t = app.admin().await;
+    let cookie = app.login_cookie("admin").await;
+    let (_, a) = app.api(Method::GET, "/api/v1/activation?as_of=2021-12-31", Some(&t), None).await;
+    let (s, _, html) = app.page(Method::GET, "/aktivasi?as_of=2021-12-31", Some(&cookie), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let rate = format!("{:.1}%", a["rate"].as_f64().unwrap() * 100.0).replace('.', ",");
+    assert!(html.contains(&format!("<strong id=\"activation-rate\">{rate}</strong>")), "page rate {rate}");
+    assert!(html.contains(&format!("{} aktif ÷ {} terdaftar", a["active"], a["registered"])));
+    assert!(html.contains(&format!("{} belum ada data RAT", a["no_data"])));
+    // The map: 12 kecamatan, each titled with its own figures and linked to its list.
+    assert_eq!(html.matches("<path d=").count(), 12);
+    for k in a["by_kecamatan"].as_array().unwrap() {
+        let title = format!("{}: ", k["name"].as_str().unwrap());
+        assert!(html.contains(&format!("<title>{title}")), "map title for {title}");
+        assert!(html.contains(&format!("data-code=\"{}\"", k["code"].as_str().unwrap())));
+    }
+    assert!(!html.contains("fill=\"#d9d9d9\" stroke"), "every kecamatan has cooperatives, so none is grey");
+    let (s, _, html) = app.page(Method::GET, "/aktivasi?as_of=31-12-2021", Some(&cookie), None).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("TTTT-BB-HH"));
+    // The list filters by stored status.
+    let (_, _, html) = app.page(Method::GET, "/koperasi?status=no_data&per_page=1", Some(&cookie), None).await;
+    assert!(html.contains("Belum ada data"));
+}
+
+async fn a_report_entered_in_the_form_makes_the_cooperative_active(app: TestApp) {
+    let t = app.admin().await;
+    let (_, c) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(cooperative("Kop Bangkit", None))).await;
+    let id = c["id"].as_i64().unwrap();
+    let cookie = app.login_cookie("admin").await;
+    let (_, _, html) = app.page(Method::GET, &format!("/koperasi/{id}"), Some(&cookie), None).await;
+    assert!(html.contains("Belum ada data: belum ada RAT yang tercatat"));
+    let (s, _, html) = app.page(Method::POST, &format!("/koperasi/{id}/laporan"), Some(&cookie), Some("book_year=2025&rat_date=2026-03-14&members_male=12&members_female=abc")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Anggota perempuan bukan angka yang sah"));
+    let form = "book_year=2025&rat_date=2026-03-14&reported_date=2026-03-20&members_male=12&members_female=10&assets=Rp+250.000.000&shu=-1.500.000";
+    let (s, _, _) = app.page(Method::POST, &format!("/koperasi/{id}/laporan"), Some(&cookie), Some(form)).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, _, html) = app.page(Method::GET, &format!("/koperasi/{id}"), Some(&cookie), None).await;
+    assert!(html.contains("Aktif sejak 2026-03-14: RAT diadakan 2026-03-14"), "explanation on the page");
+    assert!(html.contains("Rp250.000.000") && html.contains("Rp-1.500.000"));
+    assert!(html.contains("2026-03-14: Aktif"), "timeline entry");
+    let (_, list) = app.api(Method::GET, "/api/v1/cooperatives?status=active", Some(&t), None).await;
+    assert_eq!(list["total"], 1);
+}
 
 async fn a_rat_report_changes_the_status_from_its_date(app: TestApp) {
     let t = app.admin().await;
