@@ -107,3 +107,66 @@ mod tests {
         assert!(Plan::default().validate().is_ok());
     }
 }
+
+/// Where the plan stands at the pace of the last twelve months.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Projection {
+    /// Net change in active cooperatives per month over the last 12 months.
+    pub pace_per_month: f64,
+    /// Active cooperatives still needed to reach the target share of those registered now.
+    pub still_needed: i64,
+    /// The month the target is reached at that pace (`YYYY-MM`), or `None` when the pace is
+    /// not positive (never, at this pace) — or already reached (`still_needed` = 0).
+    pub reached_in: Option<String>,
+    /// Activations per month needed to reach the target by the plan's end.
+    pub needed_per_month: Option<f64>,
+    /// Months left until the end of the plan (31 December of its last year).
+    pub months_left: i64,
+}
+
+impl Plan {
+    /// The projection, from today's counts and the active count twelve months ago.
+    pub fn projection(&self, today: time::Date, active_now: i64, registered_now: i64, active_a_year_ago: i64) -> Projection {
+        let pace = (active_now - active_a_year_ago) as f64 / 12.0;
+        let target_count = (self.target_rate * registered_now as f64).ceil() as i64;
+        let still_needed = (target_count - active_now).max(0);
+        let end_year = self.baseline_year + self.horizon_years;
+        let months_left = (i64::from(end_year - today.year()) * 12 + 12 - i64::from(u8::from(today.month()))).max(0);
+        let reached_in = (still_needed > 0 && pace > 0.0).then(|| {
+            let months = (still_needed as f64 / pace).ceil() as i64;
+            let total = i64::from(today.year()) * 12 + i64::from(u8::from(today.month())) - 1 + months;
+            format!("{}-{:02}", total / 12, total % 12 + 1)
+        });
+        let needed_per_month = (still_needed > 0 && months_left > 0).then(|| (still_needed as f64 / months_left as f64 * 10.0).round() / 10.0);
+        Projection { pace_per_month: (pace * 10.0).round() / 10.0, still_needed, reached_in, needed_per_month, months_left }
+    }
+}
+
+#[cfg(test)]
+mod projection_tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn at_the_current_pace_the_target_is_reached_in_a_known_month() {
+        // 780 registered, 65% → 507 needed; 300 active now, 276 a year ago: 2 a month.
+        let p = Plan { baseline_year: 2025, horizon_years: 5, ..Plan::default() };
+        let pr = p.projection(date!(2026 - 11 - 29), 300, 780, 276);
+        assert_eq!(pr.pace_per_month, 2.0);
+        assert_eq!(pr.still_needed, 207);
+        // 207 / 2 = 103.5 → 104 months after November 2026: July 2035.
+        assert_eq!(pr.reached_in.as_deref(), Some("2035-07"));
+        // The plan ends on 31 December 2030: 49 months left, 207 / 49 ≈ 4.2 a month.
+        assert_eq!(pr.months_left, 49);
+        assert_eq!(pr.needed_per_month, Some(4.2));
+    }
+
+    #[test]
+    fn a_shrinking_count_never_reaches_the_target_and_a_met_target_needs_nothing() {
+        let p = Plan::default();
+        let falling = p.projection(date!(2026 - 11 - 29), 80, 780, 96);
+        assert_eq!((falling.reached_in, falling.pace_per_month < 0.0), (None, true));
+        let met = p.projection(date!(2026 - 11 - 29), 600, 780, 590);
+        assert_eq!((met.still_needed, met.reached_in, met.needed_per_month), (0, None, None));
+    }
+}

@@ -216,6 +216,8 @@ pub struct PlanResponse {
     pub plan: Plan,
     /// The rate the milestones start from: the plan's baseline rate, or the one measured.
     pub measured_baseline_rate: f64,
+    /// At the pace of the last 12 months: when the target is reached, what the plan needs.
+    pub projection: kopra_domain::plan::Projection,
     pub milestones: Vec<MilestoneProgress>,
 }
 
@@ -232,5 +234,8 @@ pub async fn plan_progress(state: &AppState, plan: Plan) -> Result<PlanResponse,
         let actual_rate = if m.year > today.year() { None } else { Some(state.db.activation(year_end(m.year), scope, &state.office).await?.counts.rate) };
         milestones.push(MilestoneProgress { year: m.year, target_rate: m.target_rate, actual_rate });
     }
-    Ok(PlanResponse { plan, measured_baseline_rate: measured_baseline, milestones })
+    let now = state.db.activation(today, scope, &state.office).await?.counts;
+    let year_ago = state.db.activation(kopra_domain::status::add_years(today, -1), scope, &state.office).await?.counts;
+    let projection = plan.projection(today, now.active, now.registered, year_ago.active);
+    Ok(PlanResponse { plan, measured_baseline_rate: measured_baseline, projection, milestones })
 }

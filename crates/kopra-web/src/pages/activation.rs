@@ -55,6 +55,7 @@ struct ActivationPage {
     map_svg: Option<String>,
     plan_svg: String,
     plan_help: String,
+    projection: Vec<String>,
     scope: String,
 }
 
@@ -161,7 +162,28 @@ pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query
                 ("start", &pct(progress.measured_baseline_rate, tr.lang)),
             ],
         ),
+        projection: projection_sentences(&tr, &progress.projection, plan.target_rate),
         scope: scope.as_str().into(),
     };
     Ok(render(&page))
+}
+
+fn projection_sentences(tr: &Tr, p: &kopra_domain::plan::Projection, target: f64) -> Vec<String> {
+    let target = pct(target, tr.lang);
+    let number = |v: f64| {
+        let s = format!("{v:+.1}");
+        if tr.lang == Lang::Id { s.replace('.', ",") } else { s }
+    };
+    let mut out = vec![tr.fill("projection.pace", &[("pace", &number(p.pace_per_month))])];
+    out.push(match (&p.reached_in, p.still_needed) {
+        (_, 0) => tr.fill("projection.met", &[("target", &target)]),
+        (Some(month), _) => tr.fill("projection.reached", &[("target", &target), ("month", month), ("n", &p.still_needed.to_string())]),
+        (None, _) => tr.fill("projection.never", &[("target", &target), ("n", &p.still_needed.to_string())]),
+    });
+    if let Some(n) = p.needed_per_month {
+        let n = format!("{n:.1}");
+        let n = if tr.lang == Lang::Id { n.replace('.', ",") } else { n };
+        out.push(tr.fill("projection.needed", &[("months", &p.months_left.to_string()), ("n", &n)]));
+    }
+    out
 }

@@ -205,6 +205,8 @@ async fn the_plan_has_milestones_and_actuals(app: TestApp) {
     assert_eq!(m[4]["target_rate"].as_f64(), Some(0.65));
     assert!(m[0]["actual_rate"].is_number(), "past years carry the rate reached");
     assert!(m[4]["actual_rate"].is_null(), "2028 has not come yet");
+    assert!(p["projection"]["months_left"].as_i64().unwrap() > 0);
+    assert_eq!(p["projection"]["still_needed"], 0, "no cooperatives registered, nothing needed");
     let (s, _) = app.api(Method::PUT, "/api/v1/plan", Some(&t), Some(json!({"baseline_year": 2023, "target_rate": 6.5, "horizon_years": 5}))).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 }
