@@ -17,6 +17,7 @@ pub mod sessions;
 pub mod settings;
 pub mod status;
 pub mod users;
+pub mod worklist;
 
 pub use error::DbError;
 

@@ -20,6 +20,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0003_annual_reports_and_status.sql"),
         include_str!("../../../migrations/postgres/0003_annual_reports_and_status.sql"),
     ),
+    (
+        "0004_worklist_assignments",
+        include_str!("../../../migrations/sqlite/0004_worklist_assignments.sql"),
+        include_str!("../../../migrations/postgres/0004_worklist_assignments.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)";

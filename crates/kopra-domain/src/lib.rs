@@ -17,6 +17,7 @@ pub mod region_index;
 pub mod status;
 pub mod supervision;
 pub mod value_sets;
+pub mod worklist;
 
 pub use cooperative::{Amendment, AmendmentInput, CooperativeFields, CooperativeInput};
 pub use field_error::{FieldError, FieldErrors};

@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod pages;
 pub mod register;
 pub mod status_text;
+pub mod worklist_text;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -7,6 +7,7 @@ mod proposals;
 mod regions;
 mod status;
 mod token;
+mod worklist;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -33,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route("/annual-reports/{id}", patch(status::patch_report))
         .route("/activation", get(status::activation))
         .route("/plan", get(status::get_plan).put(status::put_plan))
+        .route("/worklist", get(worklist::list))
+        .route("/worklist/{id}/assign", post(worklist::assign))
         .route("/regions", get(regions::list))
         .route("/openapi.json", get(openapi::document))
         .fallback(|ctx: crate::auth::Ctx| async move { crate::error::ApiError(AppError::NotFound, ctx.lang) })

@@ -36,6 +36,8 @@ impl Modify for BearerAuth {
         super::status::activation,
         super::status::get_plan,
         super::status::put_plan,
+        super::worklist::list,
+        super::worklist::assign,
         super::regions::list,
     ),
     modifiers(&BearerAuth)

@@ -6,6 +6,7 @@ mod cooperatives;
 mod dashboard;
 mod reports;
 mod session;
+mod worklist;
 
 use crate::AppState;
 use crate::auth::Ctx;
@@ -38,6 +39,9 @@ pub fn routes() -> Router<AppState> {
         .route("/koperasi/{id}/usulan/{pid}/tolak", post(cooperatives::proposal_reject))
         .route("/usulan", get(cooperatives::proposals_page))
         .route("/aktivasi", get(activation::page))
+        .route("/daftar-kerja", get(worklist::page))
+        .route("/daftar-kerja/export.csv", get(worklist::export_csv))
+        .route("/daftar-kerja/{id}/tugaskan", post(worklist::assign))
         .route("/koperasi/{id}/laporan", get(reports::new_page).post(reports::create_submit))
         .route("/koperasi/{id}/status-hukum", post(reports::legal_state_submit))
         .route("/audit", get(admin::audit_page))

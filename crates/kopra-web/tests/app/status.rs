@@ -14,7 +14,49 @@ both_engines!(
     the_plan_has_milestones_and_actuals,
     pages_show_the_same_figures_as_the_api,
     a_report_entered_in_the_form_makes_the_cooperative_active,
+    the_worklist_ranks_with_reasons_and_can_be_assigned,
 );
+
+async fn the_worklist_ranks_with_reasons_and_can_be_assigned(app: TestApp) {
+    let t = app.admin().await;
+    let mk = |name: &str, extra: serde_json::Value| {
+        let mut b = cooperative(name, None);
+        for (k, v) in extra.as_object().unwrap() {
+            b[k] = v.clone();
+        }
+        b
+    };
+    let today = kopra_db::status::wib_today();
+    let lapsed = kopra_domain::status::add_years(today, -3) - time::Duration::days(30);
+    let (_, near) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(mk("Kop Hampir Aktif", json!({})))).await;
+    let rat = lapsed.to_string();
+    app.api(Method::POST, &format!("/api/v1/cooperatives/{}/annual-reports", near["id"]), Some(&t), Some(json!({"book_year": lapsed.year() - 1, "rat_date": rat, "members_male": 200, "members_female": 100}))).await;
+    app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(mk("Kop Tanpa Petunjuk", json!({})))).await;
+    let (_, active) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(mk("Kop Sudah Aktif", json!({})))).await;
+    let recent = (today - time::Duration::days(10)).to_string();
+    app.api(Method::POST, &format!("/api/v1/cooperatives/{}/annual-reports", active["id"]), Some(&t), Some(json!({"book_year": today.year() - 1, "rat_date": recent}))).await;
+
+    let (s, w) = app.api(Method::GET, "/api/v1/worklist", Some(&t), None).await;
+    assert_eq!(s, StatusCode::OK, "{w}");
+    let names: Vec<&str> = w["items"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["Kop Hampir Aktif", "Kop Tanpa Petunjuk"], "active cooperatives are not on the worklist");
+    let reasons: Vec<&str> = w["items"][0]["reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
+    assert_eq!(reasons, vec!["recently_lapsed", "many_members"]);
+    assert_eq!(w["items"][0]["score"], 40 + 6);
+
+    let petugas = app.user("petugas", Role::Petugas, None, &[]).await;
+    let pid = app.db.token_user(&petugas).await.unwrap().unwrap().id;
+    let (s, _) = app.api(Method::POST, &format!("/api/v1/worklist/{}/assign", near["id"]), Some(&t), Some(json!({"user_id": pid}))).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, w) = app.api(Method::GET, "/api/v1/worklist", Some(&petugas), None).await;
+    assert_eq!(w["items"][0]["assigned_to"], "petugas");
+    let cookie = app.login_cookie("petugas").await;
+    let (_, _, html) = app.page(Method::GET, "/daftar-kerja?mine=1", Some(&cookie), None).await;
+    assert!(html.contains("Kop Hampir Aktif") && !html.contains("Kop Tanpa Petunjuk"));
+    assert!(html.contains("baru lewat masa aktif"), "reasons in words");
+    let (_, _, csv) = app.page(Method::GET, "/daftar-kerja/export.csv", Some(&cookie), None).await;
+    assert_eq!(csv.lines().count(), 3);
+}
 
 async fn pages_show_the_same_figures_as_the_api(app: TestApp) {
     let office = app.office().await;
