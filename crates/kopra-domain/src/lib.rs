@@ -8,6 +8,7 @@ pub mod certificate;
 pub mod cooperative;
 pub mod plan;
 pub mod field_error;
+pub mod health;
 pub mod history;
 pub mod names;
 pub mod nik;
