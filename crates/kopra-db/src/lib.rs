@@ -10,6 +10,7 @@ pub mod cooperative_list;
 pub mod cooperatives;
 pub mod demo;
 pub mod error;
+pub mod health;
 pub mod migrate;
 pub mod proposals;
 pub mod regions;

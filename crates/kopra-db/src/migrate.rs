@@ -25,6 +25,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0004_worklist_assignments.sql"),
         include_str!("../../../migrations/postgres/0004_worklist_assignments.sql"),
     ),
+    (
+        "0005_health_assessments",
+        include_str!("../../../migrations/sqlite/0005_health_assessments.sql"),
+        include_str!("../../../migrations/postgres/0005_health_assessments.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)";

@@ -303,3 +303,38 @@ mod tests {
         assert_eq!(juknis().aspects.iter().map(|a| a.weight).sum::<f64>(), 100.0);
     }
 }
+
+/// Ratios the annual reports already answer, as percentages: equity ÷ assets, loans ÷
+/// assets (total assets standing in for productive assets until the report carries them),
+/// and equity growth against the previous book year.
+pub fn prefill_from_reports(this: &crate::annual_report::AnnualReport, previous: Option<&crate::annual_report::AnnualReport>) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    let pct = |a: i64, b: i64| (a as f64 / b as f64 * 10000.0).round() / 100.0;
+    if let (Some(ms), Some(assets)) = (this.modal_sendiri, this.assets.filter(|a| *a > 0)) {
+        out.insert("modal_sendiri_per_aset".into(), pct(ms, assets));
+    }
+    if let (Some(loans), Some(assets)) = (this.loans_given, this.assets.filter(|a| *a > 0)) {
+        out.insert("pinjaman_per_aset_produktif".into(), pct(loans, assets));
+    }
+    if let (Some(now), Some(before)) = (this.modal_sendiri, previous.and_then(|p| p.modal_sendiri).filter(|b| *b > 0)) {
+        out.insert("pertumbuhan_modal_sendiri".into(), pct(now - before, before));
+    }
+    out
+}
+
+#[cfg(test)]
+mod prefill_tests {
+    use super::*;
+    use crate::annual_report::AnnualReport;
+
+    #[test]
+    fn ratios_come_from_the_reports() {
+        let prev = AnnualReport { book_year: 2023, modal_sendiri: Some(1_000_000_000), ..Default::default() };
+        let this = AnnualReport { book_year: 2024, modal_sendiri: Some(1_080_000_000), assets: Some(4_320_000_000), loans_given: Some(3_456_000_000), ..Default::default() };
+        let p = prefill_from_reports(&this, Some(&prev));
+        assert_eq!(p["modal_sendiri_per_aset"], 25.0);
+        assert_eq!(p["pinjaman_per_aset_produktif"], 80.0);
+        assert_eq!(p["pertumbuhan_modal_sendiri"], 8.0);
+        assert!(prefill_from_reports(&AnnualReport::default(), None).is_empty());
+    }
+}

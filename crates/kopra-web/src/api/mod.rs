@@ -2,6 +2,7 @@
 //! `/api/v1/openapi.json` (generated from these handlers by utoipa).
 
 mod cooperatives;
+pub mod health;
 mod openapi;
 mod proposals;
 mod regions;
@@ -34,6 +35,9 @@ pub fn routes() -> Router<AppState> {
         .route("/annual-reports/{id}", patch(status::patch_report))
         .route("/activation", get(status::activation))
         .route("/plan", get(status::get_plan).put(status::put_plan))
+        .route("/health-regulations", get(health::regulations_list))
+        .route("/cooperatives/{id}/health-assessments", get(health::list).post(health::create))
+        .route("/cooperatives/{id}/health-assessments/prefill", get(health::prefill))
         .route("/worklist", get(worklist::list))
         .route("/worklist/{id}/assign", post(worklist::assign))
         .route("/regions", get(regions::list))

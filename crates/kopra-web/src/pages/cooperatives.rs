@@ -241,6 +241,17 @@ struct DetailPage {
     can_edit_reports: bool,
     legal_states: Vec<String>,
     legal_options: Vec<Opt>,
+    health: Option<HealthView>,
+    can_assess: bool,
+}
+
+struct HealthView {
+    book_year: i32,
+    total: String,
+    category: String,
+    category_key: String,
+    aspects: Vec<(String, String, String)>,
+    by: String,
 }
 
 struct ReportView {
@@ -395,7 +406,23 @@ pub(super) async fn detail(state: &AppState, user: &PageUser, c: CooperativeReco
         &["dissolved", "in_liquidation", "merged"].map(|k| (k.to_string(), t.key(&format!("status.{k}")))),
         None,
     );
+    let savings_and_loan = c.fields.jenis.as_deref() == Some("Simpan Pinjam")
+        || c.fields.kelompok.as_deref().is_some_and(|k| k.contains("Simpan Pinjam"));
+    let decimal = |v: f64| {
+        let s = format!("{v:.2}");
+        if t.lang == crate::i18n::Lang::Id { s.replace('.', ",") } else { s }
+    };
+    let health = state.db.health_assessments(c.id).await.map_err(|e| user.fail(e))?.into_iter().next().map(|h| HealthView {
+        book_year: h.book_year,
+        total: decimal(h.result.total),
+        category: h.result.category_label.clone(),
+        category_key: h.result.category.clone(),
+        aspects: h.result.aspects.iter().map(|a| (a.label.clone(), format!("{}%", a.weight), decimal(a.percent))).collect(),
+        by: format!("{} · {}", h.actor_name, format_time(h.created_at)),
+    });
     Ok(render(&DetailPage {
+        can_assess: savings_and_loan && user.user.role.allows(Permission::EditReports) && in_scope,
+        health,
         status_label: crate::status_text::status_label(&t, status.status),
         status_key: status.status.as_str(),
         explanation: crate::status_text::explain(&t, &status, rules),
@@ -543,7 +570,7 @@ impl CooperativeForm {
 }
 
 pub(super) struct FieldView {
-    pub(super) name: &'static str,
+    pub(super) name: String,
     pub(super) label: String,
     pub(super) kind: &'static str,
     pub(super) value: String,
@@ -622,7 +649,7 @@ async fn form_page(
     let v = |s: &Option<String>| s.clone().unwrap_or_default();
     let err = |name: &str| errors.get(name).map(|e| t.field_error(name, e.code()));
     let mk = |name: &'static str, kind: &'static str, value: String, options: Vec<Opt>, required: bool| FieldView {
-        name,
+        name: name.to_string(),
         label: t.key(&format!("field.{name}")),
         kind,
         value,
@@ -668,7 +695,7 @@ async fn form_page(
     }
     // The summary lists errors in the order of the form, then any others.
     let mut errors_list: Vec<(String, String)> =
-        fields.iter().filter_map(|f| f.error.clone().map(|e| (f.name.to_string(), e))).collect();
+        fields.iter().filter_map(|f| f.error.clone().map(|e| (f.name.clone(), e))).collect();
     for (f, e) in errors.iter() {
         if !errors_list.iter().any(|(name, _)| name == f) {
             errors_list.push((f.to_string(), t.field_error(f, e.code())));

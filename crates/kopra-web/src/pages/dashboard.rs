@@ -24,6 +24,7 @@ struct DashboardPage {
     activation_formula: String,
     activation_parts: String,
     map_svg: Option<String>,
+    health: Vec<(String, i64)>,
 }
 
 pub async fn page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
@@ -55,6 +56,20 @@ pub async fn page(State(state): State<AppState>, user: PageUser) -> Result<Respo
             &[("inactive", &n(c.inactive)), ("candidates", &n(c.dissolution_candidate)), ("no_data", &n(c.no_data))],
         ),
         map_svg: super::activation::activation_map(&a, &state.office.home, &t, scope),
+        health: {
+            let labels: std::collections::HashMap<String, String> = kopra_db::health::regulations()
+                .into_iter()
+                .flat_map(|r| r.categories.into_iter().map(|c| (c.key, c.label)))
+                .collect();
+            state
+                .db
+                .health_categories()
+                .await
+                .map_err(|e| user.fail(e))?
+                .into_iter()
+                .map(|(k, n)| (labels.get(&k).cloned().unwrap_or(k), n))
+                .collect()
+        },
         t,
     }))
 }

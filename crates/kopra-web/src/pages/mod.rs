@@ -4,6 +4,7 @@ mod activation;
 mod admin;
 mod cooperatives;
 mod dashboard;
+mod health;
 mod reports;
 mod session;
 mod worklist;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/koperasi/{id}/usulan/{pid}/tolak", post(cooperatives::proposal_reject))
         .route("/usulan", get(cooperatives::proposals_page))
         .route("/aktivasi", get(activation::page))
+        .route("/koperasi/{id}/kesehatan", get(health::page).post(health::submit))
         .route("/daftar-kerja", get(worklist::page))
         .route("/daftar-kerja/export.csv", get(worklist::export_csv))
         .route("/daftar-kerja/{id}/tugaskan", post(worklist::assign))

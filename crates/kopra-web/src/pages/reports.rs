@@ -93,7 +93,7 @@ fn report_form(user: &PageUser, id: i64, values: &HashMap<String, String>, error
     let fields: Vec<FieldView> = REPORT_FIELDS
         .iter()
         .map(|(name, kind)| FieldView {
-            name,
+            name: name.to_string(),
             label: t.key(&format!("field.{name}")),
             kind: match *kind {
                 "date" => "date",
@@ -107,7 +107,7 @@ fn report_form(user: &PageUser, id: i64, values: &HashMap<String, String>, error
             required: matches!(*name, "book_year"),
         })
         .collect();
-    let errors_list = fields.iter().filter_map(|f| f.error.clone().map(|e| (f.name.to_string(), e))).collect();
+    let errors_list = fields.iter().filter_map(|f| f.error.clone().map(|e| (f.name.clone(), e))).collect();
     let page = FormPage {
         t,
         nav: Nav::of(&user.user),

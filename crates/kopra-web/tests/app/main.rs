@@ -10,6 +10,7 @@ mod harness;
 mod api_auth;
 mod api_cooperatives;
 mod demo;
+mod health;
 mod pages;
 mod proposals;
 mod role_matrix;
