@@ -5,6 +5,7 @@
 //! through a repository function that writes its audit row in the same transaction.
 
 pub mod annual_reports;
+pub mod attachments;
 pub mod audit;
 pub mod cooperative_list;
 pub mod cooperatives;

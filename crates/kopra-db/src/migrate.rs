@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0005_health_assessments.sql"),
         include_str!("../../../migrations/postgres/0005_health_assessments.sql"),
     ),
+    (
+        "0006_report_attachments",
+        include_str!("../../../migrations/sqlite/0006_report_attachments.sql"),
+        include_str!("../../../migrations/postgres/0006_report_attachments.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)";

@@ -29,6 +29,10 @@ pub enum FieldError {
     BeforeRat,
     #[error("number_format")]
     NumberFormat,
+    #[error("file_too_large")]
+    FileTooLarge,
+    #[error("file_type")]
+    FileType,
     #[error("date_format")]
     DateFormat,
     #[error("date_in_future")]
@@ -66,6 +70,8 @@ impl FieldError {
             FieldError::BeforeBookYearEnd => "before_book_year_end",
             FieldError::BeforeRat => "before_rat",
             FieldError::NumberFormat => "number_format",
+            FieldError::FileTooLarge => "file_too_large",
+            FieldError::FileType => "file_type",
             FieldError::DateFormat => "date_format",
             FieldError::DateInFuture => "date_in_future",
             FieldError::EmailFormat => "email_format",
@@ -80,7 +86,7 @@ impl FieldError {
     }
 
     /// Every code, for the tidy test that checks each has a message in every language.
-    pub const ALL: [FieldError; 21] = [
+    pub const ALL: [FieldError; 23] = [
         FieldError::Required,
         FieldError::TooLong,
         FieldError::NikFormat,
@@ -92,6 +98,8 @@ impl FieldError {
         FieldError::BeforeBookYearEnd,
         FieldError::BeforeRat,
         FieldError::NumberFormat,
+        FieldError::FileTooLarge,
+        FieldError::FileType,
         FieldError::DateFormat,
         FieldError::DateInFuture,
         FieldError::EmailFormat,

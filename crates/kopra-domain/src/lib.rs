@@ -4,6 +4,7 @@
 //! function of its inputs, so every rule can be tested with worked examples.
 
 pub mod annual_report;
+pub mod attachment;
 pub mod certificate;
 pub mod cooperative;
 pub mod plan;

@@ -2,6 +2,7 @@
 //! JSON API under `/api/v1`, on one axum router.
 
 pub mod api;
+pub mod attachments;
 pub mod auth;
 pub mod error;
 pub mod i18n;

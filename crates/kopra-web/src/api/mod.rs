@@ -33,6 +33,13 @@ pub fn routes() -> Router<AppState> {
         .route("/cooperatives/{id}/annual-reports", get(status::reports).post(status::create_report))
         .route("/cooperatives/{id}/legal-state", post(status::set_legal_state))
         .route("/annual-reports/{id}", patch(status::patch_report))
+        .route(
+            "/annual-reports/{id}/attachments",
+            get(status::attachments)
+                .post(status::attach)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::attachments::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/attachments/{id}", get(status::download))
         .route("/activation", get(status::activation))
         .route("/plan", get(status::get_plan).put(status::put_plan))
         .route("/health-regulations", get(health::regulations_list))

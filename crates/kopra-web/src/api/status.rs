@@ -234,3 +234,43 @@ pub async fn put_plan(State(state): State<AppState>, user: ApiUser, body: Result
     let saved = state.db.set_plan(&plan, &user.actor()).await.map_err(|e| user.fail(e))?;
     Ok(Json(plan_progress(&state, saved).await.map_err(|e| user.fail(e))?))
 }
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AttachmentList {
+    pub items: Vec<kopra_db::attachments::AttachmentInfo>,
+}
+
+/// Attach a file to a report: multipart with `kind` (rat_minutes, financial_statement,
+/// other) and `file` (PDF, JPEG or PNG, 10 MB at most, type checked by content).
+#[utoipa::path(post, path = "/api/v1/annual-reports/{id}/attachments", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 201, body = kopra_db::attachments::AttachmentInfo), (status = 422, description = "too large, wrong type, or missing")))]
+pub async fn attach(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(StatusCode, Json<kopra_db::attachments::AttachmentInfo>), ApiError> {
+    user.require(Permission::EditReports)?;
+    let form = form.map_err(|r| user.fail(AppError::BadRequest(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", r.body_text())))?;
+    let info = crate::attachments::upload(&state, &user.user, id, form, user.ctx.ip.clone()).await.map_err(|e| user.fail(e))?;
+    Ok((StatusCode::CREATED, Json(info)))
+}
+
+/// A report's attachments.
+#[utoipa::path(get, path = "/api/v1/annual-reports/{id}/attachments", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = AttachmentList)))]
+pub async fn attachments(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> Result<Json<AttachmentList>, ApiError> {
+    user.require(Permission::ViewCooperative)?;
+    let report = state.db.annual_report(id).await.map_err(|e| user.fail(e))?;
+    load(&state, &user, report.cooperative_id).await?;
+    let items = state.db.attachments_of(id).await.map_err(|e| user.fail(e))?;
+    Ok(Json(AttachmentList { items }))
+}
+
+/// Download an attachment.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "the file"), (status = 403), (status = 404)))]
+pub async fn download(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> Result<axum::response::Response, ApiError> {
+    user.require(Permission::ViewCooperative)?;
+    crate::attachments::download(&state, &user.user, id).await.map_err(|e| user.fail(e))
+}

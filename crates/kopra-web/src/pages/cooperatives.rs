@@ -255,6 +255,8 @@ struct HealthView {
 }
 
 struct ReportView {
+    id: i64,
+    attachments: Vec<(i64, String)>,
     book_year: i32,
     rat_date: String,
     reported_date: String,
@@ -370,26 +372,30 @@ pub(super) async fn detail(state: &AppState, user: &PageUser, c: CooperativeReco
         .map(|(d, s)| (d.to_string(), crate::status_text::status_label(&t, s)))
         .collect();
     let money = |v: Option<i64>| v.map(|n| format!("Rp{}", thousands(n))).unwrap_or_default();
-    let reports = state
-        .db
-        .annual_reports(c.id)
-        .await
-        .map_err(|e| user.fail(e))?
-        .into_iter()
-        .map(|r| {
-            let mut notes: Vec<String> = r.flags.iter().map(|f| t.key(&format!("report.flag.{}", f.as_str()))).collect();
-            notes.push(t.key(&format!("report.source.{}", r.source)));
-            ReportView {
-                book_year: r.report.book_year,
-                rat_date: r.report.rat_date.map(|d| d.to_string()).unwrap_or_default(),
-                reported_date: r.report.reported_date.map(|d| d.to_string()).unwrap_or_default(),
-                members: r.report.members_total.map(thousands).unwrap_or_default(),
-                assets: money(r.report.assets),
-                shu: money(r.report.shu),
-                notes: notes.join("; "),
-            }
-        })
-        .collect();
+    let mut reports = Vec::new();
+    for r in state.db.annual_reports(c.id).await.map_err(|e| user.fail(e))? {
+        let mut notes: Vec<String> = r.flags.iter().map(|f| t.key(&format!("report.flag.{}", f.as_str()))).collect();
+        notes.push(t.key(&format!("report.source.{}", r.source)));
+        let attachments = state
+            .db
+            .attachments_of(r.id)
+            .await
+            .map_err(|e| user.fail(e))?
+            .into_iter()
+            .map(|a| (a.id, format!("{} · {} ({} KB)", t.key(&format!("attachment.kind.{}", a.kind)), a.file_name, (a.size + 1023) / 1024)))
+            .collect();
+        reports.push(ReportView {
+            id: r.id,
+            attachments,
+            book_year: r.report.book_year,
+            rat_date: r.report.rat_date.map(|d| d.to_string()).unwrap_or_default(),
+            reported_date: r.report.reported_date.map(|d| d.to_string()).unwrap_or_default(),
+            members: r.report.members_total.map(thousands).unwrap_or_default(),
+            assets: money(r.report.assets),
+            shu: money(r.report.shu),
+            notes: notes.join("; "),
+        });
+    }
     let legal_states = state
         .db
         .legal_states(c.id)

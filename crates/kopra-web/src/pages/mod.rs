@@ -46,6 +46,11 @@ pub fn routes() -> Router<AppState> {
         .route("/daftar-kerja/{id}/tugaskan", post(worklist::assign))
         .route("/koperasi/{id}/laporan", get(reports::new_page).post(reports::create_submit))
         .route("/koperasi/{id}/status-hukum", post(reports::legal_state_submit))
+        .route(
+            "/koperasi/{id}/laporan/{rid}/lampiran",
+            post(reports::attach).layer(axum::extract::DefaultBodyLimit::max(crate::attachments::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/lampiran/{id}", get(reports::download))
         .route("/audit", get(admin::audit_page))
         .route("/pengguna", get(admin::users_page).post(admin::user_create))
         .route("/pengguna/{id}/nonaktif", post(admin::user_deactivate))

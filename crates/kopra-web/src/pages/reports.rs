@@ -188,3 +188,32 @@ mod tests {
         assert_eq!(parse_whole_number("abc"), None);
     }
 }
+
+pub async fn attach(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((id, rid)): Path<(i64, i64)>,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    user.require(Permission::EditReports)?;
+    let c = load(&state, &user, id).await?;
+    let report = state.db.annual_report(rid).await.map_err(|e| user.fail(e))?;
+    if report.cooperative_id != id {
+        return Err(user.fail(crate::error::AppError::NotFound));
+    }
+    let t = Tr::new(user.ctx.lang);
+    let form = form.map_err(|r| user.fail(crate::error::AppError::BadRequest(StatusCode::BAD_REQUEST, "bad_request", r.body_text())))?;
+    match crate::attachments::upload(&state, &user.user, rid, form, user.ctx.ip.clone()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/koperasi/{id}#laporan")).into_response()),
+        Err(crate::error::AppError::Invalid(e)) => {
+            let msg = e.iter().map(|(f, code)| t.field_error(f, code.code())).collect::<Vec<_>>().join(" ");
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, detail(&state, &user, c, Some(msg)).await?).into_response())
+        }
+        Err(e) => Err(user.fail(e)),
+    }
+}
+
+pub async fn download(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    user.require(Permission::ViewCooperative)?;
+    crate::attachments::download(&state, &user.user, id).await.map_err(|e| user.fail(e))
+}

@@ -9,6 +9,7 @@ mod harness;
 
 mod api_auth;
 mod api_cooperatives;
+mod attachments;
 mod demo;
 mod health;
 mod pages;
