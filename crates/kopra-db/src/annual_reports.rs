@@ -18,6 +18,10 @@ pub struct AnnualReportRecord {
     pub report: AnnualReport,
     /// entry, ods or import
     pub source: String,
+    /// verified (counts as evidence), proposed (by a pengurus, waiting) or returned (with a note)
+    pub review_status: String,
+    pub review_note: Option<String>,
+    pub reviewed_by: Option<String>,
     pub flags: Vec<ReportFlag>,
     pub version: i64,
     #[serde(with = "time::serde::rfc3339")]
@@ -54,6 +58,9 @@ struct Row {
     savings_received: Option<i64>,
     loans_given: Option<i64>,
     source: String,
+    review_status: String,
+    review_note: Option<String>,
+    reviewed_by: Option<String>,
     version: i64,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
@@ -92,6 +99,9 @@ impl From<Row> for AnnualReportRecord {
             flags: report.flags(),
             report,
             source: r.source,
+            review_status: r.review_status,
+            review_note: r.review_note,
+            reviewed_by: r.reviewed_by,
             version: r.version,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -149,27 +159,39 @@ fn year_taken(e: sqlx::Error) -> DbError {
 }
 
 impl Db {
-    /// Records a report; one per cooperative and book year.
+    /// Records a report entered by the office (verified at once); one per cooperative and
+    /// book year.
     pub async fn create_annual_report(&self, cooperative_id: i64, r: &AnnualReport, source: &str, actor: &Actor) -> Result<AnnualReportRecord, DbError> {
+        self.insert_annual_report(cooperative_id, r, source, "verified", actor).await
+    }
+
+    /// Records a report proposed by the cooperative's pengurus: it waits for verification
+    /// and is no evidence for the status until then.
+    pub async fn propose_annual_report(&self, cooperative_id: i64, r: &AnnualReport, actor: &Actor) -> Result<AnnualReportRecord, DbError> {
+        self.insert_annual_report(cooperative_id, r, "entry", "proposed", actor).await
+    }
+
+    async fn insert_annual_report(&self, cooperative_id: i64, r: &AnnualReport, source: &str, review: &str, actor: &Actor) -> Result<AnnualReportRecord, DbError> {
         self.cooperative(cooperative_id).await?;
         let changes = field_changes(&[], &r.display_fields());
         let t = now();
         let sql = format!(
-            "INSERT INTO annual_reports (cooperative_id, {COLUMNS}, source, version, created_at, updated_at) VALUES ($1, {}, $25, 1, $26, $26) RETURNING id",
+            "INSERT INTO annual_reports (cooperative_id, {COLUMNS}, source, review_status, version, created_at, updated_at) VALUES ($1, {}, $25, $27, 1, $26, $26) RETURNING id",
             placeholders(2, 23)
         );
         let id: i64 = on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let id: i64 = bind_report!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(cooperative_id), r)
-                .bind(source.to_string()).bind(t)
+                .bind(source.to_string()).bind(t).bind(review.to_string())
                 .fetch_one(&mut *tx).await.map_err(year_taken)?;
             sqlx::query(INSERT_VERSION)
                 .bind(id).bind(1i64).bind("create").bind(json!(r).to_string())
                 .bind(serde_json::to_string(&changes).unwrap_or_default()).bind(actor.name.clone()).bind(t)
                 .execute(&mut *tx).await?;
             write_audit!(&mut *tx, actor, AuditEntry {
-                action: "annual_report.create", entity_type: "cooperative", entity_id: Some(cooperative_id.to_string()),
-                before: None, after: Some(json!({"report": id, "source": source, "fields": r})),
+                action: if review == "proposed" { "annual_report.propose" } else { "annual_report.create" },
+                entity_type: "cooperative", entity_id: Some(cooperative_id.to_string()),
+                before: None, after: Some(json!({"report": id, "source": source, "review_status": review, "fields": r})),
             })?;
             tx.commit().await?;
             id
@@ -215,7 +237,7 @@ impl Db {
     }
 
     pub async fn annual_report(&self, id: i64) -> Result<AnnualReportRecord, DbError> {
-        let sql = format!("SELECT id, cooperative_id, {COLUMNS}, source, version, created_at, updated_at FROM annual_reports WHERE id = $1");
+        let sql = format!("SELECT id, cooperative_id, {COLUMNS}, source, review_status, review_note, reviewed_by, version, created_at, updated_at FROM annual_reports WHERE id = $1");
         let row = on_pool!(self, p => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?;
         row.map(AnnualReportRecord::from).ok_or(DbError::NotFound)
     }
@@ -223,9 +245,75 @@ impl Db {
     /// A cooperative's reports, newest book year first.
     pub async fn annual_reports(&self, cooperative_id: i64) -> Result<Vec<AnnualReportRecord>, DbError> {
         let sql = format!(
-            "SELECT id, cooperative_id, {COLUMNS}, source, version, created_at, updated_at FROM annual_reports WHERE cooperative_id = $1 ORDER BY book_year DESC LIMIT 200"
+            "SELECT id, cooperative_id, {COLUMNS}, source, review_status, review_note, reviewed_by, version, created_at, updated_at FROM annual_reports WHERE cooperative_id = $1 ORDER BY book_year DESC LIMIT 200"
         );
         let rows = on_pool!(self, p => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)).bind(cooperative_id).fetch_all(p).await)?;
         Ok(rows.into_iter().map(AnnualReportRecord::from).collect())
+    }
+}
+
+impl Db {
+    /// Verifies a proposed report (it becomes evidence) or returns it with a note.
+    pub async fn review_annual_report(&self, id: i64, verify: bool, note: &str, actor: &Actor) -> Result<AnnualReportRecord, DbError> {
+        let current = self.annual_report(id).await?;
+        if current.review_status != "proposed" {
+            return Err(DbError::Invalid(FieldErrors::single("review_status", FieldError::ValueNotInList)));
+        }
+        let note = Some(note.trim().to_string()).filter(|n| !n.is_empty());
+        if !verify && note.is_none() {
+            return Err(DbError::Invalid(FieldErrors::single("note", FieldError::Required)));
+        }
+        let status = if verify { "verified" } else { "returned" };
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query("UPDATE annual_reports SET review_status = $1, review_note = $2, reviewed_by = $3, updated_at = $4 WHERE id = $5 AND review_status = 'proposed'")
+                .bind(status).bind(note.clone()).bind(actor.name.clone()).bind(now()).bind(id)
+                .execute(&mut *tx).await?.rows_affected();
+            if n == 0 {
+                return Err(DbError::NotFound);
+            }
+            write_audit!(&mut *tx, actor, AuditEntry {
+                action: if verify { "annual_report.verify" } else { "annual_report.return" }, entity_type: "cooperative",
+                entity_id: Some(current.cooperative_id.to_string()),
+                before: Some(json!({"report": id, "review_status": "proposed"})), after: Some(json!({"report": id, "review_status": status, "note": note})),
+            })?;
+            tx.commit().await?;
+        });
+        self.refresh_status(current.cooperative_id).await?;
+        self.annual_report(id).await
+    }
+
+    /// A pengurus corrects a returned (or still proposed) report: it is proposed again.
+    pub async fn repropose_annual_report(&self, id: i64, r: &AnnualReport, actor: &Actor) -> Result<AnnualReportRecord, DbError> {
+        let current = self.annual_report(id).await?;
+        if current.review_status == "verified" {
+            return Err(DbError::Invalid(FieldErrors::single("review_status", FieldError::ValueNotInList)));
+        }
+        self.update_annual_report(id, r, Some(current.version), actor).await?;
+        on_pool!(self, p => sqlx::query("UPDATE annual_reports SET review_status = 'proposed' WHERE id = $1")
+            .bind(id).execute(p).await.map(|r| r.rows_affected()))?;
+        self.annual_report(id).await
+    }
+
+    /// Reports waiting for verification, oldest first, within some kecamatan if given.
+    pub async fn proposed_reports(&self, kecamatan: &[String]) -> Result<Vec<(AnnualReportRecord, String)>, DbError> {
+        let sql = format!(
+            "SELECT r.id, r.cooperative_id, {}, r.source, r.review_status, r.review_note, r.reviewed_by, r.version, r.created_at, r.updated_at, c.name AS cooperative_name, c.kecamatan_code \
+             FROM annual_reports r JOIN cooperatives c ON c.id = r.cooperative_id WHERE r.review_status = 'proposed' ORDER BY r.id LIMIT 1000",
+            COLUMNS.split(", ").map(|c| format!("r.{}", c.trim())).collect::<Vec<_>>().join(", ")
+        );
+        #[derive(sqlx::FromRow)]
+        struct WithName {
+            #[sqlx(flatten)]
+            row: Row,
+            cooperative_name: String,
+            kecamatan_code: String,
+        }
+        let rows: Vec<WithName> = on_pool!(self, p => sqlx::query_as::<_, WithName>(sqlx::AssertSqlSafe(sql)).fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .filter(|w| kecamatan.is_empty() || kecamatan.contains(&w.kecamatan_code))
+            .map(|w| (AnnualReportRecord::from(w.row), w.cooperative_name))
+            .collect())
     }
 }

@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0006_report_attachments.sql"),
         include_str!("../../../migrations/postgres/0006_report_attachments.sql"),
     ),
+    (
+        "0007_report_review",
+        include_str!("../../../migrations/sqlite/0007_report_review.sql"),
+        include_str!("../../../migrations/postgres/0007_report_review.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)";

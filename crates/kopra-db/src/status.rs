@@ -124,7 +124,7 @@ struct EvidenceRow {
 }
 
 const EVIDENCE_AS_OF: &str = "SELECT c.id, c.kecamatan_code, c.legal_entity_date, \
-     (SELECT MAX(r.rat_date) FROM annual_reports r WHERE r.cooperative_id = c.id AND r.rat_date <= $1) AS last_rat, \
+     (SELECT MAX(r.rat_date) FROM annual_reports r WHERE r.cooperative_id = c.id AND r.rat_date <= $1 AND r.review_status = 'verified') AS last_rat, \
      (SELECT l.status FROM legal_states l WHERE l.cooperative_id = c.id AND l.decree_date <= $1 ORDER BY l.id DESC LIMIT 1) AS legal_status, \
      (SELECT l.decree_number FROM legal_states l WHERE l.cooperative_id = c.id AND l.decree_date <= $1 ORDER BY l.id DESC LIMIT 1) AS legal_number, \
      (SELECT l.decree_date FROM legal_states l WHERE l.cooperative_id = c.id AND l.decree_date <= $1 ORDER BY l.id DESC LIMIT 1) AS legal_date \
@@ -171,7 +171,7 @@ impl Db {
     pub async fn status_evidence(&self, cooperative_id: i64) -> Result<StatusEvidence, DbError> {
         let c = self.cooperative(cooperative_id).await?;
         let rat_dates: Vec<Date> = on_pool!(self, p => sqlx::query_scalar(
-            "SELECT rat_date FROM annual_reports WHERE cooperative_id = $1 AND rat_date IS NOT NULL ORDER BY rat_date",
+            "SELECT rat_date FROM annual_reports WHERE cooperative_id = $1 AND rat_date IS NOT NULL AND review_status = 'verified' ORDER BY rat_date",
         ).bind(cooperative_id).fetch_all(p).await)?;
         let legal = self.legal_states(cooperative_id).await?.into_iter().next().and_then(|l| {
             Some(LegalState { status: Status::parse(&l.status)?, decree_number: l.decree_number, decree_date: l.decree_date })
@@ -239,7 +239,7 @@ impl Db {
             "SELECT id, legal_entity_date, status, status_since, last_rat_date FROM cooperatives",
         ).fetch_all(p).await)?;
         let rats: Vec<(i64, Date)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT cooperative_id, rat_date FROM annual_reports WHERE rat_date IS NOT NULL AND rat_date <= $1 ORDER BY cooperative_id, rat_date",
+            "SELECT cooperative_id, rat_date FROM annual_reports WHERE rat_date IS NOT NULL AND rat_date <= $1 AND review_status = 'verified' ORDER BY cooperative_id, rat_date",
         ).bind(today).fetch_all(p).await)?;
         let decrees: Vec<(i64, String, String, Date)> = on_pool!(self, p => sqlx::query_as(
             "SELECT cooperative_id, status, decree_number, decree_date FROM legal_states WHERE decree_date <= $1 ORDER BY id",

@@ -40,6 +40,8 @@ pub fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::attachments::UPLOAD_BODY_LIMIT)),
         )
         .route("/attachments/{id}", get(status::download))
+        .route("/annual-reports/{id}/verify", post(status::verify))
+        .route("/annual-reports/{id}/return", post(status::return_report))
         .route("/activation", get(status::activation))
         .route("/plan", get(status::get_plan).put(status::put_plan))
         .route("/health-regulations", get(health::regulations_list))

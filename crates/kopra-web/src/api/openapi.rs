@@ -33,6 +33,8 @@ impl Modify for BearerAuth {
         super::status::create_report,
         super::status::patch_report,
         super::status::set_legal_state,
+        super::status::verify,
+        super::status::return_report,
         super::status::attach,
         super::status::attachments,
         super::status::download,

@@ -102,12 +102,21 @@ pub async fn create_report(
     Path(id): Path<i64>,
     body: Result<Json<AnnualReportInput>, JsonRejection>,
 ) -> Result<(StatusCode, Json<AnnualReportRecord>), ApiError> {
-    user.require(Permission::EditReports)?;
+    // The office enters reports directly; a cooperative's pengurus proposes them.
+    let office = user.user.role.allows(Permission::EditReports);
+    if !office {
+        user.require(Permission::ProposeChange)?;
+    }
     let Json(input) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
     let c = load(&state, &user, id).await?;
     crate::register::check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
     let report = input.parse(today()).map_err(|e| user.fail(AppError::Invalid(e)))?;
-    let record = state.db.create_annual_report(id, &report, "entry", &user.actor()).await.map_err(|e| user.fail(e))?;
+    let record = if office {
+        state.db.create_annual_report(id, &report, "entry", &user.actor()).await
+    } else {
+        state.db.propose_annual_report(id, &report, &user.actor()).await
+    }
+    .map_err(|e| user.fail(e))?;
     Ok((StatusCode::CREATED, Json(record)))
 }
 
@@ -120,7 +129,10 @@ pub async fn patch_report(
     Path(id): Path<i64>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Json<AnnualReportRecord>, ApiError> {
-    user.require(Permission::EditReports)?;
+    let office = user.user.role.allows(Permission::EditReports);
+    if !office {
+        user.require(Permission::ProposeChange)?;
+    }
     let Json(body) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
     let Value::Object(mut changes) = body else {
         return Err(user.fail(AppError::BadRequest(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", "the body must be a JSON object".into())));
@@ -136,8 +148,44 @@ pub async fn patch_report(
     let input: AnnualReportInput = serde_json::from_value(merged)
         .map_err(|e| user.fail(AppError::BadRequest(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", e.to_string())))?;
     let report = input.parse(today()).map_err(|e| user.fail(AppError::Invalid(e)))?;
-    let record = state.db.update_annual_report(id, &report, version, &user.actor()).await.map_err(|e| user.fail(e))?;
+    let record = if office {
+        state.db.update_annual_report(id, &report, version, &user.actor()).await
+    } else {
+        state.db.repropose_annual_report(id, &report, &user.actor()).await
+    }
+    .map_err(|e| user.fail(e))?;
     Ok(Json(record))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ReviewRequest {
+    /// Required when returning a report: what the pengurus must fix.
+    #[serde(default)]
+    pub note: String,
+}
+
+async fn review(state: AppState, user: ApiUser, id: i64, body: Result<Json<ReviewRequest>, JsonRejection>, verify: bool) -> Result<Json<AnnualReportRecord>, ApiError> {
+    user.require(Permission::EditReports)?;
+    let Json(req) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
+    let current = state.db.annual_report(id).await.map_err(|e| user.fail(e))?;
+    let c = load(&state, &user, current.cooperative_id).await?;
+    crate::register::check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
+    let record = state.db.review_annual_report(id, verify, &req.note, &user.actor()).await.map_err(|e| user.fail(e))?;
+    Ok(Json(record))
+}
+
+/// Verify a report a pengurus proposed: from now on it is evidence for the status.
+#[utoipa::path(post, path = "/api/v1/annual-reports/{id}/verify", params(("id" = i64, Path)), request_body = ReviewRequest, security(("bearer" = [])),
+    responses((status = 200, body = AnnualReportRecord), (status = 422, description = "not waiting for verification")))]
+pub async fn verify(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>, body: Result<Json<ReviewRequest>, JsonRejection>) -> Result<Json<AnnualReportRecord>, ApiError> {
+    review(state, user, id, body, true).await
+}
+
+/// Return a proposed report to the pengurus with a note.
+#[utoipa::path(post, path = "/api/v1/annual-reports/{id}/return", params(("id" = i64, Path)), request_body = ReviewRequest, security(("bearer" = [])),
+    responses((status = 200, body = AnnualReportRecord), (status = 422, description = "no note, or not waiting for verification")))]
+pub async fn return_report(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>, body: Result<Json<ReviewRequest>, JsonRejection>) -> Result<Json<AnnualReportRecord>, ApiError> {
+    review(state, user, id, body, false).await
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -239,6 +239,7 @@ struct DetailPage {
     certificate: &'static str,
     reports: Vec<ReportView>,
     can_edit_reports: bool,
+    can_propose_reports: bool,
     legal_states: Vec<String>,
     legal_options: Vec<Opt>,
     health: Option<HealthView>,
@@ -256,6 +257,8 @@ struct HealthView {
 
 struct ReportView {
     id: i64,
+    review: String,
+    proposed: bool,
     attachments: Vec<(i64, String)>,
     book_year: i32,
     rat_date: String,
@@ -384,8 +387,15 @@ pub(super) async fn detail(state: &AppState, user: &PageUser, c: CooperativeReco
             .into_iter()
             .map(|a| (a.id, format!("{} · {} ({} KB)", t.key(&format!("attachment.kind.{}", a.kind)), a.file_name, (a.size + 1023) / 1024)))
             .collect();
+        let review = match r.review_status.as_str() {
+            "proposed" => t.key("report.review.proposed"),
+            "returned" => format!("{}: {}", t.key("report.review.returned"), r.review_note.clone().unwrap_or_default()),
+            _ => String::new(),
+        };
         reports.push(ReportView {
             id: r.id,
+            proposed: r.review_status == "proposed",
+            review,
             attachments,
             book_year: r.report.book_year,
             rat_date: r.report.rat_date.map(|d| d.to_string()).unwrap_or_default(),
@@ -436,6 +446,7 @@ pub(super) async fn detail(state: &AppState, user: &PageUser, c: CooperativeReco
         certificate: kopra_domain::certificate::CertificateStatus::of(c.fields.certificate_valid_until, now).ods_label(),
         reports,
         can_edit_reports: user.user.role.allows(Permission::EditReports) && in_scope,
+        can_propose_reports: user.user.role.allows(Permission::ProposeChange) && !user.user.role.allows(Permission::EditReports),
         legal_states,
         legal_options,
         t,
@@ -892,6 +903,7 @@ struct ProposalsPage {
     t: Tr,
     nav: Option<Nav>,
     items: Vec<PendingView>,
+    reports: Vec<(i64, String, i32, String)>,
 }
 
 pub async fn proposals_page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
@@ -911,5 +923,13 @@ pub async fn proposals_page(State(state): State<AppState>, user: PageUser) -> Re
             at: format_time(p.proposed_at),
         })
         .collect();
-    Ok(render(&ProposalsPage { t, nav: Nav::of(&user.user), items }))
+    let reports = state
+        .db
+        .proposed_reports(&user.user.kecamatan)
+        .await
+        .map_err(|e| user.fail(e))?
+        .into_iter()
+        .map(|(r, name)| (r.cooperative_id, name, r.report.book_year, r.report.rat_date.map(|d| d.to_string()).unwrap_or_default()))
+        .collect();
+    Ok(render(&ProposalsPage { t, nav: Nav::of(&user.user), items, reports }))
 }

@@ -51,6 +51,8 @@ pub fn routes() -> Router<AppState> {
             post(reports::attach).layer(axum::extract::DefaultBodyLimit::max(crate::attachments::UPLOAD_BODY_LIMIT)),
         )
         .route("/lampiran/{id}", get(reports::download))
+        .route("/koperasi/{id}/laporan/{rid}/verifikasi", post(reports::verify))
+        .route("/koperasi/{id}/laporan/{rid}/kembalikan", post(reports::return_report))
         .route("/audit", get(admin::audit_page))
         .route("/pengguna", get(admin::users_page).post(admin::user_create))
         .route("/pengguna/{id}/nonaktif", post(admin::user_deactivate))

@@ -122,8 +122,17 @@ fn report_form(user: &PageUser, id: i64, values: &HashMap<String, String>, error
     (status, render(&page)).into_response()
 }
 
+/// The office enters reports; a cooperative's pengurus proposes them for verification.
+fn require_report_entry(user: &PageUser) -> Result<bool, PageError> {
+    if user.user.role.allows(Permission::EditReports) {
+        return Ok(true);
+    }
+    user.require(Permission::ProposeChange)?;
+    Ok(false)
+}
+
 pub async fn new_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    user.require(Permission::EditReports)?;
+    require_report_entry(&user)?;
     let c = load(&state, &user, id).await?;
     check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
     let values = HashMap::from([("book_year".to_string(), (today().year() - 1).to_string())]);
@@ -131,11 +140,15 @@ pub async fn new_page(State(state): State<AppState>, user: PageUser, Path(id): P
 }
 
 pub async fn create_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<HashMap<String, String>>) -> Result<Response, PageError> {
-    user.require(Permission::EditReports)?;
+    let office = require_report_entry(&user)?;
     let c = load(&state, &user, id).await?;
     check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
     let errors = match input_from_form(&form).and_then(|i| i.parse(today())) {
-        Ok(report) => match state.db.create_annual_report(id, &report, "entry", &user.actor()).await {
+        Ok(report) => match if office {
+            state.db.create_annual_report(id, &report, "entry", &user.actor()).await
+        } else {
+            state.db.propose_annual_report(id, &report, &user.actor()).await
+        } {
             Ok(_) => return Ok(Redirect::to(&format!("/koperasi/{id}#laporan")).into_response()),
             Err(kopra_db::DbError::Invalid(e) | kopra_db::DbError::Duplicate(e)) => e,
             Err(e) => return Err(user.fail(e)),
@@ -216,4 +229,36 @@ pub async fn attach(
 pub async fn download(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
     user.require(Permission::ViewCooperative)?;
     crate::attachments::download(&state, &user.user, id).await.map_err(|e| user.fail(e))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReviewForm {
+    note: Option<String>,
+}
+
+async fn review(state: AppState, user: PageUser, id: i64, rid: i64, form: ReviewForm, verify: bool) -> Result<Response, PageError> {
+    user.require(Permission::EditReports)?;
+    let c = load(&state, &user, id).await?;
+    check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
+    let report = state.db.annual_report(rid).await.map_err(|e| user.fail(e))?;
+    if report.cooperative_id != id {
+        return Err(user.fail(crate::error::AppError::NotFound));
+    }
+    let t = Tr::new(user.ctx.lang);
+    match state.db.review_annual_report(rid, verify, form.note.as_deref().unwrap_or(""), &user.actor()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/koperasi/{id}#laporan")).into_response()),
+        Err(kopra_db::DbError::Invalid(e)) => {
+            let msg = e.iter().map(|(f, code)| t.field_error(f, code.code())).collect::<Vec<_>>().join(" ");
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, detail(&state, &user, c, Some(msg)).await?).into_response())
+        }
+        Err(e) => Err(user.fail(e)),
+    }
+}
+
+pub async fn verify(State(state): State<AppState>, user: PageUser, Path((id, rid)): Path<(i64, i64)>, Form(form): Form<ReviewForm>) -> Result<Response, PageError> {
+    review(state, user, id, rid, form, true).await
+}
+
+pub async fn return_report(State(state): State<AppState>, user: PageUser, Path((id, rid)): Path<(i64, i64)>, Form(form): Form<ReviewForm>) -> Result<Response, PageError> {
+    review(state, user, id, rid, form, false).await
 }

@@ -173,9 +173,37 @@ async fn a_rat_report_changes_the_status_from_its_date(app: TestApp) {
     assert_eq!(st["status"], "dissolved");
     assert!(st["explanation"].as_str().unwrap().contains("518/12/Diskop/2025"));
     assert_eq!(status_on("2025-06-01").await["status"], "active");
+}
+
+both_engines!(a_report_proposed_by_the_pengurus_counts_only_once_verified);
+
+async fn a_report_proposed_by_the_pengurus_counts_only_once_verified(app: TestApp) {
+    let t = app.admin().await;
+    let (_, c) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(cooperative("Kop Mandiri", None))).await;
+    let id = c["id"].as_i64().unwrap();
+    let url = format!("/api/v1/cooperatives/{id}");
     let pengurus = app.user("pengurus", Role::Pengurus, Some(id), &[]).await;
-    let (s, _) = app.api(Method::POST, &format!("{url}/annual-reports"), Some(&pengurus), Some(json!({"book_year": 2024, "rat_date": "2025-03-01"}))).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, r) = app.api(Method::POST, &format!("{url}/annual-reports"), Some(&pengurus), Some(json!({"book_year": 2025, "rat_date": "2026-02-20"}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    assert_eq!(r["review_status"], "proposed");
+    let (_, st) = app.api(Method::GET, &format!("{url}/status"), Some(&t), None).await;
+    assert_eq!(st["status"], "no_data", "a proposed report is no evidence yet");
+    let rid = r["id"].as_i64().unwrap();
+    let (s, e) = app.api(Method::POST, &format!("/api/v1/annual-reports/{rid}/return"), Some(&t), Some(json!({"note": " "}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "returning needs a note: {e}");
+    let (s, back) = app.api(Method::POST, &format!("/api/v1/annual-reports/{rid}/return"), Some(&t), Some(json!({"note": "Lampirkan notulen RAT"}))).await;
+    assert_eq!((s, back["review_status"].as_str(), back["review_note"].as_str()), (StatusCode::OK, Some("returned"), Some("Lampirkan notulen RAT")));
+    let (s, again) = app.api(Method::PATCH, &format!("/api/v1/annual-reports/{rid}"), Some(&pengurus), Some(json!({"members_male": 30, "members_female": 25}))).await;
+    assert_eq!((s, again["review_status"].as_str()), (StatusCode::OK, Some("proposed")), "{again}");
+    let cookie = app.login_cookie("admin").await;
+    let (_, _, html) = app.page(Method::GET, "/usulan", Some(&cookie), None).await;
+    assert!(html.contains("Laporan RAT menunggu verifikasi") && html.contains("Kop Mandiri"));
+    let (s, _, _) = app.page(Method::POST, &format!("/koperasi/{id}/laporan/{rid}/verifikasi"), Some(&cookie), Some("")).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, st) = app.api(Method::GET, &format!("{url}/status"), Some(&t), None).await;
+    assert_eq!((st["status"].as_str(), st["since"].as_str()), (Some("active"), Some("2026-02-20")));
+    let (s, _) = app.api(Method::PATCH, &format!("/api/v1/annual-reports/{rid}"), Some(&pengurus), Some(json!({"shu": 5}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a verified report is the office's to correct");
 }
 
 async fn activation_of_the_demo_equals_a_direct_count(app: TestApp) {
