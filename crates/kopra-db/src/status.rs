@@ -320,3 +320,35 @@ impl Db {
 pub fn wib_today() -> Date {
     (time::OffsetDateTime::now_utc() + time::Duration::hours(7)).date()
 }
+
+/// The steps from no data to active, as of a date (domain.md §5, "activation").
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct Funnel {
+    pub registered: i64,
+    /// With at least one verified RAT on record.
+    pub with_rat_on_record: i64,
+    /// With a RAT held for the last closed book year (by the date).
+    pub rat_held_last_year: i64,
+    /// … whose report reached the office.
+    pub reported_last_year: i64,
+    pub active: i64,
+}
+
+impl Db {
+    pub async fn funnel(&self, as_of: Date, scope: ActivationScope, office: &crate::settings::Office) -> Result<Funnel, DbError> {
+        let a = self.activation(as_of, scope, office).await?;
+        let year = i64::from(as_of.year() - 1);
+        let supervised = if scope == ActivationScope::Supervised { "AND c.supervised = $4" } else { "AND $4 = $4" };
+        let sql = format!(
+            "SELECT \
+               COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM annual_reports r WHERE r.cooperative_id = c.id AND r.review_status = 'verified' AND r.rat_date <= $1)), \
+               COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM annual_reports r WHERE r.cooperative_id = c.id AND r.review_status = 'verified' AND r.book_year = $2 AND r.rat_date <= $1)), \
+               COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM annual_reports r WHERE r.cooperative_id = c.id AND r.review_status = 'verified' AND r.book_year = $2 AND r.reported_date <= $1)) \
+             FROM cooperatives c WHERE c.archived = $3 {supervised} \
+             AND NOT EXISTS (SELECT 1 FROM legal_states l WHERE l.cooperative_id = c.id AND l.decree_date <= $1)"
+        );
+        let (rat, held, reported): (i64, i64, i64) = on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(as_of).bind(year).bind(false).bind(true).fetch_one(p).await)?;
+        Ok(Funnel { registered: a.counts.registered, with_rat_on_record: rat, rat_held_last_year: held, reported_last_year: reported, active: a.counts.active })
+    }
+}

@@ -31,6 +31,8 @@ pub struct Params {
 }
 
 pub struct Row {
+    target: String,
+    gap: i64,
     code: String,
     name: String,
     registered: i64,
@@ -56,6 +58,8 @@ struct ActivationPage {
     plan_svg: String,
     plan_help: String,
     projection: Vec<String>,
+    funnel: Vec<(String, i64, u32)>,
+    target_year: i32,
     scope: String,
 }
 
@@ -105,10 +109,22 @@ pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query
     let rules = state.db.status_rules().await.map_err(|e| user.fail(e))?;
     let c = &a.counts;
     let n = |v: i64| v.to_string();
+    let plan = state.db.plan().await.map_err(|e| user.fail(e))?;
+    let progress = plan_progress(&state, plan.clone()).await.map_err(|e| user.fail(e))?;
+    // This year's milestone (or the nearest one) applies to every kecamatan by default.
+    let target = progress
+        .milestones
+        .iter()
+        .find(|m| m.year == as_of.year())
+        .or_else(|| if as_of.year() < plan.baseline_year { progress.milestones.first() } else { progress.milestones.last() })
+        .map_or(plan.target_rate, |m| m.target_rate);
+    let target_year = progress.milestones.iter().find(|m| m.target_rate == target).map_or(as_of.year(), |m| m.year);
     let rows = a
         .by_kecamatan
         .iter()
         .map(|k| Row {
+            target: pct(target, tr.lang),
+            gap: ((target * k.counts.registered as f64).ceil() as i64 - k.counts.active).max(0),
             code: k.code.clone(),
             name: k.name.clone(),
             registered: k.counts.registered,
@@ -118,9 +134,16 @@ pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query
             rate: pct(k.counts.rate, tr.lang),
         })
         .collect();
-    let plan = state.db.plan().await.map_err(|e| user.fail(e))?;
-    let progress = plan_progress(&state, plan.clone()).await.map_err(|e| user.fail(e))?;
-    let target = tr.key("activation.target");
+    let f = state.db.funnel(as_of, scope, &state.office).await.map_err(|e| user.fail(e))?;
+    let share = |v: i64| if f.registered == 0 { 0 } else { (v as f64 / f.registered as f64 * 100.0).round() as u32 };
+    let funnel = vec![
+        (tr.key("funnel.registered"), f.registered, share(f.registered)),
+        (tr.key("funnel.with_rat"), f.with_rat_on_record, share(f.with_rat_on_record)),
+        (tr.fill("funnel.rat_held", &[("year", &(as_of.year() - 1).to_string())]), f.rat_held_last_year, share(f.rat_held_last_year)),
+        (tr.fill("funnel.reported", &[("year", &(as_of.year() - 1).to_string())]), f.reported_last_year, share(f.reported_last_year)),
+        (tr.key("funnel.active"), f.active, share(f.active)),
+    ];
+    let target_label = tr.key("activation.target");
     let reached = tr.key("activation.reached");
     let groups: Vec<BarGroup> = progress
         .milestones
@@ -128,12 +151,12 @@ pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query
         .map(|m| BarGroup {
             label: m.year.to_string(),
             bars: vec![
-                Some((m.target_rate, format!("{} {}: {}", target, m.year, pct(m.target_rate, tr.lang)))),
+                Some((m.target_rate, format!("{} {}: {}", target_label, m.year, pct(m.target_rate, tr.lang)))),
                 m.actual_rate.map(|r| (r, format!("{} {}: {}", reached, m.year, pct(r, tr.lang)))),
             ],
         })
         .collect();
-    let plan_svg = grouped_bars(&groups, &["#9ecae1", "#08519c"], &[target.clone(), reached.clone()], &tr.key("activation.plan"));
+    let plan_svg = grouped_bars(&groups, &["#9ecae1", "#08519c"], &[target_label.clone(), reached.clone()], &tr.key("activation.plan"));
     let scopes = vec![
         Opt { value: "supervised".into(), label: tr.key("activation.scope_supervised"), selected: scope == ActivationScope::Supervised },
         Opt { value: "all".into(), label: tr.key("activation.scope_all"), selected: scope == ActivationScope::All },
@@ -163,6 +186,8 @@ pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query
             ],
         ),
         projection: projection_sentences(&tr, &progress.projection, plan.target_rate),
+        funnel,
+        target_year,
         scope: scope.as_str().into(),
     };
     Ok(render(&page))

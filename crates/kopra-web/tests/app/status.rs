@@ -78,6 +78,10 @@ async fn pages_show_the_same_figures_as_the_api(app: TestApp) {
         assert!(html.contains(&format!("data-code=\"{}\"", k["code"].as_str().unwrap())));
     }
     assert!(!html.contains("fill=\"#d9d9d9\" stroke"), "every kecamatan has cooperatives, so none is grey");
+    // The funnel starts from the same registered count and ends at the same active count.
+    assert!(html.contains(&format!("Terdaftar: <strong>{}</strong>", a["registered"])));
+    assert!(html.contains(&format!("Aktif: <strong>{}</strong>", a["active"])));
+    assert!(html.contains("RAT tahun buku 2020 diadakan"));
     let (s, _, html) = app.page(Method::GET, "/aktivasi?as_of=31-12-2021", Some(&cookie), None).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("TTTT-BB-HH"));
