@@ -45,7 +45,8 @@ impl Geometry {
 pub struct AreaValue {
     /// 0..1, or `None` when there is nothing to show (drawn grey).
     pub value: Option<f64>,
-    /// The tooltip: name and figures, already in the user's language.
+    /// The tooltip: name and figures, already in the user's language; `{nama}` is replaced
+    /// by the feature's own name.
     pub title: String,
     pub href: Option<String>,
 }
@@ -113,7 +114,7 @@ pub fn choropleth(geojson: &str, values: &HashMap<String, AreaValue>, classes: &
             Some(val) => classes.colours[class_of(val, classes.bounds).min(classes.colours.len() - 1)],
             None => classes.no_data_colour,
         };
-        let tip = v.map_or_else(|| name.to_string(), |v| v.title.clone());
+        let tip = v.map_or_else(|| name.to_string(), |v| v.title.replace("{nama}", name));
         let path = format!(
             "<path d=\"{d}\" fill=\"{fill}\" stroke=\"#ffffff\" stroke-width=\"1\" data-code=\"{code}\"><title>{tip}</title></path>",
             code = esc(code),

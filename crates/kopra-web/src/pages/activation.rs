@@ -67,34 +67,77 @@ fn pct(rate: f64, lang: Lang) -> String {
     percent(rate, lang == Lang::Id)
 }
 
-/// The city map, for an office whose region has kecamatan boundaries in the repository.
+const KABKOTA: &str = include_str!("../../../../data/geo/indonesia_kabkota.geojson");
+const PROVINSI: &str = include_str!("../../../../data/geo/indonesia_provinsi.geojson");
+
+/// The features of `geojson` whose `kode` starts with `prefix`, as GeoJSON text.
+fn features_within(geojson: &str, prefix: &str) -> Option<String> {
+    let mut v: serde_json::Value = serde_json::from_str(geojson).ok()?;
+    let features = v.get_mut("features")?.as_array_mut()?;
+    features.retain(|f| f["properties"]["kode"].as_str().is_some_and(|k| k.starts_with(prefix)));
+    Some(v.to_string())
+}
+
+/// The office's map: the city's kecamatan (Kota Bekasi's boundaries ship with Kopra), a
+/// province's kab/kota, or the country's provinces; counts summed to the map's areas.
 pub fn activation_map(a: &Activation, home: &HomeRegion, tr: &Tr, scope: ActivationScope) -> Option<String> {
-    if home.code() != "32.75" {
-        return None;
+    let (geojson, segments) = match home {
+        HomeRegion::KabKota(c) if c.as_str() == "32.75" => (KOTA_BEKASI_KECAMATAN.to_string(), 3),
+        HomeRegion::KabKota(_) => return None,
+        HomeRegion::Province(p) => (features_within(KABKOTA, &format!("{}.", p.as_str()))?, 2),
+        HomeRegion::National => (PROVINSI.to_string(), 1),
+    };
+    let mut sums: HashMap<String, (i64, i64, i64)> = HashMap::new();
+    for k in &a.by_kecamatan {
+        let area: String = k.code.split('.').take(segments).collect::<Vec<_>>().join(".");
+        let e = sums.entry(area).or_default();
+        e.0 += k.counts.registered;
+        e.1 += k.counts.active;
+        e.2 += k.counts.no_data;
     }
-    let values: HashMap<String, AreaValue> = a
-        .by_kecamatan
-        .iter()
-        .map(|k| {
-            let c = &k.counts;
-            let title = format!(
-                "{}: {} ({} / {}; {} {})",
-                k.name,
-                pct(c.rate, tr.lang),
-                c.active,
-                c.registered,
-                c.no_data,
-                tr.key("activation.no_data").to_lowercase()
-            );
-            let supervised = if scope == ActivationScope::Supervised { "&supervised=true" } else { "" };
-            let href = Some(format!("/koperasi?kecamatan={}{supervised}", k.code));
-            (k.code.clone(), AreaValue { value: (c.registered > 0).then_some(c.rate), title, href })
+    let supervised = if scope == ActivationScope::Supervised { "&supervised=true" } else { "" };
+    let values: HashMap<String, AreaValue> = sums
+        .into_iter()
+        .map(|(code, (registered, active, no_data))| {
+            let rate = if registered > 0 { active as f64 / registered as f64 } else { 0.0 };
+            let title = format!("{{nama}}: {} ({active} / {registered}; {no_data} {})", pct(rate, tr.lang), tr.key("activation.no_data").to_lowercase());
+            let href = (segments == 3).then(|| format!("/koperasi?kecamatan={code}{supervised}"));
+            (code, AreaValue { value: (registered > 0).then_some(rate), title, href })
         })
         .collect();
     let labels: Vec<String> = (0..5).map(|i| tr.key(&format!("activation.class_{i}"))).collect();
     let none = tr.key("activation.class_none");
     let classes = Classes { bounds: &BOUNDS, colours: &COLOURS, labels: &labels, no_data_colour: "#d9d9d9", no_data_label: &none };
-    choropleth(KOTA_BEKASI_KECAMATAN, &values, &classes, 560.0, &tr.key("activation.map")).ok()
+    choropleth(&geojson, &values, &classes, 560.0, &tr.key("activation.map")).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kopra_db::status::{ActivationCounts, KecamatanActivation};
+
+    fn kec(code: &str, registered: i64, active: i64) -> KecamatanActivation {
+        KecamatanActivation { code: code.into(), name: code.into(), counts: ActivationCounts { registered, active, ..Default::default() } }
+    }
+
+    #[test]
+    fn a_province_map_sums_kecamatan_into_kab_kota() {
+        let a = Activation {
+            as_of: time::macros::date!(2021 - 12 - 31),
+            scope: ActivationScope::All,
+            counts: ActivationCounts::default(),
+            by_kecamatan: vec![kec("32.75.01", 10, 5), kec("32.75.02", 10, 1), kec("32.16.01", 4, 4)],
+        };
+        let tr = Tr::new(crate::i18n::Lang::Id);
+        let svg = activation_map(&a, &HomeRegion::parse("32").unwrap(), &tr, ActivationScope::All).unwrap();
+        assert_eq!(svg.matches("<path ").count(), 27, "Jawa Barat has 27 kab/kota");
+        assert!(svg.contains("<title>Kota Bekasi: 30,0% (6 / 20; 0 belum ada data)</title>"));
+        assert!(svg.contains("<title>Kabupaten Bekasi: 100,0% (4 / 4;"));
+        let national = activation_map(&a, &HomeRegion::National, &tr, ActivationScope::All).unwrap();
+        assert_eq!(national.matches("<path ").count(), 38);
+        assert!(national.contains("<title>Jawa Barat: 41,7% (10 / 24;"));
+        assert!(activation_map(&a, &HomeRegion::parse("32.16").unwrap(), &tr, ActivationScope::All).is_none());
+    }
 }
 
 pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query<Params>) -> Result<Response, PageError> {
