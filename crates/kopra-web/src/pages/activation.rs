@@ -96,11 +96,14 @@ pub fn activation_map(a: &Activation, home: &HomeRegion, tr: &Tr, scope: Activat
         e.2 += k.counts.no_data;
     }
     let supervised = if scope == ActivationScope::Supervised { "&supervised=true" } else { "" };
+    // Kecamatan carry their official (Kemendagri) names; larger areas the boundary file's.
+    let names: HashMap<&str, &str> = a.by_kecamatan.iter().map(|k| (k.code.as_str(), k.name.as_str())).collect();
     let values: HashMap<String, AreaValue> = sums
         .into_iter()
         .map(|(code, (registered, active, no_data))| {
             let rate = if registered > 0 { active as f64 / registered as f64 } else { 0.0 };
-            let title = format!("{{nama}}: {} ({active} / {registered}; {no_data} {})", pct(rate, tr.lang), tr.key("activation.no_data").to_lowercase());
+            let name = if segments == 3 { names.get(code.as_str()).copied().unwrap_or("{nama}") } else { "{nama}" };
+            let title = format!("{name}: {} ({active} / {registered}; {no_data} {})", pct(rate, tr.lang), tr.key("activation.no_data").to_lowercase());
             let href = (segments == 3).then(|| format!("/koperasi?kecamatan={code}{supervised}"));
             (code, AreaValue { value: (registered > 0).then_some(rate), title, href })
         })

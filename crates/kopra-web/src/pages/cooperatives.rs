@@ -469,6 +469,27 @@ pub(super) fn format_time(t: time::OffsetDateTime) -> String {
     format!("{} {:02}:{:02} WIB", wib.date(), wib.hour(), wib.minute())
 }
 
+/// The cooperative's page again with the field errors of a refused action (422).
+pub(super) async fn detail_with_errors(state: &AppState, user: &PageUser, c: CooperativeRecord, errors: &FieldErrors) -> Result<Response, PageError> {
+    let t = Tr::new(user.ctx.lang);
+    let msg = errors.iter().map(|(f, code)| t.field_error(f, code.code())).collect::<Vec<_>>().join(" ");
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, detail(state, user, c, Some(msg)).await?).into_response())
+}
+
+/// Loads a cooperative the user may change: in scope and in their kecamatan.
+pub(super) async fn load_editable(state: &AppState, user: &PageUser, id: i64) -> Result<CooperativeRecord, PageError> {
+    let c = load(state, user, id).await?;
+    check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
+    Ok(c)
+}
+
+/// Renders a form page; the error summary lists the fields' errors in form order.
+pub(super) fn form_response(user: &PageUser, title: String, action: String, cancel: String, fields: Vec<FieldView>, notice: Option<String>, status: StatusCode) -> Response {
+    let errors = fields.iter().filter_map(|f| f.error.clone().map(|e| (f.name.clone(), e))).collect();
+    let t = Tr::new(user.ctx.lang);
+    (status, render(&FormPage { t, nav: Nav::of(&user.user), title, action, cancel, version: None, fields, errors, notice })).into_response()
+}
+
 #[derive(Deserialize)]
 pub struct DetailQuery {
     pesan: Option<String>,
@@ -755,16 +776,14 @@ pub async fn create_submit(State(state): State<AppState>, user: PageUser, Form(f
 
 pub async fn edit_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
     user.require(Permission::EditCooperative)?;
-    let c = load(&state, &user, id).await?;
-    check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
+    let c = load_editable(&state, &user, id).await?;
     let form = CooperativeForm::from_input(&c.fields.to_input(), Some(c.version));
     form_page(&state, &user, FormKind::Edit(id), &form, &FieldErrors::default(), None, StatusCode::OK).await
 }
 
 pub async fn edit_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<CooperativeForm>) -> Result<Response, PageError> {
     user.require(Permission::EditCooperative)?;
-    let c = load(&state, &user, id).await?;
-    check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
+    load_editable(&state, &user, id).await?;
     let version = form.version.as_deref().and_then(|v| v.parse::<i64>().ok());
     let t = Tr::new(user.ctx.lang);
     let errors = match form.to_input().parse(today()) {
@@ -795,8 +814,7 @@ pub struct ArchiveForm {
 
 async fn archive_or_restore(state: AppState, user: PageUser, id: i64, form: ArchiveForm, archive: bool) -> Result<Response, PageError> {
     user.require(Permission::ArchiveCooperative)?;
-    let c = load(&state, &user, id).await?;
-    check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
+    load_editable(&state, &user, id).await?;
     let t = Tr::new(user.ctx.lang);
     let version = form.version.as_deref().and_then(|v| v.parse().ok());
     let reason = form.reason.unwrap_or_default();
@@ -808,9 +826,8 @@ async fn archive_or_restore(state: AppState, user: PageUser, id: i64, form: Arch
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/koperasi/{id}")).into_response()),
         Err(kopra_db::DbError::Invalid(e)) => {
-            let msg = e.iter().map(|(f, code)| t.field_error(f, code.code())).collect::<Vec<_>>().join(" ");
             let c = state.db.cooperative(id).await.map_err(|e| user.fail(e))?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, detail(&state, &user, c, Some(msg)).await?).into_response())
+            detail_with_errors(&state, &user, c, &e).await
         }
         Err(kopra_db::DbError::StaleVersion(current)) => {
             Ok((StatusCode::CONFLICT, detail(&state, &user, *current, Some(t.key("error.stale"))).await?).into_response())
@@ -861,8 +878,7 @@ pub struct DecisionForm {
 
 async fn decide(state: AppState, user: PageUser, id: i64, pid: i64, form: DecisionForm, apply: bool) -> Result<Response, PageError> {
     user.require(Permission::ReviewProposals)?;
-    let c = load(&state, &user, id).await?;
-    check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
+    let c = load_editable(&state, &user, id).await?;
     let proposal = state.db.proposal(pid).await.map_err(|e| user.fail(e))?;
     if proposal.cooperative_id != id {
         return Err(user.fail(AppError::NotFound));
@@ -873,10 +889,7 @@ async fn decide(state: AppState, user: PageUser, id: i64, pid: i64, form: Decisi
         Err(kopra_db::DbError::StaleVersion(current)) => {
             Ok((StatusCode::CONFLICT, detail(&state, &user, *current, Some(t.key("proposal.stale"))).await?).into_response())
         }
-        Err(kopra_db::DbError::Invalid(e) | kopra_db::DbError::Duplicate(e)) => {
-            let msg = e.iter().map(|(f, code)| t.field_error(f, code.code())).collect::<Vec<_>>().join(" ");
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, detail(&state, &user, c, Some(msg)).await?).into_response())
-        }
+        Err(kopra_db::DbError::Invalid(e) | kopra_db::DbError::Duplicate(e)) => detail_with_errors(&state, &user, c, &e).await,
         Err(e) => Err(user.fail(e)),
     }
 }

@@ -1,12 +1,11 @@
 //! The health assessment form of a savings-and-loan cooperative.
 
-use super::cooperatives::{FieldView, FormPage, load};
+use super::cooperatives::{FieldView, form_response, load_editable};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::i18n::Tr;
-use crate::pages::{Nav, render};
-use crate::register::{check_kecamatan, today};
+use crate::register::today;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -55,25 +54,12 @@ fn form(user: &PageUser, id: i64, book_year: i32, values: &HashMap<String, Strin
             });
         }
     }
-    let errors_list = fields.iter().filter_map(|f| f.error.clone().map(|e| (f.name.clone(), e))).collect();
-    let page = FormPage {
-        t,
-        nav: Nav::of(&user.user),
-        title: t.key("health.form_title"),
-        action: format!("/koperasi/{id}/kesehatan"),
-        cancel: format!("/koperasi/{id}"),
-        version: None,
-        fields,
-        errors: errors_list,
-        notice: None,
-    };
-    (status, render(&page)).into_response()
+    form_response(user, t.key("health.form_title"), format!("/koperasi/{id}/kesehatan"), format!("/koperasi/{id}"), fields, None, status)
 }
 
 pub async fn page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Query(p): Query<Params>) -> Result<Response, PageError> {
     user.require(Permission::EditReports)?;
-    let c = load(&state, &user, id).await?;
-    check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
+    load_editable(&state, &user, id).await?;
     let reports = state.db.annual_reports(id).await.map_err(|e| user.fail(e))?;
     let book_year = p.book_year.or_else(|| reports.first().map(|r| r.report.book_year)).unwrap_or(today().year() - 1);
     let values: HashMap<String, String> = crate::api::health::prefill_answers(&state, id, book_year)
@@ -87,8 +73,7 @@ pub async fn page(State(state): State<AppState>, user: PageUser, Path(id): Path<
 
 pub async fn submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(values): Form<HashMap<String, String>>) -> Result<Response, PageError> {
     user.require(Permission::EditReports)?;
-    let c = load(&state, &user, id).await?;
-    check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
+    load_editable(&state, &user, id).await?;
     let Some(book_year) = values.get("book_year").and_then(|y| y.trim().parse::<i32>().ok()).filter(|y| (1945..=today().year()).contains(y)) else {
         let errors = FieldErrors::single("book_year", FieldError::ValueNotInList);
         return Ok(form(&user, id, today().year() - 1, &values, &errors, StatusCode::UNPROCESSABLE_ENTITY));

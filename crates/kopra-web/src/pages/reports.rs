@@ -1,12 +1,12 @@
 //! Entering annual reports (RAT) and decrees from the cooperative's page.
 
-use super::cooperatives::{FieldView, FormPage, detail, load};
+use super::cooperatives::{FieldView, detail_with_errors, form_response, load_editable};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::i18n::Tr;
-use crate::pages::{Nav, Opt, render};
-use crate::register::{check_kecamatan, today};
+use crate::pages::Opt;
+use crate::register::today;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -107,19 +107,7 @@ fn report_form(user: &PageUser, id: i64, values: &HashMap<String, String>, error
             required: matches!(*name, "book_year"),
         })
         .collect();
-    let errors_list = fields.iter().filter_map(|f| f.error.clone().map(|e| (f.name.clone(), e))).collect();
-    let page = FormPage {
-        t,
-        nav: Nav::of(&user.user),
-        title: t.key("report.form_title"),
-        action: format!("/koperasi/{id}/laporan"),
-        cancel: format!("/koperasi/{id}"),
-        version: None,
-        fields,
-        errors: errors_list,
-        notice: None,
-    };
-    (status, render(&page)).into_response()
+    form_response(user, t.key("report.form_title"), format!("/koperasi/{id}/laporan"), format!("/koperasi/{id}"), fields, None, status)
 }
 
 /// The office enters reports; a cooperative's pengurus proposes them for verification.
@@ -133,16 +121,14 @@ fn require_report_entry(user: &PageUser) -> Result<bool, PageError> {
 
 pub async fn new_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
     require_report_entry(&user)?;
-    let c = load(&state, &user, id).await?;
-    check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
+    load_editable(&state, &user, id).await?;
     let values = HashMap::from([("book_year".to_string(), (today().year() - 1).to_string())]);
     Ok(report_form(&user, id, &values, &FieldErrors::default(), StatusCode::OK))
 }
 
 pub async fn create_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<HashMap<String, String>>) -> Result<Response, PageError> {
     let office = require_report_entry(&user)?;
-    let c = load(&state, &user, id).await?;
-    check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
+    load_editable(&state, &user, id).await?;
     let errors = match input_from_form(&form).and_then(|i| i.parse(today())) {
         Ok(report) => match if office {
             state.db.create_annual_report(id, &report, "entry", &user.actor()).await
@@ -160,9 +146,7 @@ pub async fn create_submit(State(state): State<AppState>, user: PageUser, Path(i
 
 pub async fn legal_state_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<HashMap<String, String>>) -> Result<Response, PageError> {
     user.require(Permission::ArchiveCooperative)?;
-    let c = load(&state, &user, id).await?;
-    check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
-    let t = Tr::new(user.ctx.lang);
+    let c = load_editable(&state, &user, id).await?;
     let get = |k: &str| form.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
     let mut errors = FieldErrors::default();
     let status = Status::parse(&get("status")).filter(|s| s.is_legal());
@@ -179,10 +163,7 @@ pub async fn legal_state_submit(State(state): State<AppState>, user: PageUser, P
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/koperasi/{id}#status")).into_response()),
-        Err(kopra_db::DbError::Invalid(e)) => {
-            let msg = e.iter().map(|(f, code)| t.field_error(f, code.code())).collect::<Vec<_>>().join(" ");
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, detail(&state, &user, c, Some(msg)).await?).into_response())
-        }
+        Err(kopra_db::DbError::Invalid(e)) => detail_with_errors(&state, &user, c, &e).await,
         Err(e) => Err(user.fail(e)),
     }
 }
@@ -209,19 +190,15 @@ pub async fn attach(
     form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, PageError> {
     user.require(Permission::EditReports)?;
-    let c = load(&state, &user, id).await?;
+    let c = load_editable(&state, &user, id).await?;
     let report = state.db.annual_report(rid).await.map_err(|e| user.fail(e))?;
     if report.cooperative_id != id {
         return Err(user.fail(crate::error::AppError::NotFound));
     }
-    let t = Tr::new(user.ctx.lang);
     let form = form.map_err(|r| user.fail(crate::error::AppError::BadRequest(StatusCode::BAD_REQUEST, "bad_request", r.body_text())))?;
     match crate::attachments::upload(&state, &user.user, rid, form, user.ctx.ip.clone()).await {
         Ok(_) => Ok(Redirect::to(&format!("/koperasi/{id}#laporan")).into_response()),
-        Err(crate::error::AppError::Invalid(e)) => {
-            let msg = e.iter().map(|(f, code)| t.field_error(f, code.code())).collect::<Vec<_>>().join(" ");
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, detail(&state, &user, c, Some(msg)).await?).into_response())
-        }
+        Err(crate::error::AppError::Invalid(e)) => detail_with_errors(&state, &user, c, &e).await,
         Err(e) => Err(user.fail(e)),
     }
 }
@@ -238,19 +215,14 @@ pub struct ReviewForm {
 
 async fn review(state: AppState, user: PageUser, id: i64, rid: i64, form: ReviewForm, verify: bool) -> Result<Response, PageError> {
     user.require(Permission::EditReports)?;
-    let c = load(&state, &user, id).await?;
-    check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
+    let c = load_editable(&state, &user, id).await?;
     let report = state.db.annual_report(rid).await.map_err(|e| user.fail(e))?;
     if report.cooperative_id != id {
         return Err(user.fail(crate::error::AppError::NotFound));
     }
-    let t = Tr::new(user.ctx.lang);
     match state.db.review_annual_report(rid, verify, form.note.as_deref().unwrap_or(""), &user.actor()).await {
         Ok(_) => Ok(Redirect::to(&format!("/koperasi/{id}#laporan")).into_response()),
-        Err(kopra_db::DbError::Invalid(e)) => {
-            let msg = e.iter().map(|(f, code)| t.field_error(f, code.code())).collect::<Vec<_>>().join(" ");
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, detail(&state, &user, c, Some(msg)).await?).into_response())
-        }
+        Err(kopra_db::DbError::Invalid(e)) => detail_with_errors(&state, &user, c, &e).await,
         Err(e) => Err(user.fail(e)),
     }
 }
