@@ -317,3 +317,28 @@ impl Db {
             .collect())
     }
 }
+
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    version: i64,
+    action: String,
+    changes: String,
+    actor_name: String,
+    at: OffsetDateTime,
+}
+
+impl Db {
+    /// Every version of a report, newest first (same shape as a cooperative's history).
+    pub async fn annual_report_history(&self, id: i64) -> Result<Vec<crate::cooperatives::VersionEntry>, DbError> {
+        self.annual_report(id).await?;
+        let rows = on_pool!(self, p => sqlx::query_as::<_, VersionRow>(
+            "SELECT version, action, changes, actor_name, at FROM annual_report_versions WHERE report_id = $1 ORDER BY version DESC",
+        ).bind(id).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|r| {
+                let changes = serde_json::from_str(&r.changes).map_err(|e| DbError::Corrupt(format!("report changes: {e}")))?;
+                Ok(crate::cooperatives::VersionEntry { version: r.version, action: r.action, changes, reason: None, actor_name: r.actor_name, at: r.at })
+            })
+            .collect()
+    }
+}

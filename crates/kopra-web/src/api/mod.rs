@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::attachments::UPLOAD_BODY_LIMIT)),
         )
         .route("/attachments/{id}", get(status::download))
+        .route("/annual-reports/{id}/history", get(status::report_history))
         .route("/annual-reports/{id}/verify", post(status::verify))
         .route("/annual-reports/{id}/return", post(status::return_report))
         .route("/activation", get(status::activation))

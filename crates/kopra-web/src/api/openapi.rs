@@ -33,6 +33,7 @@ impl Modify for BearerAuth {
         super::status::create_report,
         super::status::patch_report,
         super::status::set_legal_state,
+        super::status::report_history,
         super::status::verify,
         super::status::return_report,
         super::status::attach,

@@ -322,3 +322,14 @@ pub async fn download(State(state): State<AppState>, user: ApiUser, Path(id): Pa
     user.require(Permission::ViewCooperative)?;
     crate::attachments::download(&state, &user.user, id).await.map_err(|e| user.fail(e))
 }
+
+/// Every version of an annual report, newest first: who, when, which fields changed.
+#[utoipa::path(get, path = "/api/v1/annual-reports/{id}/history", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = super::cooperatives::HistoryList), (status = 403), (status = 404)))]
+pub async fn report_history(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> Result<Json<super::cooperatives::HistoryList>, ApiError> {
+    user.require(Permission::ViewCooperative)?;
+    let report = state.db.annual_report(id).await.map_err(|e| user.fail(e))?;
+    load(&state, &user, report.cooperative_id).await?;
+    let items = state.db.annual_report_history(id).await.map_err(|e| user.fail(e))?;
+    Ok(Json(super::cooperatives::HistoryList { items }))
+}

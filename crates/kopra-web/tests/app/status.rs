@@ -167,6 +167,9 @@ async fn a_rat_report_changes_the_status_from_its_date(app: TestApp) {
     assert_eq!((r2["version"].as_i64(), r2["flags"].clone()), (Some(2), json!(["rat_late"])));
     let (s, _) = app.api(Method::PATCH, &format!("/api/v1/annual-reports/{rid}"), Some(&t), Some(json!({"shu": 0, "version": 1}))).await;
     assert_eq!(s, StatusCode::CONFLICT);
+    let (_, h) = app.api(Method::GET, &format!("/api/v1/annual-reports/{rid}/history"), Some(&t), None).await;
+    assert_eq!(h["items"][0]["changes"], json!([{"field": "reported_date", "from": "2024-09-01", "to": "2024-08-01"}]));
+    assert_eq!(h["items"].as_array().unwrap().len(), 2);
 
     // A decree overrides the evidence from its date, and is audited.
     let (s, e) = app.api(Method::POST, &format!("{url}/legal-state"), Some(&t), Some(json!({"status": "active", "decree_number": "x", "decree_date": "2025-01-01"}))).await;
