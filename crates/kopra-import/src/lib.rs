@@ -5,8 +5,11 @@
 //! re-registration issue adds spreadsheets and column mapping here.
 
 pub mod dates;
+pub mod error;
 pub mod message;
 pub mod ods_csv;
+pub mod table;
 
 pub use message::{RowMessage, Severity};
-pub use ods_csv::{ImportError, OdsRow, read_ods_csv};
+pub use error::ImportError;
+pub use ods_csv::{OdsRow, read_ods_csv};

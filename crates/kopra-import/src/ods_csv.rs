@@ -9,13 +9,7 @@ use kopra_domain::{AmendmentInput, CooperativeInput, HomeRegion, RegionIndex, Re
 use std::collections::HashMap;
 use std::io::Read;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("the file is not readable CSV: {0}")]
-    Csv(#[from] csv::Error),
-    #[error("the file lacks the column {0:?}")]
-    MissingColumn(&'static str),
-}
+pub use crate::error::ImportError;
 
 /// One data row: the input it gives (absent when rejected) and what was said about it.
 #[derive(Debug, Clone)]
