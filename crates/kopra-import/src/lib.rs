@@ -9,6 +9,7 @@ pub mod error;
 pub mod message;
 pub mod ods_csv;
 pub mod table;
+pub mod values;
 
 pub use message::{RowMessage, Severity};
 pub use error::ImportError;
