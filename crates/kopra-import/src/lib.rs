@@ -6,8 +6,10 @@
 
 pub mod dates;
 pub mod error;
+pub mod mapping;
 pub mod message;
 pub mod ods_csv;
+pub mod rows;
 pub mod table;
 pub mod values;
 
