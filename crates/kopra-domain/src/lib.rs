@@ -8,6 +8,7 @@ pub mod attachment;
 pub mod certificate;
 pub mod cooperative;
 pub mod plan;
+pub mod duplicates;
 pub mod field_error;
 pub mod health;
 pub mod history;

@@ -98,3 +98,50 @@ fn another_citys_workbook_with_other_headers_in_another_order_reads_unchanged() 
     assert_eq!(rows[1].figures.assets, Some(750_000_000));
     assert!(rows[2].rejected(), "a kecamatan of another city is outside Kota Bandung");
 }
+
+#[test]
+fn the_twelve_retyped_cooperatives_pair_with_their_originals() {
+    use kopra_domain::duplicates::{Candidate, find_pairs};
+    let bytes = include_bytes!("../../../data/samples/dinas_koperasi_kota_bekasi_2021.xlsx");
+    let table = read_table(bytes, "x.xlsx", None).unwrap();
+    let mapping = detect_mapping(&table).unwrap();
+    let rows = read_rows(&table, &mapping, &index("32.75"), &HomeRegion::parse("32.75").unwrap(), &HashMap::new(), date!(2026 - 11 - 29));
+    let valid: Vec<_> = rows.iter().filter_map(|r| r.fields.as_ref().map(|f| (r, f))).collect();
+    let candidates: Vec<Candidate> = valid
+        .iter()
+        .map(|(_, f)| Candidate {
+            name: f.name.clone(),
+            kecamatan: Some(f.kecamatan_code.clone()),
+            kelurahan: f.kelurahan_code.clone(),
+            legal_entity_number: f.legal_entity_number.clone(),
+            phone: f.phone.clone(),
+        })
+        .collect();
+    let pairs = find_pairs(&candidates, 90);
+    let truth: serde_json::Value = serde_json::from_str(include_str!("../../../data/samples/dinas_koperasi_kota_bekasi_2021.truth.json")).unwrap();
+    let mut expected: Vec<(String, String)> = truth["planted_duplicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p[0].as_str().unwrap().trim().to_string(), p[1].as_str().unwrap().trim().to_string()))
+        .collect();
+    expected.sort();
+    // Rows without a NIK that resemble another are held back; rows with a NIK are decisive
+    // (created, the pair flagged for review). Held back must be exactly the twelve re-typed rows.
+    let nik_less = |i: usize| valid[i].1.nik.is_none();
+    let mut held: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|p| nik_less(p.a) || nik_less(p.b))
+        .map(|p| {
+            let (orig, retyped) = if nik_less(p.b) { (p.a, p.b) } else { (p.b, p.a) };
+            (candidates[orig].name.trim().to_string(), candidates[retyped].name.trim().to_string())
+        })
+        .collect();
+    held.sort();
+    assert_eq!(held, expected);
+    // Among records that all carry a NIK, what resembles is flagged with its evidence.
+    for p in pairs.iter().filter(|p| !nik_less(p.a) && !nik_less(p.b)) {
+        eprintln!("flagged: {} | {} | {} {:?}", candidates[p.a].name, candidates[p.b].name, p.score, p.evidence);
+        assert!(p.evidence.len() >= 2, "a flag always has more than a name behind it");
+    }
+}
