@@ -4,7 +4,6 @@
 use crate::audit::AuditEntry;
 use crate::settings::Office;
 use crate::{Actor, Db, DbError, now, on_pool, write_audit};
-use kopra_domain::names::cooperative_search_key;
 use kopra_domain::supervision::is_supervised;
 use kopra_domain::{CooperativeFields, FieldChange, FieldError, FieldErrors, RegionCode, Scope, field_changes};
 use serde::{Deserialize, Serialize};
@@ -145,19 +144,19 @@ pub(crate) const SELECT_RECORD: &str = "SELECT c.id, c.nik, c.name, c.legal_enti
      c.ods_last_rat_date, c.notes, c.supervised, c.archived, c.archive_reason, c.status, c.status_since, c.last_rat_date, c.version, c.created_at, c.updated_at \
      FROM cooperatives c LEFT JOIN regions kec ON kec.code = c.kecamatan_code LEFT JOIN regions kel ON kel.code = c.kelurahan_code";
 
-const INSERT: &str = "INSERT INTO cooperatives (nik, name, search_key, legal_entity_number, legal_entity_date, amendments, address, \
+pub(crate) const INSERT: &str = "INSERT INTO cooperatives (nik, name, search_key, legal_entity_number, legal_entity_date, amendments, address, \
      kelurahan_code, kecamatan_code, kabkota_code, kelurahan_text, bentuk, jenis, kelompok, sektor, loop_kind, phone, email, \
      certificate_valid_until, ods_grade, ods_last_rat_date, notes, supervised, archived, version, created_at, updated_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, 1, $25, $25) \
      RETURNING id";
 
-const UPDATE: &str = "UPDATE cooperatives SET nik = $1, name = $2, search_key = $3, legal_entity_number = $4, legal_entity_date = $5, \
+pub(crate) const UPDATE: &str = "UPDATE cooperatives SET nik = $1, name = $2, search_key = $3, legal_entity_number = $4, legal_entity_date = $5, \
      amendments = $6, address = $7, kelurahan_code = $8, kecamatan_code = $9, kabkota_code = $10, kelurahan_text = $11, \
      bentuk = $12, jenis = $13, kelompok = $14, sektor = $15, loop_kind = $16, phone = $17, email = $18, \
      certificate_valid_until = $19, ods_grade = $20, ods_last_rat_date = $21, notes = $22, supervised = $23, archived = $24, \
      version = version + 1, updated_at = $25 WHERE id = $26 AND version = $27";
 
-const INSERT_VERSION: &str = "INSERT INTO cooperative_versions (cooperative_id, version, action, snapshot, changes, reason, actor_user_id, actor_name, at) \
+pub(crate) const INSERT_VERSION: &str = "INSERT INTO cooperative_versions (cooperative_id, version, action, snapshot, changes, reason, actor_user_id, actor_name, at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
 /// Binds the 24 field parameters shared by INSERT and UPDATE, in their order.
@@ -166,7 +165,7 @@ macro_rules! bind_fields {
         let f: &CooperativeFields = $f;
         $q.bind(f.nik.clone())
             .bind(f.name.clone())
-            .bind(cooperative_search_key(&f.name))
+            .bind(kopra_domain::names::cooperative_search_key(&f.name))
             .bind(f.legal_entity_number.clone())
             .bind(f.legal_entity_date)
             .bind(serde_json::to_string(&f.amendments).unwrap_or_else(|_| "[]".into()))
@@ -191,7 +190,9 @@ macro_rules! bind_fields {
     }};
 }
 
-fn nik_taken(e: sqlx::Error) -> DbError {
+pub(crate) use bind_fields;
+
+pub(crate) fn nik_taken(e: sqlx::Error) -> DbError {
     if DbError::is_unique_violation(&e) {
         DbError::Duplicate(FieldErrors::single("nik", FieldError::NikTaken))
     } else {
@@ -199,7 +200,7 @@ fn nik_taken(e: sqlx::Error) -> DbError {
     }
 }
 
-fn snapshot(f: &CooperativeFields, archived: bool, reason: Option<&str>) -> String {
+pub(crate) fn snapshot(f: &CooperativeFields, archived: bool, reason: Option<&str>) -> String {
     json!({"fields": f, "archived": archived, "archive_reason": reason}).to_string()
 }
 
@@ -240,7 +241,7 @@ impl Db {
         Ok(kec.truncate(2).map(String::from).unwrap_or_default())
     }
 
-    fn supervised(office: &Office, f: &CooperativeFields) -> bool {
+    pub(crate) fn supervised(office: &Office, f: &CooperativeFields) -> bool {
         RegionCode::parse(&f.kecamatan_code)
             .map(|kec| is_supervised(f.bentuk.as_deref(), &kec, &office.home, office.include_wider_bentuk))
             .unwrap_or(false)

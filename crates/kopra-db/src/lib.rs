@@ -12,6 +12,7 @@ pub mod cooperatives;
 pub mod demo;
 pub mod error;
 pub mod health;
+pub mod import;
 pub mod migrate;
 pub mod proposals;
 pub mod regions;

@@ -40,6 +40,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0007_report_review.sql"),
         include_str!("../../../migrations/postgres/0007_report_review.sql"),
     ),
+    (
+        "0008_import_batches",
+        include_str!("../../../migrations/sqlite/0008_import_batches.sql"),
+        include_str!("../../../migrations/postgres/0008_import_batches.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)";

@@ -55,6 +55,27 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Import a spreadsheet (XLSX, XLS, ODS, CSV) into the register: dry run or commit.
+    Import {
+        file: PathBuf,
+        /// The sheet to read (default: the first with a data table).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// A mapping file (JSON: [["header", "field"], …]) that overrides the detected one.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Check and match only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Commit the valid rows even when some were rejected.
+        #[arg(long)]
+        accept_valid: bool,
+        /// Print one JSON object instead of the summary.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Load the demo data.
     Demo {
         #[command(flatten)]
@@ -121,6 +142,12 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Migrate { db } => {
             let (database, office) = open(&db, None).await?;
             println!("database ready ({}), home region {}", database.engine(), office.home.code());
+        }
+        Command::Import { file, sheet, mapping, dry_run, accept_valid, json, db } => {
+            let code = import(file, sheet, mapping, dry_run, accept_valid, json, db).await?;
+            if code != 0 {
+                std::process::exit(code);
+            }
         }
         Command::Demo { db, region } => {
             let (database, office) = open(&db, region.as_deref()).await?;
@@ -198,6 +225,77 @@ async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> Res
         })
         .await?;
     Ok(())
+}
+
+/// `kopra import`: prints the summary or the JSON object; returns the exit code.
+async fn import(file: PathBuf, sheet: Option<String>, mapping: Option<PathBuf>, dry_run: bool, accept_valid: bool, as_json: bool, db: DbArgs) -> Result<i32> {
+    use kopra_db::import::{ImportOptions, RowAction};
+    let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let saved_mapping = match mapping {
+        Some(p) => {
+            let text = std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
+            serde_json::from_str(&text).with_context(|| format!("{} is not a mapping ([[\"header\", \"field\"], …])", p.display()))?
+        }
+        None => vec![],
+    };
+    let (database, office) = open(&db, None).await?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let today = kopra_db::status::wib_today();
+    let started = std::time::Instant::now();
+    let plan = database.plan_import(&bytes, &name, &office, &ImportOptions { sheet, saved_mapping }, today).await?;
+    let errors = plan.count(RowAction::Rejected);
+    let commit = !dry_run && (errors == 0 || accept_valid);
+    let batch = if commit {
+        let actor = Actor { user_id: None, name: "cli".into(), ip: None };
+        Some(database.commit_import(&plan, &office, &actor).await?)
+    } else {
+        None
+    };
+    let tr = kopra_web::i18n::Tr::new(kopra_web::i18n::Lang::Id);
+    let row_errors: Vec<serde_json::Value> = plan
+        .rows
+        .iter()
+        .flat_map(|r| r.messages.iter().filter(|m| m.2 == "error").map(move |m| (r.line, m)))
+        .map(|(line, (column, value, _, code))| serde_json::json!({"row": line, "column": column, "value": value, "message": tr.key(&format!("import.{code}"))}))
+        .collect();
+    let possible_duplicates: Vec<serde_json::Value> = plan
+        .rows
+        .iter()
+        .filter(|r| r.action == RowAction::HeldBack)
+        .map(|r| serde_json::json!({"row": r.line, "name": r.name, "matches": r.matches.iter().map(|m| serde_json::json!({"id": m.id, "row": m.row, "name": m.name, "score": m.score})).collect::<Vec<_>>()}))
+        .collect();
+    let out = serde_json::json!({
+        "rows": plan.rows.len(),
+        "created": plan.count(RowAction::Create),
+        "updated": plan.count(RowAction::Update),
+        "unchanged": plan.count(RowAction::Unchanged),
+        "errors": errors,
+        "duplicates": plan.count(RowAction::HeldBack),
+        "flagged": plan.flagged(),
+        "committed": batch.is_some(),
+        "row_errors": row_errors,
+        "possible_duplicates": possible_duplicates,
+        "updated_rows": plan.rows.iter().filter(|r| r.action == RowAction::Update).map(|r| serde_json::json!({"row": r.line, "id": r.cooperative_id, "changes": r.changes})).collect::<Vec<_>>(),
+    });
+    if as_json {
+        println!("{out}");
+    } else {
+        let secs = started.elapsed().as_secs_f64().max(0.001);
+        println!("{}: sheet {:?}, {} rows read ({:.0} rows/s)", name, plan.sheet, plan.rows.len(), plan.rows.len() as f64 / secs);
+        println!(
+            "  new {}, updated {}, unchanged {}, rejected {}, held back as possible duplicates {}, created but flagged {}",
+            out["created"], out["updated"], out["unchanged"], errors, out["duplicates"], out["flagged"]
+        );
+        for e in out["row_errors"].as_array().into_iter().flatten().take(50) {
+            println!("  row {}, column {}: {} ({})", e["row"], e["column"], e["message"], e["value"]);
+        }
+        match batch {
+            Some(id) => println!("committed as import batch #{id}"),
+            None if dry_run => println!("dry run: nothing was written"),
+            None => println!("nothing was written: fix the rejected rows, or add --accept-valid to commit the valid ones"),
+        }
+    }
+    Ok(if errors > 0 { 2 } else { 0 })
 }
 
 fn print_demo(r: &kopra_db::demo::DemoReport) {

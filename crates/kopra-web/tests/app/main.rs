@@ -12,6 +12,7 @@ mod api_cooperatives;
 mod attachments;
 mod demo;
 mod health;
+mod import;
 mod pages;
 mod proposals;
 mod role_matrix;

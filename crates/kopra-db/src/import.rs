@@ -1,0 +1,358 @@
+//! Importing a spreadsheet into the register: plan (dry run), then commit in one
+//! transaction as an import batch. Rows match existing cooperatives by NIK, then by
+//! legal-entity number; a NIK is decisive. Rows without a NIK that resemble a record (or an
+//! earlier row) are held back; two rows resolving to one cooperative are never both
+//! applied. Importing the same file again changes nothing.
+
+use crate::audit::AuditEntry;
+use crate::cooperatives::{INSERT, INSERT_VERSION, UPDATE, bind_fields, nik_taken, snapshot};
+use crate::demo::nik_prefix_crosswalk;
+use crate::settings::Office;
+use crate::{Actor, Db, DbError, now, on_pool, write_audit};
+use kopra_domain::duplicates::{Candidate, find_pairs, legal_number_key};
+use kopra_domain::{CooperativeFields, FieldChange, RegionCode, field_changes};
+use kopra_import::mapping::{Field, Mapping, detect_mapping};
+use kopra_import::rows::{ImportRow, read_rows};
+use kopra_import::table::read_table;
+use kopra_import::ImportError;
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use time::Date;
+
+/// Score from which a resemblance holds a row back or flags a pair.
+pub const DUPLICATE_MIN_SCORE: u32 = 90;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowAction {
+    Create,
+    Update,
+    Unchanged,
+    Rejected,
+    HeldBack,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DuplicateMatch {
+    /// The register record, or `None` when the match is an earlier row of the file.
+    pub id: Option<i64>,
+    pub row: Option<u64>,
+    pub name: String,
+    pub score: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedRow {
+    pub line: u64,
+    pub name: String,
+    pub action: RowAction,
+    pub cooperative_id: Option<i64>,
+    pub changes: Vec<FieldChange>,
+    /// Created, but resembling another record: goes to the duplicate review.
+    pub flagged: bool,
+    pub matches: Vec<DuplicateMatch>,
+    pub messages: Vec<(String, String, String, &'static str)>,
+    #[serde(skip)]
+    fields: Option<CooperativeFields>,
+    #[serde(skip)]
+    from_version: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportPlan {
+    pub file_name: String,
+    pub sha256: String,
+    pub sheet: String,
+    pub mapping: Mapping,
+    pub rows: Vec<PlannedRow>,
+}
+
+impl ImportPlan {
+    pub fn count(&self, a: RowAction) -> usize {
+        self.rows.iter().filter(|r| r.action == a).count()
+    }
+    pub fn flagged(&self) -> usize {
+        self.rows.iter().filter(|r| r.flagged).count()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub sheet: Option<String>,
+    /// A saved mapping: header text → field (overrides what was detected).
+    pub saved_mapping: Vec<(String, Option<Field>)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportFailure {
+    #[error(transparent)]
+    File(#[from] ImportError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+struct Existing {
+    id: i64,
+    nik: Option<String>,
+    legal: Option<String>,
+    candidate: Candidate,
+}
+
+/// The imported fields laid over the stored ones: mapped columns with a value replace,
+/// the others keep what is stored.
+fn merge(stored: &CooperativeFields, imported: &CooperativeFields, mapping: &Mapping) -> CooperativeFields {
+    let has = |f: Field| mapping.column_of(f).is_some();
+    let pick = |new: &Option<String>, old: &Option<String>, f: Field| if has(f) && new.is_some() { new.clone() } else { old.clone() };
+    let pick_date = |new: Option<Date>, old: Option<Date>, f: Field| if has(f) && new.is_some() { new } else { old };
+    let mut m = stored.clone();
+    m.nik = pick(&imported.nik, &stored.nik, Field::Nik);
+    if has(Field::Name) {
+        m.name = imported.name.clone();
+    }
+    m.legal_entity_number = pick(&imported.legal_entity_number, &stored.legal_entity_number, Field::LegalEntityNumber);
+    m.legal_entity_date = pick_date(imported.legal_entity_date, stored.legal_entity_date, Field::LegalEntityDate);
+    if has(Field::AmendmentNumber) && !imported.amendments.is_empty() {
+        for a in &imported.amendments {
+            if !m.amendments.iter().any(|x| x.number == a.number) {
+                m.amendments.push(a.clone());
+            }
+        }
+    }
+    m.address = pick(&imported.address, &stored.address, Field::Address);
+    if has(Field::Kecamatan) {
+        m.kecamatan_code = imported.kecamatan_code.clone();
+        if imported.kelurahan_code.is_some() || imported.kelurahan_text.is_some() || stored.kecamatan_code != imported.kecamatan_code {
+            m.kelurahan_code = imported.kelurahan_code.clone();
+            m.kelurahan_text = imported.kelurahan_text.clone();
+        }
+    }
+    m.bentuk = pick(&imported.bentuk, &stored.bentuk, Field::Bentuk);
+    m.jenis = pick(&imported.jenis, &stored.jenis, Field::Jenis);
+    m.kelompok = pick(&imported.kelompok, &stored.kelompok, Field::Kelompok);
+    m.sektor = pick(&imported.sektor, &stored.sektor, Field::Sektor);
+    m.phone = pick(&imported.phone, &stored.phone, Field::Phone);
+    m.email = pick(&imported.email, &stored.email, Field::Email);
+    m.certificate_valid_until = pick_date(imported.certificate_valid_until, stored.certificate_valid_until, Field::CertificateValidUntil);
+    m.ods_grade = pick(&imported.ods_grade, &stored.ods_grade, Field::OdsGrade);
+    m.notes = pick(&imported.notes, &stored.notes, Field::Notes);
+    m
+}
+
+impl Db {
+    /// Reads, checks and matches a file against the register; writes nothing.
+    pub async fn plan_import(&self, bytes: &[u8], file_name: &str, office: &Office, options: &ImportOptions, today: Date) -> Result<ImportPlan, ImportFailure> {
+        let table = read_table(bytes, file_name, options.sheet.as_deref())?;
+        let mapping = detect_mapping(&table).ok_or(ImportError::NoHeader)?.with_saved(&options.saved_mapping);
+        let index = self.region_index(&office.home).await?;
+        let rows: Vec<ImportRow> = read_rows(&table, &mapping, &index, &office.home, &nik_prefix_crosswalk(), today);
+
+        // The register, as the detector and the matcher see it.
+        let records: Vec<(i64, Option<String>, String, Option<String>, String, Option<String>, Option<String>)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT id, nik, name, legal_entity_number, kecamatan_code, kelurahan_code, phone FROM cooperatives WHERE archived = $1",
+        ).bind(false).fetch_all(p).await).map_err(DbError::from)?;
+        let existing: Vec<Existing> = records
+            .into_iter()
+            .map(|(id, nik, name, legal, kec, kel, phone)| Existing {
+                id,
+                nik,
+                legal: legal.as_deref().map(legal_number_key).filter(|k| k.len() >= 4),
+                candidate: Candidate { name, kecamatan: Some(kec), kelurahan: kel, legal_entity_number: legal, phone },
+            })
+            .collect();
+        let by_nik: HashMap<&str, usize> = existing.iter().enumerate().filter_map(|(i, e)| e.nik.as_deref().map(|n| (n, i))).collect();
+        let mut by_legal: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, e) in existing.iter().enumerate() {
+            if let Some(l) = e.legal.as_deref() {
+                by_legal.entry(l).or_default().push(i);
+            }
+        }
+
+        // Candidates: the register first, then the file's valid rows.
+        let mut candidates: Vec<Candidate> = existing.iter().map(|e| e.candidate.clone()).collect();
+        let file_base = candidates.len();
+        let valid: Vec<usize> = rows.iter().enumerate().filter(|(_, r)| !r.rejected()).map(|(i, _)| i).collect();
+        for &i in &valid {
+            let f = rows[i].fields.as_ref().expect("valid rows have fields");
+            candidates.push(Candidate {
+                name: f.name.clone(),
+                kecamatan: Some(f.kecamatan_code.clone()),
+                kelurahan: f.kelurahan_code.clone(),
+                legal_entity_number: f.legal_entity_number.clone(),
+                phone: f.phone.clone(),
+            });
+        }
+        let pairs = find_pairs(&candidates, DUPLICATE_MIN_SCORE);
+        // For each file row (by candidate index), what it resembles.
+        let mut resembles: HashMap<usize, Vec<(usize, u32)>> = HashMap::new();
+        for p in &pairs {
+            if p.b >= file_base {
+                resembles.entry(p.b).or_default().push((p.a, p.score));
+            }
+            if p.a >= file_base {
+                resembles.entry(p.a).or_default().push((p.b, p.score));
+            }
+        }
+
+        let mut planned = Vec::new();
+        let mut taken: HashMap<i64, u64> = HashMap::new(); // existing id → line that claimed it
+        let mut nik_in_file: HashMap<String, u64> = HashMap::new();
+        let mut created_lines: HashMap<usize, u64> = HashMap::new(); // candidate index → line
+        for (i, row) in rows.iter().enumerate() {
+            let messages = row.messages.iter().map(|m| (m.column.clone(), m.value.clone(), format!("{:?}", m.severity).to_lowercase(), m.code)).collect();
+            let Some(fields) = row.fields.clone() else {
+                planned.push(PlannedRow { line: row.line, name: row.name.clone(), action: RowAction::Rejected, cooperative_id: None, changes: vec![], flagged: false, matches: vec![], messages, fields: None, from_version: None });
+                continue;
+            };
+            let ci = file_base + valid.iter().position(|&v| v == i).expect("valid row");
+            let mut p = PlannedRow { line: row.line, name: row.name.clone(), action: RowAction::Create, cooperative_id: None, changes: vec![], flagged: false, matches: vec![], messages, fields: None, from_version: None };
+            // 1. NIK, then 2. legal-entity number (when it names exactly one record).
+            let matched = fields
+                .nik
+                .as_deref()
+                .and_then(|n| by_nik.get(n).copied())
+                .or_else(|| {
+                    if fields.nik.is_some() {
+                        return None; // a new NIK is a new cooperative
+                    }
+                    let key = fields.legal_entity_number.as_deref().map(legal_number_key).filter(|k| k.len() >= 4)?;
+                    match by_legal.get(key.as_str()).map(Vec::as_slice) {
+                        Some([one]) => Some(*one),
+                        _ => None,
+                    }
+                });
+            let earlier_same_nik = fields.nik.as_ref().and_then(|n| nik_in_file.get(n).copied());
+            if let Some(line) = earlier_same_nik.or_else(|| matched.and_then(|m| taken.get(&existing[m].id).copied())) {
+                p.action = RowAction::HeldBack;
+                let earlier = planned.iter().find(|x: &&PlannedRow| x.line == line).map_or_else(|| p.name.clone(), |x| x.name.clone());
+                p.matches.push(DuplicateMatch { id: matched.map(|m| existing[m].id), row: Some(line), name: earlier, score: 100 });
+            } else if let Some(m) = matched {
+                let stored = self.cooperative(existing[m].id).await?;
+                let merged = merge(&stored.fields, &fields, &mapping);
+                p.cooperative_id = Some(stored.id);
+                p.changes = field_changes(&stored.fields.display_fields(), &merged.display_fields());
+                p.action = if p.changes.is_empty() { RowAction::Unchanged } else { RowAction::Update };
+                p.from_version = Some(stored.version);
+                p.fields = Some(merged);
+                taken.insert(stored.id, row.line);
+            } else {
+                // Resemblances to the register and to earlier created rows of this file.
+                let others: Vec<(usize, u32)> = resembles
+                    .get(&ci)
+                    .map(|v| v.iter().copied().filter(|(o, _)| *o < file_base || created_lines.contains_key(o)).collect())
+                    .unwrap_or_default();
+                p.matches = others
+                    .iter()
+                    .map(|(o, s)| {
+                        if *o < file_base {
+                            DuplicateMatch { id: Some(existing[*o].id), row: None, name: existing[*o].candidate.name.clone(), score: *s }
+                        } else {
+                            DuplicateMatch { id: None, row: created_lines.get(o).copied(), name: candidates[*o].name.clone(), score: *s }
+                        }
+                    })
+                    .collect();
+                if fields.nik.is_none() && !p.matches.is_empty() {
+                    p.action = RowAction::HeldBack;
+                } else {
+                    p.flagged = !p.matches.is_empty();
+                    p.fields = Some(fields.clone());
+                    created_lines.insert(ci, row.line);
+                }
+            }
+            if let Some(n) = &fields.nik {
+                nik_in_file.entry(n.clone()).or_insert(row.line);
+            }
+            planned.push(p);
+        }
+        Ok(ImportPlan {
+            file_name: file_name.to_string(),
+            sha256: Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect(),
+            sheet: table.sheet,
+            mapping,
+            rows: planned,
+        })
+    }
+
+    /// Applies a plan's creates and updates in one transaction, as an import batch.
+    /// Returns the batch id.
+    pub async fn commit_import(&self, plan: &ImportPlan, office: &Office, actor: &Actor) -> Result<i64, DbError> {
+        let t = now();
+        let summary = json!({
+            "rows": plan.rows.len(), "created": plan.count(RowAction::Create), "updated": plan.count(RowAction::Update),
+            "unchanged": plan.count(RowAction::Unchanged), "errors": plan.count(RowAction::Rejected),
+            "duplicates": plan.count(RowAction::HeldBack), "flagged": plan.flagged(),
+        });
+        let mapping = serde_json::to_string(&plan.mapping).unwrap_or_default();
+        let batch_id: i64 = on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let batch_id: i64 = sqlx::query_scalar(
+                "INSERT INTO import_batches (file_name, sha256, sheet, mapping, summary, actor_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(&plan.file_name).bind(&plan.sha256).bind(&plan.sheet).bind(&mapping).bind(summary.to_string()).bind(actor.name.clone()).bind(t)
+            .fetch_one(&mut *tx).await?;
+            // The batch is the actor of every version it writes.
+            let batch_actor = Actor { user_id: actor.user_id, name: format!("impor #{batch_id} ({})", actor.name), ip: actor.ip.clone() };
+            for row in &plan.rows {
+                let Some(f) = row.fields.as_ref() else {
+                    sqlx::query("INSERT INTO import_batch_rows (batch_id, line, cooperative_id, action, from_version) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(batch_id).bind(row.line as i64).bind(row.cooperative_id).bind(serde_json::to_value(row.action).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()).bind(None::<i64>)
+                        .execute(&mut *tx).await?;
+                    continue;
+                };
+                let kabkota = RegionCode::parse(&f.kecamatan_code).ok().and_then(|k| k.truncate(2)).map(String::from).unwrap_or_default();
+                let supervised = Db::supervised(office, f);
+                let id = match (row.action, row.cooperative_id, row.from_version) {
+                    (RowAction::Create, _, _) => {
+                        let id: i64 = bind_fields!(sqlx::query_scalar(INSERT), f, kabkota.clone(), supervised, false)
+                            .bind(t).fetch_one(&mut *tx).await.map_err(nik_taken)?;
+                        let changes = field_changes(&[], &f.display_fields());
+                        sqlx::query(INSERT_VERSION)
+                            .bind(id).bind(1i64).bind("create").bind(snapshot(f, false, None))
+                            .bind(serde_json::to_string(&changes).unwrap_or_default()).bind(Some(format!("impor #{batch_id}")))
+                            .bind(batch_actor.user_id).bind(batch_actor.name.clone()).bind(t)
+                            .execute(&mut *tx).await?;
+                        write_audit!(&mut *tx, &batch_actor, AuditEntry {
+                            action: "cooperative.create", entity_type: "cooperative", entity_id: Some(id.to_string()),
+                            before: None, after: Some(json!(f)),
+                        })?;
+                        id
+                    }
+                    (RowAction::Update, Some(id), Some(from)) => {
+                        let n = bind_fields!(sqlx::query(UPDATE), f, kabkota.clone(), supervised, false)
+                            .bind(t).bind(id).bind(from)
+                            .execute(&mut *tx).await.map_err(nik_taken)?.rows_affected();
+                        if n != 1 {
+                            // Changed since the plan was made: nothing of the batch is kept.
+                            return Err(DbError::Corrupt(format!("cooperative {id} changed while importing; run the import again")));
+                        }
+                        sqlx::query(INSERT_VERSION)
+                            .bind(id).bind(from + 1).bind("update").bind(snapshot(f, false, None))
+                            .bind(serde_json::to_string(&row.changes).unwrap_or_default()).bind(Some(format!("impor #{batch_id}")))
+                            .bind(batch_actor.user_id).bind(batch_actor.name.clone()).bind(t)
+                            .execute(&mut *tx).await?;
+                        write_audit!(&mut *tx, &batch_actor, AuditEntry {
+                            action: "cooperative.update", entity_type: "cooperative", entity_id: Some(id.to_string()),
+                            before: Some(json!({"version": from})), after: Some(json!({"changes": row.changes})),
+                        })?;
+                        id
+                    }
+                    (_, Some(id), _) => id,
+                    _ => continue,
+                };
+                sqlx::query("INSERT INTO import_batch_rows (batch_id, line, cooperative_id, action, from_version) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(batch_id).bind(row.line as i64).bind(id).bind(serde_json::to_value(row.action).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()).bind(row.from_version)
+                    .execute(&mut *tx).await?;
+            }
+            write_audit!(&mut *tx, actor, AuditEntry {
+                action: "import.commit", entity_type: "import_batch", entity_id: Some(batch_id.to_string()),
+                before: None, after: Some(json!({"file_name": plan.file_name, "sha256": plan.sha256, "summary": summary})),
+            })?;
+            tx.commit().await?;
+            batch_id
+        });
+        // Statuses of what was created or changed.
+        self.recompute_statuses(crate::status::wib_today()).await?;
+        Ok(batch_id)
+    }
+}
