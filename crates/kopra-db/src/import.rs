@@ -21,6 +21,9 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use time::Date;
 
+/// Largest file accepted for import.
+pub use kopra_import::table::MAX_FILE_BYTES;
+
 /// Score from which a resemblance holds a row back or flags a pair.
 pub const DUPLICATE_MIN_SCORE: u32 = 90;
 
@@ -354,5 +357,125 @@ impl Db {
         // Statuses of what was created or changed.
         self.recompute_statuses(crate::status::wib_today()).await?;
         Ok(batch_id)
+    }
+}
+
+/// An import batch as listed.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct BatchRow {
+    pub id: i64,
+    pub file_name: String,
+    pub sha256: String,
+    pub sheet: String,
+    pub summary: String,
+    pub actor_name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub undone_at: Option<time::OffsetDateTime>,
+    pub undone_by: Option<String>,
+}
+
+/// What undoing a batch did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UndoReport {
+    /// Created records archived.
+    pub archived: usize,
+    /// Updated records restored to their previous version (as a new version).
+    pub restored: usize,
+    /// Records changed since the batch: left as they are (ids).
+    pub skipped: Vec<i64>,
+}
+
+impl Db {
+    /// Keeps an uploaded file until it is committed (so any app server can commit it).
+    pub async fn store_upload(&self, file_name: &str, sheet: Option<&str>, data: &[u8], actor: &Actor) -> Result<i64, DbError> {
+        let sha: String = Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect();
+        Ok(on_pool!(self, p => sqlx::query_scalar(
+            "INSERT INTO import_uploads (file_name, sha256, sheet, data, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        ).bind(file_name).bind(sha).bind(sheet).bind(data).bind(actor.name.clone()).bind(now()).fetch_one(p).await)?)
+    }
+
+    /// The stored upload: file name, sheet, bytes, and the batch it became (if committed).
+    pub async fn upload(&self, id: i64) -> Result<(String, Option<String>, Vec<u8>, Option<i64>), DbError> {
+        let row: Option<(String, Option<String>, Vec<u8>, Option<i64>)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT file_name, sheet, data, batch_id FROM import_uploads WHERE id = $1",
+        ).bind(id).fetch_optional(p).await)?;
+        row.ok_or(DbError::NotFound)
+    }
+
+    pub async fn mark_upload_committed(&self, id: i64, batch_id: i64) -> Result<(), DbError> {
+        on_pool!(self, p => sqlx::query("UPDATE import_uploads SET batch_id = $1 WHERE id = $2 AND batch_id IS NULL")
+            .bind(batch_id).bind(id).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn import_batches(&self, limit: i64) -> Result<Vec<BatchRow>, DbError> {
+        Ok(on_pool!(self, p => sqlx::query_as::<_, BatchRow>(
+            "SELECT id, file_name, sha256, sheet, summary, actor_name, created_at, undone_at, undone_by FROM import_batches ORDER BY id DESC LIMIT $1",
+        ).bind(limit.clamp(1, 1000)).fetch_all(p).await)?)
+    }
+
+    pub async fn import_batch(&self, id: i64) -> Result<(BatchRow, Vec<(i64, Option<i64>, String, Option<i64>)>), DbError> {
+        let batch = on_pool!(self, p => sqlx::query_as::<_, BatchRow>(
+            "SELECT id, file_name, sha256, sheet, summary, actor_name, created_at, undone_at, undone_by FROM import_batches WHERE id = $1",
+        ).bind(id).fetch_optional(p).await)?.ok_or(DbError::NotFound)?;
+        let rows = on_pool!(self, p => sqlx::query_as(
+            "SELECT line, cooperative_id, action, from_version FROM import_batch_rows WHERE batch_id = $1 ORDER BY line",
+        ).bind(id).fetch_all(p).await)?;
+        Ok((batch, rows))
+    }
+
+    /// Undoes a batch as a whole: its created records are archived, its updated records get
+    /// their previous fields back as a new version (history keeps both). Records changed
+    /// since the batch are left alone and reported.
+    pub async fn undo_import(&self, batch_id: i64, office: &Office, actor: &Actor) -> Result<UndoReport, DbError> {
+        let (batch, rows) = self.import_batch(batch_id).await?;
+        if batch.undone_at.is_some() {
+            return Err(DbError::Invalid(kopra_domain::FieldErrors::single("batch", kopra_domain::FieldError::AlreadyUsed)));
+        }
+        let reason = format!("impor #{batch_id} dibatalkan");
+        let mut report = UndoReport::default();
+        for (_, id, action, from) in rows {
+            let Some(id) = id else { continue };
+            let current = self.cooperative(id).await?;
+            match action.as_str() {
+                "create" if current.version == 1 && !current.archived => {
+                    self.archive_cooperative(id, &reason, Some(1), actor).await?;
+                    report.archived += 1;
+                }
+                "update" => {
+                    let Some(from) = from else { continue };
+                    if current.version != from + 1 {
+                        report.skipped.push(id);
+                        continue;
+                    }
+                    let snap: Option<String> = on_pool!(self, p => sqlx::query_scalar(
+                        "SELECT snapshot FROM cooperative_versions WHERE cooperative_id = $1 AND version = $2",
+                    ).bind(id).bind(from).fetch_optional(p).await)?;
+                    let Some(snap) = snap else {
+                        report.skipped.push(id);
+                        continue;
+                    };
+                    let v: serde_json::Value = serde_json::from_str(&snap).map_err(|e| DbError::Corrupt(format!("snapshot: {e}")))?;
+                    let fields: CooperativeFields = serde_json::from_value(v["fields"].clone()).map_err(|e| DbError::Corrupt(format!("snapshot: {e}")))?;
+                    self.update_cooperative(office, id, &fields, Some(current.version), actor).await?;
+                    report.restored += 1;
+                }
+                "create" => report.skipped.push(id),
+                _ => {}
+            }
+        }
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE import_batches SET undone_at = $1, undone_by = $2 WHERE id = $3")
+                .bind(now()).bind(actor.name.clone()).bind(batch_id).execute(&mut *tx).await?;
+            write_audit!(&mut *tx, actor, AuditEntry {
+                action: "import.undo", entity_type: "import_batch", entity_id: Some(batch_id.to_string()),
+                before: None, after: Some(json!(report)),
+            })?;
+            tx.commit().await?;
+        });
+        Ok(report)
     }
 }

@@ -45,6 +45,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0008_import_batches.sql"),
         include_str!("../../../migrations/postgres/0008_import_batches.sql"),
     ),
+    (
+        "0009_import_uploads",
+        include_str!("../../../migrations/sqlite/0009_import_uploads.sql"),
+        include_str!("../../../migrations/postgres/0009_import_uploads.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)";

@@ -44,6 +44,7 @@ impl Role {
                     | ViewCooperative
                     | ReviewProposals
                     | EditReports
+                    | ImportData
                     | ManageOwnTokens
             ),
             Role::Pengurus => matches!(p, ViewCooperative | ProposeChange | ManageOwnTokens),
@@ -73,6 +74,8 @@ pub enum Permission {
     ManageSettings,
     /// Enter and correct annual reports.
     EditReports,
+    /// Import spreadsheets into the register and undo imports.
+    ImportData,
     ManageOwnTokens,
 }
 

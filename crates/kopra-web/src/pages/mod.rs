@@ -5,6 +5,7 @@ mod admin;
 mod cooperatives;
 mod dashboard;
 mod health;
+mod import;
 mod reports;
 mod session;
 mod worklist;
@@ -41,6 +42,11 @@ pub fn routes() -> Router<AppState> {
         .route("/usulan", get(cooperatives::proposals_page))
         .route("/aktivasi", get(activation::page))
         .route("/koperasi/{id}/kesehatan", get(health::page).post(health::submit))
+        .route("/impor", get(import::page).post(import::upload).layer(axum::extract::DefaultBodyLimit::max(import::IMPORT_BODY_LIMIT)))
+        .route("/impor/unggahan/{id}", get(import::preview))
+        .route("/impor/unggahan/{id}/simpan", post(import::commit))
+        .route("/impor/batch/{id}", get(import::batch))
+        .route("/impor/batch/{id}/batalkan", post(import::undo))
         .route("/daftar-kerja", get(worklist::page))
         .route("/daftar-kerja/export.csv", get(worklist::export_csv))
         .route("/daftar-kerja/{id}/tugaskan", post(worklist::assign))
@@ -92,6 +98,7 @@ pub struct Nav {
     pub audit: bool,
     pub users: bool,
     pub review: bool,
+    pub import: bool,
     pub own_cooperative: Option<i64>,
 }
 
@@ -106,6 +113,7 @@ impl Nav {
             audit: r.allows(Permission::ViewAudit),
             users: r.allows(Permission::ManageUsers),
             review: r.allows(Permission::ReviewProposals),
+            import: r.allows(Permission::ImportData) && user.kecamatan.is_empty(),
             own_cooperative: if r == Role::Pengurus { user.cooperative_id } else { None },
         })
     }

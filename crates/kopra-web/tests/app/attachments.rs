@@ -9,22 +9,8 @@ use serde_json::json;
 
 both_engines!(attachments_are_checked_by_content_and_shared);
 
-fn multipart(kind: &str, name: &str, data: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "kopraBOUNDARY7e1c";
-    let mut body = Vec::new();
-    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n").as_bytes());
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes(),
-    );
-    body.extend_from_slice(data);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 async fn upload(app: &TestApp, path: &str, auth: (&str, &str), kind: &str, name: &str, data: &[u8]) -> (StatusCode, String) {
-    let (ctype, body) = multipart(kind, name, data);
-    let req = Request::builder().method(Method::POST).uri(path).header(auth.0, auth.1).header(header::CONTENT_TYPE, ctype).body(Body::from(body)).unwrap();
-    let (s, _, text) = app.send(req).await;
+    let (s, _, text) = app.post_multipart(path, auth, &[("kind", None, kind.as_bytes()), ("file", Some(name), data)]).await;
     (s, text)
 }
 

@@ -220,3 +220,28 @@ pub fn cooperative(name: &str, nik: Option<&str>) -> Value {
     }
     v
 }
+
+/// A multipart/form-data body: `(field name, file name if a file, content)`.
+pub fn multipart_body(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "kopraBOUNDARY7e1c";
+    let mut body = Vec::new();
+    for (name, file, data) in parts {
+        match file {
+            Some(f) => body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes()),
+            None => body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+        }
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl TestApp {
+    /// Posts a multipart form with a session cookie or a bearer token header.
+    pub async fn post_multipart(&self, path: &str, auth: (&str, &str), parts: &[(&str, Option<&str>, &[u8])]) -> (StatusCode, axum::http::HeaderMap, String) {
+        let (ctype, body) = multipart_body(parts);
+        let req = Request::builder().method(Method::POST).uri(path).header(auth.0, auth.1).header(header::CONTENT_TYPE, ctype).body(Body::from(body)).unwrap();
+        self.send(req).await
+    }
+}

@@ -5,7 +5,42 @@ use crate::harness::TestApp;
 use kopra_db::Actor;
 use kopra_db::import::{ImportOptions, RowAction};
 
-both_engines!(the_ods_list_and_the_office_workbook_import_and_reimport_changes_nothing);
+both_engines!(the_ods_list_and_the_office_workbook_import_and_reimport_changes_nothing, an_office_imports_previews_saves_and_undoes_in_the_browser);
+
+async fn an_office_imports_previews_saves_and_undoes_in_the_browser(app: TestApp) {
+    use axum::http::{Method, StatusCode, header};
+    app.admin().await;
+    let cookie = app.login_cookie("admin").await;
+    let auth = ("cookie", cookie.as_str());
+    let (s, _, html) = app.post_multipart("/impor", auth, &[("file", Some("bukan.xlsx"), b"PK\x03\x04 rusak")]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("tidak dapat dibaca"), "a broken file gets a clear message");
+    let csv = "NAMA KOPERASI;KECAMATAN;NIK;ANGGOTA L\nKoperasi Uji Satu;Bekasi Utara;3275070049991;10\nKoperasi Uji Dua;Rawa Lumbu;;12\n;Bekasi Utara;;1\n";
+    let (s, h, _) = app.post_multipart("/impor", auth, &[("file", Some("uji.csv"), csv.as_bytes()), ("sheet", None, b"")]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let preview = h[header::LOCATION].to_str().unwrap().to_string();
+    let (s, _, html) = app.page(Method::GET, &preview, Some(&cookie), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("3 baris: 2 baru, 0 diubah, 0 tidak berubah, 1 ditolak"), "preview counts");
+    assert!(html.contains("Nama koperasi kosong"));
+    assert_eq!(app.count("cooperatives").await, 0, "nothing stored by a preview");
+    let (s, _, html) = app.page(Method::POST, &format!("{preview}/simpan"), Some(&cookie), Some("")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "rejected rows need a decision");
+    assert!(html.contains("Ada baris yang ditolak"));
+    let (s, h, _) = app.page(Method::POST, &format!("{preview}/simpan"), Some(&cookie), Some("accept_valid=1")).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let batch = h[header::LOCATION].to_str().unwrap().to_string();
+    assert_eq!(app.count("cooperatives").await, 2);
+    let (_, _, html) = app.page(Method::GET, "/impor", Some(&cookie), None).await;
+    assert!(html.contains("uji.csv"), "the batch is listed");
+    let (s, _, html) = app.page(Method::POST, &format!("{batch}/batalkan"), Some(&cookie), Some("")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("2 diarsipkan"), "undo archives what the batch created");
+    let (_, list) = app.api(Method::GET, "/api/v1/cooperatives", Some(&app.user("petugas", kopra_domain::Role::Petugas, None, &[]).await), None).await;
+    assert_eq!(list["total"], 0);
+    let (s, _, _) = app.page(Method::POST, &format!("{batch}/batalkan"), Some(&cookie), Some("")).await;
+    assert_eq!(s, StatusCode::CONFLICT, "a batch is undone once");
+}
 
 async fn the_ods_list_and_the_office_workbook_import_and_reimport_changes_nothing(app: TestApp) {
     let office = app.office().await;
