@@ -71,7 +71,7 @@ fn a_hidden_sheet_is_never_picked_by_itself() {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let hidden = wb.add_worksheet();
     hidden.set_name("Lama").unwrap();
-    for (r, row) in [["Nama Koperasi", "Kecamatan", "NIK"], ["Kop Lama", "Bekasi Utara", ""], ["Kop Lama 2", "Rawalumbu", ""]].iter().enumerate() {
+    for (r, row) in [["Nama Koperasi", "Kecamatan", "NIK"], ["Kop Lama", "Bekasi Utara", "3275070040001"], ["Kop Lama 2", "Rawalumbu", "3275070040002"]].iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
             hidden.write(r as u32, c as u16, *v).unwrap();
         }
@@ -79,7 +79,7 @@ fn a_hidden_sheet_is_never_picked_by_itself() {
     hidden.set_hidden(true);
     let visible = wb.add_worksheet();
     visible.set_name("Baru").unwrap();
-    for (r, row) in [["Nama Koperasi", "Kecamatan", "NIK"], ["Kop Baru", "Bekasi Utara", ""], ["Kop Baru 2", "Rawalumbu", ""]].iter().enumerate() {
+    for (r, row) in [["Nama Koperasi", "Kecamatan", "NIK"], ["Kop Baru", "Bekasi Utara", "3275070040003"], ["Kop Baru 2", "Rawalumbu", "3275070040004"]].iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
             visible.write(r as u32, c as u16, *v).unwrap();
         }
