@@ -84,6 +84,8 @@ fn a_hidden_sheet_is_never_picked_by_itself() {
             visible.write(r as u32, c as u16, *v).unwrap();
         }
     }
+    // Excel never hides the active sheet: the visible one is active.
+    visible.set_active(true);
     let bytes = wb.save_to_buffer().unwrap();
     assert_eq!(read_table(&bytes, "x.xlsx", None).unwrap().sheet, "Baru");
     assert_eq!(read_table(&bytes, "x.xlsx", Some("lama")).unwrap().sheet, "Lama", "unless asked for by name");
