@@ -70,9 +70,40 @@ pub struct ImportPlan {
     pub sheet: String,
     pub mapping: Mapping,
     pub rows: Vec<PlannedRow>,
+    /// The file's data rows as text, by line, for the report workbook.
+    #[serde(skip)]
+    pub original: Vec<(u64, Vec<String>)>,
 }
 
 impl ImportPlan {
+    /// The report workbook: the file's rows as they were, plus a status and a message
+    /// column (in `label`'s words), to fix and upload again.
+    pub fn report_xlsx(&self, action_label: &dyn Fn(RowAction) -> String, message: &dyn Fn(&str) -> String) -> Result<Vec<u8>, DbError> {
+        let mut headers = self.mapping.headers.clone();
+        headers.push("STATUS".into());
+        headers.push("PESAN".into());
+        let by_line: HashMap<u64, &PlannedRow> = self.rows.iter().map(|r| (r.line, r)).collect();
+        let rows: Vec<Vec<String>> = self
+            .original
+            .iter()
+            .map(|(line, cells)| {
+                let mut out = cells.clone();
+                out.resize(self.mapping.headers.len(), String::new());
+                match by_line.get(line) {
+                    Some(r) => {
+                        out.push(action_label(r.action));
+                        let mut msgs: Vec<String> = r.messages.iter().map(|(col, val, _, code)| format!("{col} [{val}]: {}", message(code))).collect();
+                        msgs.extend(r.matches.iter().map(|m| format!("~ {} ({}%)", m.name, m.score)));
+                        out.push(msgs.join("; "));
+                    }
+                    None => out.extend([String::new(), String::new()]),
+                }
+                out
+            })
+            .collect();
+        kopra_report::xlsx::table_workbook("Hasil Pemeriksaan", &[format!("{} ({})", self.file_name, self.sheet)], &headers, &rows)
+            .map_err(|e| DbError::Corrupt(format!("report workbook: {e}")))
+    }
     pub fn count(&self, a: RowAction) -> usize {
         self.rows.iter().filter(|r| r.action == a).count()
     }
@@ -268,7 +299,16 @@ impl Db {
             }
             planned.push(p);
         }
+        let original = table
+            .rows
+            .iter()
+            .enumerate()
+            .skip(mapping.header_row + 1)
+            .filter(|(_, r)| !r.iter().all(kopra_import::table::Cell::is_empty))
+            .map(|(i, r)| (i as u64 + 1, r.iter().map(kopra_import::table::Cell::text).collect()))
+            .collect();
         Ok(ImportPlan {
+            original,
             file_name: file_name.to_string(),
             sha256: Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect(),
             sheet: table.sheet,

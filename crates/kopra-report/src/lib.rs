@@ -4,6 +4,7 @@
 
 pub mod bars;
 pub mod choropleth;
+pub mod xlsx;
 
 /// Escapes text for SVG/XML content and attributes.
 pub fn esc(s: &str) -> String {

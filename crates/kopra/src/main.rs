@@ -73,6 +73,9 @@ enum Command {
         /// Print one JSON object instead of the summary.
         #[arg(long)]
         json: bool,
+        /// Write the file's rows with a status and a message column to this workbook.
+        #[arg(long)]
+        report: Option<PathBuf>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -143,8 +146,8 @@ async fn run(cli: Cli) -> Result<()> {
             let (database, office) = open(&db, None).await?;
             println!("database ready ({}), home region {}", database.engine(), office.home.code());
         }
-        Command::Import { file, sheet, mapping, dry_run, accept_valid, json, db } => {
-            let code = import(file, sheet, mapping, dry_run, accept_valid, json, db).await?;
+        Command::Import { file, sheet, mapping, dry_run, accept_valid, json, report, db } => {
+            let code = import(file, sheet, mapping, dry_run, accept_valid, json, report, db).await?;
             if code != 0 {
                 std::process::exit(code);
             }
@@ -228,7 +231,8 @@ async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> Res
 }
 
 /// `kopra import`: prints the summary or the JSON object; returns the exit code.
-async fn import(file: PathBuf, sheet: Option<String>, mapping: Option<PathBuf>, dry_run: bool, accept_valid: bool, as_json: bool, db: DbArgs) -> Result<i32> {
+#[allow(clippy::too_many_arguments)]
+async fn import(file: PathBuf, sheet: Option<String>, mapping: Option<PathBuf>, dry_run: bool, accept_valid: bool, as_json: bool, report: Option<PathBuf>, db: DbArgs) -> Result<i32> {
     use kopra_db::import::{ImportOptions, RowAction};
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let saved_mapping = match mapping {
@@ -252,6 +256,12 @@ async fn import(file: PathBuf, sheet: Option<String>, mapping: Option<PathBuf>, 
         None
     };
     let tr = kopra_web::i18n::Tr::new(kopra_web::i18n::Lang::Id);
+    if let Some(path) = &report {
+        let label = |a: RowAction| tr.key(&format!("import.action.{}", serde_json::to_value(a).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()));
+        let message = |code: &str| tr.key(&format!("import.{code}"));
+        let bytes = plan.report_xlsx(&label, &message)?;
+        std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    }
     let row_errors: Vec<serde_json::Value> = plan
         .rows
         .iter()

@@ -351,3 +351,22 @@ pub async fn undo(State(state): State<AppState>, user: PageUser, Path(id): Path<
         Err(e) => Err(user.fail(e)),
     }
 }
+
+/// The preview as a workbook: the file's rows with a status and a message column.
+pub async fn report(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    require(&user)?;
+    let t = Tr::new(user.ctx.lang);
+    let (plan, _) = plan_of(&state, &user, id).await?;
+    let label = |a: RowAction| t.key(&format!("import.action.{}", action_key(a)));
+    let message = |code: &str| t.key(&format!("import.{code}"));
+    let bytes = plan.report_xlsx(&label, &message).map_err(|e| user.fail(e))?;
+    let name = format!("attachment; filename=\"hasil-{}.xlsx\"", plan.file_name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-').collect::<String>());
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, name),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -45,6 +45,8 @@ pub fn routes() -> Router<AppState> {
         .route("/impor", get(import::page).post(import::upload).layer(axum::extract::DefaultBodyLimit::max(import::IMPORT_BODY_LIMIT)))
         .route("/impor/unggahan/{id}", get(import::preview))
         .route("/impor/unggahan/{id}/simpan", post(import::commit))
+        .route("/impor/unggahan/{id}/hasil.xlsx", get(import::report))
+        .route("/koperasi/export.xlsx", get(cooperatives::export_xlsx))
         .route("/impor/batch/{id}", get(import::batch))
         .route("/impor/batch/{id}/batalkan", post(import::undo))
         .route("/daftar-kerja", get(worklist::page))

@@ -24,6 +24,9 @@ async fn an_office_imports_previews_saves_and_undoes_in_the_browser(app: TestApp
     assert!(html.contains("3 baris: 2 baru, 0 diubah, 0 tidak berubah, 1 ditolak"), "preview counts");
     assert!(html.contains("Nama koperasi kosong"));
     assert_eq!(app.count("cooperatives").await, 0, "nothing stored by a preview");
+    let (s, h, _) = app.page(Method::GET, &format!("{preview}/hasil.xlsx"), Some(&cookie), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(h[header::CONTENT_DISPOSITION].to_str().unwrap().contains("hasil-uji.csv.xlsx"));
     let (s, _, html) = app.page(Method::POST, &format!("{preview}/simpan"), Some(&cookie), Some("")).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "rejected rows need a decision");
     assert!(html.contains("Ada baris yang ditolak"));

@@ -66,6 +66,12 @@ async fn list_search_export_and_language(app: TestApp) {
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].trim_start_matches('\u{feff}').starts_with("id,nik,name"));
     assert_eq!(lines.len(), 4, "header and three rows: {csv}");
+    let (s, h, xlsx) = app.page(Method::GET, "/koperasi/export.xlsx?jenis=Konsumen", Some(&cookie), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(h[header::CONTENT_TYPE].to_str().unwrap().contains("spreadsheetml"));
+    assert!(xlsx.len() > 1000);
+    let (rows, _) = app.db.audit_rows(&kopra_db::audit::AuditFilter { action: Some("export".into()), ..Default::default() }, 1, 10).await.unwrap();
+    assert_eq!(rows.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(), vec!["export.xlsx", "export.csv"], "every export is audited");
     let (s, h, _) = app.page(Method::GET, "/bahasa/en", Some(&cookie), None).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let lang = h[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();

@@ -106,6 +106,8 @@ async fn pages_by_role(app: TestApp) {
         (Method::GET, "/".into(), None, [200, 200, 200, 303, 303]),
         (Method::GET, "/koperasi".into(), None, [200, 200, 200, 403, 303]),
         (Method::GET, "/koperasi/export.csv".into(), None, [200, 200, 200, 403, 303]),
+        (Method::GET, "/koperasi/export.xlsx".into(), None, [200, 200, 200, 403, 303]),
+        (Method::GET, "/impor/unggahan/999999/hasil.xlsx".into(), None, [404, 404, 403, 403, 303]),
         (Method::GET, "/koperasi/baru".into(), None, [200, 200, 200, 403, 303]),
         (Method::POST, "/koperasi/baru".into(), Some(new_form), [303, 303, 403, 403, 303]),
         (Method::GET, format!("/koperasi/{own}"), None, [200, 200, 403, 200, 303]),
