@@ -519,3 +519,109 @@ impl Db {
         Ok(report)
     }
 }
+
+/// A candidate pair in the register, for the CLI and the review queue.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterPair {
+    pub a_id: i64,
+    pub a_name: String,
+    pub b_id: i64,
+    pub b_name: String,
+    pub score: u32,
+    pub evidence: Vec<String>,
+}
+
+impl Db {
+    /// Candidate duplicate pairs among non-archived cooperatives, best first; pairs marked
+    /// distinct are not proposed again.
+    pub async fn duplicate_pairs(&self, min_score: u32) -> Result<Vec<RegisterPair>, DbError> {
+        let records: Vec<(i64, String, Option<String>, String, Option<String>, Option<String>)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT id, name, legal_entity_number, kecamatan_code, kelurahan_code, phone FROM cooperatives WHERE archived = $1 ORDER BY id",
+        ).bind(false).fetch_all(p).await)?;
+        let distinct: Vec<(i64, i64)> = on_pool!(self, p => sqlx::query_as("SELECT a_id, b_id FROM distinct_pairs").fetch_all(p).await)?;
+        let candidates: Vec<Candidate> = records
+            .iter()
+            .map(|(_, name, legal, kec, kel, phone)| Candidate { name: name.clone(), kecamatan: Some(kec.clone()), kelurahan: kel.clone(), legal_entity_number: legal.clone(), phone: phone.clone() })
+            .collect();
+        Ok(find_pairs(&candidates, min_score)
+            .into_iter()
+            .map(|p| RegisterPair { a_id: records[p.a].0, a_name: records[p.a].1.clone(), b_id: records[p.b].0, b_name: records[p.b].1.clone(), score: p.score, evidence: p.evidence })
+            .filter(|p| !distinct.contains(&(p.a_id.min(p.b_id), p.a_id.max(p.b_id))))
+            .collect())
+    }
+
+    /// Remembers that two records are different cooperatives: never proposed again.
+    pub async fn mark_distinct(&self, a: i64, b: i64, actor: &Actor) -> Result<(), DbError> {
+        self.cooperative(a).await?;
+        self.cooperative(b).await?;
+        let (x, y) = (a.min(b), a.max(b));
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("INSERT INTO distinct_pairs (a_id, b_id, decided_by, decided_at) VALUES ($1, $2, $3, $4) ON CONFLICT (a_id, b_id) DO NOTHING")
+                .bind(x).bind(y).bind(actor.name.clone()).bind(now()).execute(&mut *tx).await?;
+            write_audit!(&mut *tx, actor, AuditEntry {
+                action: "duplicate.distinct", entity_type: "cooperative", entity_id: Some(x.to_string()),
+                before: None, after: Some(json!({"a": x, "b": y})),
+            })?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Merges `merged` into `survivor`: the survivor keeps its record and gains what it
+    /// lacked; the other is archived as merged into it. Both histories stay; annual reports
+    /// of book years the survivor lacks move to it.
+    pub async fn merge_cooperatives(&self, office: &Office, survivor: i64, merged: i64, actor: &Actor) -> Result<CooperativeFieldsMerge, DbError> {
+        if survivor == merged {
+            return Err(DbError::Invalid(kopra_domain::FieldErrors::single("merged", kopra_domain::FieldError::ValueNotInList)));
+        }
+        let keep = self.cooperative(survivor).await?;
+        let gone = self.cooperative(merged).await?;
+        let mut fields = keep.fields.clone();
+        let fill = |a: &mut Option<String>, b: &Option<String>| {
+            if a.is_none() {
+                *a = b.clone();
+            }
+        };
+        // The NIK moves only when the survivor has none (a NIK is unique).
+        let moved_nik = fields.nik.is_none() && gone.fields.nik.is_some();
+        fill(&mut fields.legal_entity_number, &gone.fields.legal_entity_number);
+        if fields.legal_entity_date.is_none() {
+            fields.legal_entity_date = gone.fields.legal_entity_date;
+        }
+        fill(&mut fields.address, &gone.fields.address);
+        fill(&mut fields.phone, &gone.fields.phone);
+        fill(&mut fields.email, &gone.fields.email);
+        fill(&mut fields.bentuk, &gone.fields.bentuk);
+        fill(&mut fields.jenis, &gone.fields.jenis);
+        fill(&mut fields.kelompok, &gone.fields.kelompok);
+        fill(&mut fields.sektor, &gone.fields.sektor);
+        let reason = format!("digabung ke #{survivor}");
+        self.archive_cooperative(merged, &reason, Some(gone.version), actor).await?;
+        if moved_nik {
+            // Free the NIK on the archived record first, keeping it in its history.
+            let mut g = gone.fields.clone();
+            g.nik = None;
+            let now_gone = self.cooperative(merged).await?;
+            self.update_cooperative(office, merged, &g, Some(now_gone.version), actor).await?;
+            fields.nik = gone.fields.nik.clone();
+        }
+        self.update_cooperative(office, survivor, &fields, None, actor).await?;
+        let moved_reports: u64 = on_pool!(self, p => sqlx::query(
+            "UPDATE annual_reports SET cooperative_id = $1 WHERE cooperative_id = $2 AND book_year NOT IN (SELECT book_year FROM annual_reports WHERE cooperative_id = $1)",
+        ).bind(survivor).bind(merged).execute(p).await.map(|r| r.rows_affected()))?;
+        self.audit(actor, AuditEntry {
+            action: "duplicate.merge", entity_type: "cooperative", entity_id: Some(survivor.to_string()),
+            before: None, after: Some(json!({"survivor": survivor, "merged": merged, "reports_moved": moved_reports})),
+        }).await?;
+        self.refresh_status(survivor).await?;
+        Ok(CooperativeFieldsMerge { survivor, merged, reports_moved: moved_reports })
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CooperativeFieldsMerge {
+    pub survivor: i64,
+    pub merged: i64,
+    pub reports_moved: u64,
+}

@@ -50,6 +50,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0009_import_uploads.sql"),
         include_str!("../../../migrations/postgres/0009_import_uploads.sql"),
     ),
+    (
+        "0010_distinct_pairs",
+        include_str!("../../../migrations/sqlite/0010_distinct_pairs.sql"),
+        include_str!("../../../migrations/postgres/0010_distinct_pairs.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)";

@@ -79,6 +79,40 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Export the register (with filters) to XLSX or CSV.
+    Export {
+        #[arg(long, value_parser = ["xlsx", "csv"])]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Search text (name, NIK, legal-entity number).
+        #[arg(long)]
+        q: Option<String>,
+        /// Kemendagri kecamatan code.
+        #[arg(long)]
+        kecamatan: Option<String>,
+        #[arg(long)]
+        jenis: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        /// Only supervised (true) or only not supervised (false).
+        #[arg(long)]
+        supervised: Option<bool>,
+        /// Include archived cooperatives.
+        #[arg(long)]
+        include_archived: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List candidate duplicate pairs in the register.
+    Duplicates {
+        #[arg(long, default_value_t = kopra_db::import::DUPLICATE_MIN_SCORE)]
+        min_score: u32,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Load the demo data.
     Demo {
         #[command(flatten)]
@@ -150,6 +184,69 @@ async fn run(cli: Cli) -> Result<()> {
             let code = import(file, sheet, mapping, dry_run, accept_valid, json, report, db).await?;
             if code != 0 {
                 std::process::exit(code);
+            }
+        }
+        Command::Export { format, out, q, kecamatan, jenis, status, supervised, include_archived, db } => {
+            let (database, _) = open(&db, None).await?;
+            let filter = kopra_db::cooperative_list::CooperativeFilter {
+                q,
+                kecamatan,
+                jenis,
+                status,
+                supervised,
+                archived: if include_archived { kopra_db::cooperative_list::ArchivedFilter::Include } else { kopra_db::cooperative_list::ArchivedFilter::Exclude },
+                ..Default::default()
+            };
+            let sort = kopra_db::cooperative_list::Sort { key: kopra_db::cooperative_list::SortKey::Name, descending: false };
+            let headers = ["id", "nik", "name", "legal_entity_number", "legal_entity_date", "address", "kelurahan_code", "kecamatan_code", "kecamatan", "bentuk", "jenis", "kelompok", "sektor", "status", "last_rat_date", "supervised", "archived"];
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            let mut page = 1;
+            loop {
+                let p = database.list_cooperatives(&filter, &kopra_domain::Scope::All, sort, page, 500).await?;
+                for c in &p.items {
+                    let f = &c.fields;
+                    let o = |s: &Option<String>| s.clone().unwrap_or_default();
+                    rows.push(vec![
+                        c.id.to_string(), o(&f.nik), f.name.clone(), o(&f.legal_entity_number), f.legal_entity_date.map(|d| d.to_string()).unwrap_or_default(),
+                        o(&f.address), o(&f.kelurahan_code), f.kecamatan_code.clone(), o(&c.kecamatan_name), o(&f.bentuk), o(&f.jenis), o(&f.kelompok), o(&f.sektor),
+                        c.status.clone(), c.last_rat_date.map(|d| d.to_string()).unwrap_or_default(), c.supervised.to_string(), c.archived.to_string(),
+                    ]);
+                }
+                if page * 500 >= p.total {
+                    break;
+                }
+                page += 1;
+            }
+            let bytes = if format == "xlsx" {
+                let title = vec![format!("Kopra · {} · {}", kopra_db::now(), rows.len())];
+                kopra_report::xlsx::table_workbook("Koperasi", &title, &headers.map(String::from), &rows).context("writing the workbook")?
+            } else {
+                let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+                w.write_record(headers)?;
+                for r in &rows {
+                    w.write_record(r)?;
+                }
+                w.into_inner().context("writing the CSV")?
+            };
+            std::fs::write(&out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
+            database
+                .audit(&Actor { user_id: None, name: "cli".into(), ip: None }, kopra_db::audit::AuditEntry {
+                    action: &format!("export.{format}"), entity_type: "cooperative", entity_id: None, before: None,
+                    after: Some(serde_json::json!({"rows": rows.len(), "file": out.display().to_string()})),
+                })
+                .await?;
+            println!("{} cooperatives written to {}", rows.len(), out.display());
+        }
+        Command::Duplicates { min_score, json, db } => {
+            let (database, _) = open(&db, None).await?;
+            let pairs = database.duplicate_pairs(min_score).await?;
+            if json {
+                println!("{}", serde_json::json!({"pairs": pairs}));
+            } else {
+                for p in &pairs {
+                    println!("{:>3}  #{} {}  ~  #{} {}  ({})", p.score, p.a_id, p.a_name, p.b_id, p.b_name, p.evidence.join(", "));
+                }
+                println!("{} candidate pairs", pairs.len());
             }
         }
         Command::Demo { db, region } => {

@@ -4,6 +4,7 @@ mod activation;
 mod admin;
 mod cooperatives;
 mod dashboard;
+mod duplicates;
 mod health;
 mod import;
 mod reports;
@@ -49,6 +50,9 @@ pub fn routes() -> Router<AppState> {
         .route("/koperasi/export.xlsx", get(cooperatives::export_xlsx))
         .route("/impor/batch/{id}", get(import::batch))
         .route("/impor/batch/{id}/batalkan", post(import::undo))
+        .route("/duplikat", get(duplicates::page))
+        .route("/duplikat/gabung", post(duplicates::merge))
+        .route("/duplikat/berbeda", post(duplicates::distinct))
         .route("/daftar-kerja", get(worklist::page))
         .route("/daftar-kerja/export.csv", get(worklist::export_csv))
         .route("/daftar-kerja/{id}/tugaskan", post(worklist::assign))
@@ -101,6 +105,7 @@ pub struct Nav {
     pub users: bool,
     pub review: bool,
     pub import: bool,
+    pub duplicates: bool,
     pub own_cooperative: Option<i64>,
 }
 
@@ -116,6 +121,7 @@ impl Nav {
             users: r.allows(Permission::ManageUsers),
             review: r.allows(Permission::ReviewProposals),
             import: r.allows(Permission::ImportData) && user.kecamatan.is_empty(),
+            duplicates: r.allows(Permission::ArchiveCooperative),
             own_cooperative: if r == Role::Pengurus { user.cooperative_id } else { None },
         })
     }

@@ -5,7 +5,46 @@ use crate::harness::TestApp;
 use kopra_db::Actor;
 use kopra_db::import::{ImportOptions, RowAction};
 
-both_engines!(the_ods_list_and_the_office_workbook_import_and_reimport_changes_nothing, an_office_imports_previews_saves_and_undoes_in_the_browser);
+both_engines!(
+    the_ods_list_and_the_office_workbook_import_and_reimport_changes_nothing,
+    an_office_imports_previews_saves_and_undoes_in_the_browser,
+    duplicate_pairs_are_merged_or_marked_distinct,
+);
+
+async fn duplicate_pairs_are_merged_or_marked_distinct(app: TestApp) {
+    use axum::http::{Method, StatusCode};
+    use serde_json::json;
+    let t = app.admin().await;
+    let mk = |name: &str, extra: serde_json::Value| {
+        let mut b = crate::harness::cooperative(name, None);
+        for (k, v) in extra.as_object().unwrap() {
+            b[k] = v.clone();
+        }
+        b
+    };
+    let (_, a) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(mk("Koperasi Mitra Mandiri Berkarya", json!({"nik": "3275050020444"})))).await;
+    let (_, b) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(mk("Kop. Mitra Mandiri Berkarya", json!({"phone": "0812 1111 3333"})))).await;
+    let (_, c) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(mk("Koperasi Swadaya", json!({})))).await;
+    let (_, d) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(mk("Kop. Swadaya", json!({})))).await;
+    app.api(Method::POST, &format!("/api/v1/cooperatives/{}/annual-reports", b["id"]), Some(&t), Some(json!({"book_year": 2024, "rat_date": "2025-03-01"}))).await;
+    let pairs = app.db.duplicate_pairs(90).await.unwrap();
+    assert_eq!(pairs.len(), 2, "{pairs:?}");
+    let cookie = app.login_cookie("admin").await;
+    let (_, _, html) = app.page(Method::GET, "/duplikat", Some(&cookie), None).await;
+    assert!(html.contains("Mitra Mandiri Berkarya") && html.contains("same kecamatan"));
+    let (s, _, _) = app.page(Method::POST, "/duplikat/berbeda", Some(&cookie), Some(&format!("a={}&b={}", c["id"], d["id"]))).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(app.db.duplicate_pairs(90).await.unwrap().len(), 1, "a pair marked distinct is not proposed again");
+    let (s, _, _) = app.page(Method::POST, "/duplikat/gabung", Some(&cookie), Some(&format!("a={}&b={}", a["id"], b["id"]))).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let survivor = app.db.cooperative(a["id"].as_i64().unwrap()).await.unwrap();
+    let merged = app.db.cooperative(b["id"].as_i64().unwrap()).await.unwrap();
+    assert_eq!(survivor.fields.phone.as_deref(), Some("081211113333"), "the survivor gains what it lacked");
+    assert!(merged.archived && merged.archive_reason.as_deref().unwrap().contains(&format!("#{}", a["id"])));
+    assert_eq!(app.db.annual_reports(survivor.id).await.unwrap().len(), 1, "the report moved to the survivor");
+    assert!(app.db.cooperative_history(merged.id).await.unwrap().len() >= 2, "the merged record keeps its history");
+    assert!(app.db.duplicate_pairs(90).await.unwrap().is_empty());
+}
 
 async fn an_office_imports_previews_saves_and_undoes_in_the_browser(app: TestApp) {
     use axum::http::{Method, StatusCode, header};
