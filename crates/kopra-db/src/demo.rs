@@ -61,11 +61,10 @@ impl Db {
                     continue;
                 }
             };
-            if let Some(nik) = &fields.nik {
-                if self.cooperative_by_nik(nik).await?.is_some() {
+            if let Some(nik) = &fields.nik
+                && self.cooperative_by_nik(nik).await?.is_some() {
                     continue;
                 }
-            }
             match self.create_cooperative(office, &fields, &actor).await {
                 Ok(_) => report.loaded += 1,
                 Err(DbError::Invalid(_) | DbError::Duplicate(_)) => report.rejected += 1,

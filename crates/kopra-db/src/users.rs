@@ -98,11 +98,10 @@ impl Db {
         if new.role == Role::Pengurus && new.cooperative_id.is_none() {
             errors.add("cooperative_id", FieldError::Required);
         }
-        if let Some(id) = new.cooperative_id {
-            if self.cooperative(id).await.is_err() {
+        if let Some(id) = new.cooperative_id
+            && self.cooperative(id).await.is_err() {
                 errors.add("cooperative_id", FieldError::ValueNotInList);
             }
-        }
         for k in &new.kecamatan {
             if !matches!(self.region(k).await?, Some(r) if r.level == "kecamatan") {
                 errors.add("kecamatan", FieldError::RegionUnknown);

@@ -157,16 +157,14 @@ impl AnnualReportInput {
         };
         let rat_date = date(&self.rat_date, "rat_date", &mut e);
         let reported_date = date(&self.reported_date, "reported_date", &mut e);
-        if let (Some(y), Some(r)) = (book_year, rat_date) {
-            if r < Date::from_calendar_date(y, Month::December, 31).unwrap_or(r) {
+        if let (Some(y), Some(r)) = (book_year, rat_date)
+            && r < Date::from_calendar_date(y, Month::December, 31).unwrap_or(r) {
                 e.add("rat_date", FieldError::BeforeBookYearEnd);
             }
-        }
-        if let (Some(rat), Some(rep)) = (rat_date, reported_date) {
-            if rep < rat {
+        if let (Some(rat), Some(rep)) = (rat_date, reported_date)
+            && rep < rat {
                 e.add("reported_date", FieldError::BeforeRat);
             }
-        }
         if reported_date.is_some() && rat_date.is_none() {
             e.add("rat_date", FieldError::Required);
         }

@@ -37,11 +37,10 @@ pub fn region_name_key(raw: &str) -> String {
 /// `Kabupaten Bekasi` → `kabupatenbekasi`.
 pub fn kabkota_name_key(raw: &str) -> String {
     let mut ws = words(raw);
-    if let Some(w) = ws.first_mut() {
-        if w == "kab" {
+    if let Some(w) = ws.first_mut()
+        && w == "kab" {
             *w = "kabupaten".into();
         }
-    }
     ws.concat()
 }
 

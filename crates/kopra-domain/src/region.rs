@@ -182,7 +182,7 @@ mod tests {
     fn containment_respects_segment_boundaries() {
         let bekasi = RegionCode::parse("32.75").unwrap();
         assert!(RegionCode::parse("32.75.04.1004").unwrap().is_within(&bekasi));
-        assert!(!RegionCode::parse("32.7").is_ok());
+        assert!(RegionCode::parse("32.7").is_err());
         assert!(!RegionCode::parse("32.76.01").unwrap().is_within(&bekasi));
         let kel = RegionCode::parse("32.75.04.1004").unwrap();
         assert_eq!(kel.truncate(3).unwrap().as_str(), "32.75.04");

@@ -104,7 +104,7 @@ impl Ctx<'_> {
         }
     }
     /// An optional value from a list: kept in its official spelling, or dropped with a warning.
-    fn from_set(&mut self, f: Field, parse: impl Fn(&str) -> Option<String>) -> Option<String> {
+    fn listed(&mut self, f: Field, parse: impl Fn(&str) -> Option<String>) -> Option<String> {
         let raw = self.text(f)?;
         match parse(&raw) {
             Some(v) => Some(v),
@@ -215,11 +215,10 @@ fn read_row(
     }
     let legal_entity_date = legal_entity_date.filter(|d| *d <= today);
     let last_rat = last_rat.filter(|d| *d <= today);
-    if let (Some(rat), Some(founded)) = (last_rat, legal_entity_date) {
-        if rat < founded {
+    if let (Some(rat), Some(founded)) = (last_rat, legal_entity_date)
+        && rat < founded {
             c.say(Field::LastRat, &rat.to_string(), Severity::Warning, "rat_before_founding");
         }
-    }
     let figures = ReportFigures {
         members_male: c.number(Field::MembersMale, true),
         members_female: c.number(Field::MembersFemale, true),
@@ -229,16 +228,16 @@ fn read_row(
         shu: c.number(Field::Shu, false),
         last_rat,
     };
-    let bentuk = c.from_set(Field::Bentuk, |s| Bentuk::parse(s).map(|b| b.as_str().to_string()));
-    let jenis = c.from_set(Field::Jenis, |s| Jenis::parse(s).map(String::from));
-    let kelompok = c.from_set(Field::Kelompok, |s| Kelompok::parse(s).map(String::from));
-    let sektor = c.from_set(Field::Sektor, |s| Sektor::parse(s).map(String::from));
-    let ods_grade = c.from_set(Field::OdsGrade, |s| {
+    let bentuk = c.listed(Field::Bentuk, |s| Bentuk::parse(s).map(|b| b.as_str().to_string()));
+    let jenis = c.listed(Field::Jenis, |s| Jenis::parse(s).map(String::from));
+    let kelompok = c.listed(Field::Kelompok, |s| Kelompok::parse(s).map(String::from));
+    let sektor = c.listed(Field::Sektor, |s| Sektor::parse(s).map(String::from));
+    let ods_grade = c.listed(Field::OdsGrade, |s| {
         let up = s.trim().to_uppercase();
         ODS_GRADES.contains(&up.as_str()).then_some(up)
     });
-    let phone = c.from_set(Field::Phone, parse_phone);
-    let email = c.from_set(Field::Email, |s| is_plausible_email(s.trim()).then(|| s.trim().to_lowercase()));
+    let phone = c.listed(Field::Phone, parse_phone);
+    let email = c.listed(Field::Email, |s| is_plausible_email(s.trim()).then(|| s.trim().to_lowercase()));
 
     if c.messages.iter().any(|m| m.severity == Severity::Error) {
         return (None, figures);

@@ -69,11 +69,10 @@ pub fn parse_date(cell: &Cell) -> Result<Option<Date>, ValueError> {
             }
             // 12 Maret 2019
             let words: Vec<&str> = t.split_whitespace().collect();
-            if let [d, m, y] = words.as_slice() {
-                if let (Ok(d), Some(m), Ok(y)) = (d.parse::<u8>(), month_from_name(m), y.parse::<i32>()) {
+            if let [d, m, y] = words.as_slice()
+                && let (Ok(d), Some(m), Ok(y)) = (d.parse::<u8>(), month_from_name(m), y.parse::<i32>()) {
                     return make(y, m, d).map(Some);
                 }
-            }
             if let Ok(serial) = t.parse::<f64>() {
                 return excel_serial_to_date(serial).map(Some).ok_or(ValueError::NotADate);
             }

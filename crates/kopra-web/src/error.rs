@@ -104,11 +104,10 @@ impl AppError {
             err.insert("fields".into(), Value::Object(fields));
             err.insert("field_codes".into(), Value::Object(codes));
         }
-        if let AppError::BadRequest(_, _, detail) = self {
-            if !detail.is_empty() {
+        if let AppError::BadRequest(_, _, detail) = self
+            && !detail.is_empty() {
                 err.insert("detail".into(), json!(detail));
             }
-        }
         let mut body = json!({ "error": err });
         match self {
             AppError::Stale(current) => body["current"] = json!(current),

@@ -145,11 +145,10 @@ enum UserCommand {
 
 /// Opens the database, migrates it, loads regions, and reads the office settings.
 async fn open(db: &DbArgs, region: Option<&str>) -> Result<(Db, kopra_db::settings::Office)> {
-    if let Some(r) = region {
-        if HomeRegion::parse(r).is_err() {
+    if let Some(r) = region
+        && HomeRegion::parse(r).is_err() {
             bail!("--region {r:?} is not a kab/kota code (32.75), a province code (32) or ID");
         }
-    }
     let database = Db::connect(db.database_url.as_deref(), Path::new(&db.data_dir)).await?;
     database.migrate().await.context("migrating the database")?;
     let loaded = database.load_regions_if_empty(kopra_db::regions::WILAYAH_CSV).await.context("loading regions")?;
@@ -162,11 +161,10 @@ async fn open(db: &DbArgs, region: Option<&str>) -> Result<(Db, kopra_db::settin
         }
         other => other.context("reading settings")?,
     };
-    if let Some(r) = region {
-        if office.home.code() != HomeRegion::parse(r).map(|h| h.code().to_string()).unwrap_or_default() {
+    if let Some(r) = region
+        && office.home.code() != HomeRegion::parse(r).map(|h| h.code().to_string()).unwrap_or_default() {
             eprintln!("note: the home region was set to {} at first start; --region {r} is ignored", office.home.code());
         }
-    }
     Ok((database, office))
 }
 

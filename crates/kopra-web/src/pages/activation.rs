@@ -114,35 +114,6 @@ pub fn activation_map(a: &Activation, home: &HomeRegion, tr: &Tr, scope: Activat
     choropleth(&geojson, &values, &classes, 560.0, &tr.key("activation.map")).ok()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use kopra_db::status::{ActivationCounts, KecamatanActivation};
-
-    fn kec(code: &str, registered: i64, active: i64) -> KecamatanActivation {
-        KecamatanActivation { code: code.into(), name: code.into(), counts: ActivationCounts { registered, active, ..Default::default() } }
-    }
-
-    #[test]
-    fn a_province_map_sums_kecamatan_into_kab_kota() {
-        let a = Activation {
-            as_of: time::macros::date!(2021 - 12 - 31),
-            scope: ActivationScope::All,
-            counts: ActivationCounts::default(),
-            by_kecamatan: vec![kec("32.75.01", 10, 5), kec("32.75.02", 10, 1), kec("32.16.01", 4, 4)],
-        };
-        let tr = Tr::new(crate::i18n::Lang::Id);
-        let svg = activation_map(&a, &HomeRegion::parse("32").unwrap(), &tr, ActivationScope::All).unwrap();
-        assert_eq!(svg.matches("<path ").count(), 27, "Jawa Barat has 27 kab/kota");
-        assert!(svg.contains("<title>Kota Bekasi: 30,0% (6 / 20; 0 belum ada data)</title>"));
-        assert!(svg.contains("<title>Kabupaten Bekasi: 100,0% (4 / 4;"));
-        let national = activation_map(&a, &HomeRegion::National, &tr, ActivationScope::All).unwrap();
-        assert_eq!(national.matches("<path ").count(), 38);
-        assert!(national.contains("<title>Jawa Barat: 41,7% (10 / 24;"));
-        assert!(activation_map(&a, &HomeRegion::parse("32.16").unwrap(), &tr, ActivationScope::All).is_none());
-    }
-}
-
 pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query<Params>) -> Result<Response, PageError> {
     user.require(Permission::ViewDashboard)?;
     let tr = Tr::new(user.ctx.lang);
@@ -257,4 +228,33 @@ fn projection_sentences(tr: &Tr, p: &kopra_domain::plan::Projection, target: f64
         out.push(tr.fill("projection.needed", &[("months", &p.months_left.to_string()), ("n", &n)]));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kopra_db::status::{ActivationCounts, KecamatanActivation};
+
+    fn kec(code: &str, registered: i64, active: i64) -> KecamatanActivation {
+        KecamatanActivation { code: code.into(), name: code.into(), counts: ActivationCounts { registered, active, ..Default::default() } }
+    }
+
+    #[test]
+    fn a_province_map_sums_kecamatan_into_kab_kota() {
+        let a = Activation {
+            as_of: time::macros::date!(2021 - 12 - 31),
+            scope: ActivationScope::All,
+            counts: ActivationCounts::default(),
+            by_kecamatan: vec![kec("32.75.01", 10, 5), kec("32.75.02", 10, 1), kec("32.16.01", 4, 4)],
+        };
+        let tr = Tr::new(crate::i18n::Lang::Id);
+        let svg = activation_map(&a, &HomeRegion::parse("32").unwrap(), &tr, ActivationScope::All).unwrap();
+        assert_eq!(svg.matches("<path ").count(), 27, "Jawa Barat has 27 kab/kota");
+        assert!(svg.contains("<title>Kota Bekasi: 30,0% (6 / 20; 0 belum ada data)</title>"));
+        assert!(svg.contains("<title>Kabupaten Bekasi: 100,0% (4 / 4;"));
+        let national = activation_map(&a, &HomeRegion::National, &tr, ActivationScope::All).unwrap();
+        assert_eq!(national.matches("<path ").count(), 38);
+        assert!(national.contains("<title>Jawa Barat: 41,7% (10 / 24;"));
+        assert!(activation_map(&a, &HomeRegion::parse("32.16").unwrap(), &tr, ActivationScope::All).is_none());
+    }
 }
