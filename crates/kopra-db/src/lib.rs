@@ -7,6 +7,7 @@
 pub mod annual_reports;
 pub mod attachments;
 pub mod audit;
+pub mod campaigns;
 pub mod cooperative_list;
 pub mod cooperatives;
 pub mod demo;

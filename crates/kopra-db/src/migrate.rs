@@ -55,6 +55,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0010_distinct_pairs.sql"),
         include_str!("../../../migrations/postgres/0010_distinct_pairs.sql"),
     ),
+    (
+        "0011_campaigns",
+        include_str!("../../../migrations/sqlite/0011_campaigns.sql"),
+        include_str!("../../../migrations/postgres/0011_campaigns.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)";

@@ -2,12 +2,13 @@
 
 mod activation;
 mod admin;
+mod campaigns;
 mod cooperatives;
 mod dashboard;
 mod duplicates;
 mod health;
 mod import;
-mod reports;
+pub(crate) mod reports;
 mod session;
 mod worklist;
 
@@ -50,6 +51,13 @@ pub fn routes() -> Router<AppState> {
         .route("/koperasi/export.xlsx", get(cooperatives::export_xlsx))
         .route("/impor/batch/{id}", get(import::batch))
         .route("/impor/batch/{id}/batalkan", post(import::undo))
+        .route("/kampanye", get(campaigns::list).post(campaigns::create))
+        .route("/kampanye/{id}", get(campaigns::show))
+        .route("/kampanye/{id}/surat", get(campaigns::letters))
+        .route("/kampanye/{id}/undangan/{inv}/setujui", post(campaigns::approve))
+        .route("/kampanye/{id}/undangan/{inv}/kembalikan", post(campaigns::send_back))
+        .route("/kampanye/{id}/undangan/{inv}/hasil", post(campaigns::outcome))
+        .route("/u/{code}", get(campaigns::answer).post(campaigns::answer_submit))
         .route("/duplikat", get(duplicates::page))
         .route("/duplikat/gabung", post(duplicates::merge))
         .route("/duplikat/berbeda", post(duplicates::distinct))

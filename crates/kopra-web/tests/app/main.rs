@@ -10,6 +10,7 @@ mod harness;
 mod api_auth;
 mod api_cooperatives;
 mod attachments;
+mod campaigns;
 mod demo;
 mod health;
 mod import;
