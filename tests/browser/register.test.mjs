@@ -382,4 +382,45 @@ describe('kopra in the browser: register a cooperative', () => {
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'activation.png'), fullPage: true });
   });
+
+  step('a pengurus answers an invitation on a phone and the office approves it', async () => {
+    // The office opens a campaign for one kecamatan and prints the letters.
+    await page.goto(`${baseUrl}/kampanye`);
+    await page.fill('#name', `Pendataan Uji ${suffix}`);
+    await page.fill('#starts_on', '2026-11-01');
+    await page.fill('#ends_on', '2026-12-31');
+    await page.selectOption('#kecamatan', KECAMATAN);
+    await submitAndWait(page, 'main form button[type=submit]');
+    const campaignPath = pathOf(page);
+    assert.match(campaignPath, /^\/kampanye\/\d+$/, `after opening the campaign: ${page.url()}`);
+    await page.goto(`${baseUrl}${campaignPath}/surat`);
+    const letter = page.locator('article.letter', { hasText: coopName }).first();
+    const code = (await letter.locator('.code').innerText()).trim();
+    assert.match(code, /^[A-Z0-9]{10}$/);
+
+    // The pengurus, on a phone, without an account.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const p2 = await phone.newPage();
+    p2.setDefaultTimeout(STEP_TIMEOUT);
+    await p2.goto(`${baseUrl}/u/${code}`);
+    assert.ok((await p2.locator('h1').innerText()).includes(coopName));
+    await p2.fill('#members_male', '41');
+    await p2.fill('#members_female', '37');
+    await p2.fill('#rat_date', '2025-04-10');
+    await Promise.all([p2.waitForNavigation({ waitUntil: 'load', timeout: NAV_TIMEOUT }), p2.click('main form button[type=submit]')]);
+    assert.ok((await p2.locator('.notice').innerText()).includes('Terima kasih'), 'the pengurus is thanked');
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await p2.screenshot({ path: path.join(SCREENSHOT_DIR, 'invitation-phone.png'), fullPage: true });
+    await phone.close();
+
+    // The office approves; the history names the campaign.
+    await page.goto(`${baseUrl}${campaignPath}`);
+    const section = page.locator('section.submission', { hasText: coopName }).first();
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load', timeout: NAV_TIMEOUT }), section.locator('button', { hasText: 'Setujui' }).click()]);
+    await page.goto(`${baseUrl}${detailPath}`);
+    const reports = await page.locator('#laporan tbody tr').allInnerTexts();
+    assert.ok(reports.some((r) => r.includes('2025-04-10') && r.includes('78')), `the RAT and 78 members arrived: ${JSON.stringify(reports)}`);
+    const history = await page.locator('#riwayat .history-entry').allInnerTexts();
+    assert.ok(history.some((h) => h.includes('kampanye')), `a history entry names the campaign: ${JSON.stringify(history)}`);
+  });
 });

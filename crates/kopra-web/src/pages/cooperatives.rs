@@ -259,6 +259,7 @@ impl futures_core::Stream for ChunkStream {
 }
 
 struct HistoryView {
+    sort_key: time::OffsetDateTime,
     version: i64,
     action: String,
     at: String,
@@ -381,8 +382,25 @@ pub(super) async fn detail(state: &AppState, user: &PageUser, c: CooperativeReco
             actor: h.actor_name,
             reason: h.reason,
             changes: change_views(&t, h.changes),
+            sort_key: h.at,
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // Annual reports keep their own versions; they belong on the same timeline.
+    let mut history = history;
+    for r in state.db.annual_reports(c.id).await.map_err(|e| user.fail(e))? {
+        for v in state.db.annual_report_history(r.id).await.map_err(|e| user.fail(e))? {
+            history.push(HistoryView {
+                version: v.version,
+                action: t.fill(&format!("action.report_{}", v.action), &[("year", &r.report.book_year.to_string())]),
+                at: format_time(v.at),
+                actor: v.actor_name,
+                reason: None,
+                changes: change_views(&t, v.changes),
+                sort_key: v.at,
+            });
+        }
+    }
+    history.sort_by(|a, b| b.sort_key.cmp(&a.sort_key));
     let proposals = state
         .db
         .proposals_of(c.id)
