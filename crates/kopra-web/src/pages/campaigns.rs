@@ -275,13 +275,34 @@ async fn answer_page(state: &AppState, ctx: &Ctx, code: &str, errors: Vec<String
     let returned_note = latest.as_ref().filter(|s| s.status == "returned").and_then(|s| s.review_note.clone());
     let members = state.db.annual_reports(c.id).await.map_err(|e| PageError(e.into(), ctx.lang))?.into_iter().next();
     let o = |s: &Option<String>| s.clone().unwrap_or_default();
-    let values = HashMap::from([
+    let mut values = HashMap::from([
         ("address".to_string(), o(&c.fields.address)),
         ("phone".to_string(), o(&c.fields.phone)),
         ("email".to_string(), o(&c.fields.email)),
         ("members_male".to_string(), members.as_ref().and_then(|r| r.report.members_male).map(|v| v.to_string()).unwrap_or_default()),
         ("members_female".to_string(), members.as_ref().and_then(|r| r.report.members_female).map(|v| v.to_string()).unwrap_or_default()),
     ]);
+    // What was sent last (waiting or returned) is shown back, not the older register values.
+    if let Some(sub) = latest.as_ref().filter(|s| s.status != "approved") {
+        if let Ok(f) = serde_json::from_str::<kopra_domain::CooperativeFields>(&sub.proposed) {
+            values.insert("address".into(), o(&f.address));
+            values.insert("phone".into(), o(&f.phone));
+            values.insert("email".into(), o(&f.email));
+        }
+        if let Some(r) = sub.report.as_deref().and_then(|r| serde_json::from_str::<SubmissionReport>(r).ok()) {
+            for (k, v) in [("members_male", r.members_male), ("members_female", r.members_female)] {
+                if let Some(v) = v {
+                    values.insert(k.into(), v.to_string());
+                }
+            }
+            if let Some(d) = r.rat_date {
+                values.insert("rat_date".into(), d.to_string());
+            }
+            if let Some(d) = r.reported_date {
+                values.insert("reported_date".into(), d.to_string());
+            }
+        }
+    }
     let done = matches!(inv.outcome.as_str(), "submitted" | "approved") && returned_note.is_none();
     Ok((status, render(&AnswerPage { t, nav: None, code: inv.code, name: c.fields.name, values, returned_note, done, errors })).into_response())
 }

@@ -41,6 +41,7 @@ async fn a_pengurus_answers_an_invitation_and_the_office_approves(app: TestApp) 
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (_, _, html) = app.page(Method::GET, &format!("/u/{code}"), None, None).await;
     assert!(html.contains("Jumlah anggota perempuan kurang"), "the pengurus sees the note");
+    assert!(html.contains("value=\"25\"") && html.contains("value=\"2026-03-21\""), "and what they sent, to correct it");
     app.page(Method::POST, &format!("/u/{code}"), None, Some("phone=0812-5555-1234&members_male=30&members_female=27&rat_date=2026-03-21")).await;
     let (s, _, _) = app.page(Method::POST, &format!("{campaign}/undangan/{inv}/setujui"), Some(&cookie), Some("")).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
