@@ -76,6 +76,12 @@ if [ -f Cargo.lock ]; then
   LOCKED=(--locked)
 fi
 
+# ---------------------------------------------------------------- formatting
+if cargo fmt --version >/dev/null 2>&1; then
+  log "cargo fmt --all --check"
+  cargo fmt --all --check
+fi
+
 # ---------------------------------------------------------------- Rust tests
 log "cargo test --workspace ${LOCKED[*]}"
 cargo test --workspace "${LOCKED[@]}" 2>&1 | tee "$LOG_DIR/cargo.log"

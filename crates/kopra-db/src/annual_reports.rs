@@ -147,8 +147,7 @@ fn placeholders(from: usize, n: usize) -> String {
     (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
-const INSERT_VERSION: &str =
-    "INSERT INTO annual_report_versions (report_id, version, action, snapshot, changes, actor_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+const INSERT_VERSION: &str = "INSERT INTO annual_report_versions (report_id, version, action, snapshot, changes, actor_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 fn year_taken(e: sqlx::Error) -> DbError {
     if DbError::is_unique_violation(&e) {
@@ -161,17 +160,37 @@ fn year_taken(e: sqlx::Error) -> DbError {
 impl Db {
     /// Records a report entered by the office (verified at once); one per cooperative and
     /// book year.
-    pub async fn create_annual_report(&self, cooperative_id: i64, r: &AnnualReport, source: &str, actor: &Actor) -> Result<AnnualReportRecord, DbError> {
-        self.insert_annual_report(cooperative_id, r, source, "verified", actor).await
+    pub async fn create_annual_report(
+        &self,
+        cooperative_id: i64,
+        r: &AnnualReport,
+        source: &str,
+        actor: &Actor,
+    ) -> Result<AnnualReportRecord, DbError> {
+        self.insert_annual_report(cooperative_id, r, source, "verified", actor)
+            .await
     }
 
     /// Records a report proposed by the cooperative's pengurus: it waits for verification
     /// and is no evidence for the status until then.
-    pub async fn propose_annual_report(&self, cooperative_id: i64, r: &AnnualReport, actor: &Actor) -> Result<AnnualReportRecord, DbError> {
-        self.insert_annual_report(cooperative_id, r, "entry", "proposed", actor).await
+    pub async fn propose_annual_report(
+        &self,
+        cooperative_id: i64,
+        r: &AnnualReport,
+        actor: &Actor,
+    ) -> Result<AnnualReportRecord, DbError> {
+        self.insert_annual_report(cooperative_id, r, "entry", "proposed", actor)
+            .await
     }
 
-    async fn insert_annual_report(&self, cooperative_id: i64, r: &AnnualReport, source: &str, review: &str, actor: &Actor) -> Result<AnnualReportRecord, DbError> {
+    async fn insert_annual_report(
+        &self,
+        cooperative_id: i64,
+        r: &AnnualReport,
+        source: &str,
+        review: &str,
+        actor: &Actor,
+    ) -> Result<AnnualReportRecord, DbError> {
         self.cooperative(cooperative_id).await?;
         let changes = field_changes(&[], &r.display_fields());
         let t = now();
@@ -201,7 +220,13 @@ impl Db {
     }
 
     /// Changes a report; with `expected_version`, a newer one is not overwritten.
-    pub async fn update_annual_report(&self, id: i64, r: &AnnualReport, expected_version: Option<i64>, actor: &Actor) -> Result<AnnualReportRecord, DbError> {
+    pub async fn update_annual_report(
+        &self,
+        id: i64,
+        r: &AnnualReport,
+        expected_version: Option<i64>,
+        actor: &Actor,
+    ) -> Result<AnnualReportRecord, DbError> {
         let current = self.annual_report(id).await?;
         if expected_version.is_some_and(|v| v != current.version) {
             return Err(DbError::StaleReport(Box::new(current)));
@@ -211,8 +236,15 @@ impl Db {
             return Ok(current);
         }
         let t = now();
-        let sets: Vec<String> = COLUMNS.split(", ").enumerate().map(|(i, c)| format!("{} = ${}", c.trim(), i + 1)).collect();
-        let sql = format!("UPDATE annual_reports SET {}, version = version + 1, updated_at = $24 WHERE id = $25 AND version = $26", sets.join(", "));
+        let sets: Vec<String> = COLUMNS
+            .split(", ")
+            .enumerate()
+            .map(|(i, c)| format!("{} = ${}", c.trim(), i + 1))
+            .collect();
+        let sql = format!(
+            "UPDATE annual_reports SET {}, version = version + 1, updated_at = $24 WHERE id = $25 AND version = $26",
+            sets.join(", ")
+        );
         let updated = on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let n = bind_report!(sqlx::query(sqlx::AssertSqlSafe(sql)), r)
@@ -233,12 +265,19 @@ impl Db {
         });
         self.refresh_status(current.cooperative_id).await?;
         let now_record = self.annual_report(id).await?;
-        if updated { Ok(now_record) } else { Err(DbError::StaleReport(Box::new(now_record))) }
+        if updated {
+            Ok(now_record)
+        } else {
+            Err(DbError::StaleReport(Box::new(now_record)))
+        }
     }
 
     pub async fn annual_report(&self, id: i64) -> Result<AnnualReportRecord, DbError> {
-        let sql = format!("SELECT id, cooperative_id, {COLUMNS}, source, review_status, review_note, reviewed_by, version, created_at, updated_at FROM annual_reports WHERE id = $1");
-        let row = on_pool!(self, p => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?;
+        let sql = format!(
+            "SELECT id, cooperative_id, {COLUMNS}, source, review_status, review_note, reviewed_by, version, created_at, updated_at FROM annual_reports WHERE id = $1"
+        );
+        let row =
+            on_pool!(self, p => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?;
         row.map(AnnualReportRecord::from).ok_or(DbError::NotFound)
     }
 
@@ -254,10 +293,19 @@ impl Db {
 
 impl Db {
     /// Verifies a proposed report (it becomes evidence) or returns it with a note.
-    pub async fn review_annual_report(&self, id: i64, verify: bool, note: &str, actor: &Actor) -> Result<AnnualReportRecord, DbError> {
+    pub async fn review_annual_report(
+        &self,
+        id: i64,
+        verify: bool,
+        note: &str,
+        actor: &Actor,
+    ) -> Result<AnnualReportRecord, DbError> {
         let current = self.annual_report(id).await?;
         if current.review_status != "proposed" {
-            return Err(DbError::Invalid(FieldErrors::single("review_status", FieldError::ValueNotInList)));
+            return Err(DbError::Invalid(FieldErrors::single(
+                "review_status",
+                FieldError::ValueNotInList,
+            )));
         }
         let note = Some(note.trim().to_string()).filter(|n| !n.is_empty());
         if !verify && note.is_none() {
@@ -284,10 +332,18 @@ impl Db {
     }
 
     /// A pengurus corrects a returned (or still proposed) report: it is proposed again.
-    pub async fn repropose_annual_report(&self, id: i64, r: &AnnualReport, actor: &Actor) -> Result<AnnualReportRecord, DbError> {
+    pub async fn repropose_annual_report(
+        &self,
+        id: i64,
+        r: &AnnualReport,
+        actor: &Actor,
+    ) -> Result<AnnualReportRecord, DbError> {
         let current = self.annual_report(id).await?;
         if current.review_status == "verified" {
-            return Err(DbError::Invalid(FieldErrors::single("review_status", FieldError::ValueNotInList)));
+            return Err(DbError::Invalid(FieldErrors::single(
+                "review_status",
+                FieldError::ValueNotInList,
+            )));
         }
         self.update_annual_report(id, r, Some(current.version), actor).await?;
         on_pool!(self, p => sqlx::query("UPDATE annual_reports SET review_status = 'proposed' WHERE id = $1")
@@ -300,7 +356,11 @@ impl Db {
         let sql = format!(
             "SELECT r.id, r.cooperative_id, {}, r.source, r.review_status, r.review_note, r.reviewed_by, r.version, r.created_at, r.updated_at, c.name AS cooperative_name, c.kecamatan_code \
              FROM annual_reports r JOIN cooperatives c ON c.id = r.cooperative_id WHERE r.review_status = 'proposed' ORDER BY r.id LIMIT 1000",
-            COLUMNS.split(", ").map(|c| format!("r.{}", c.trim())).collect::<Vec<_>>().join(", ")
+            COLUMNS
+                .split(", ")
+                .map(|c| format!("r.{}", c.trim()))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         #[derive(sqlx::FromRow)]
         struct WithName {
@@ -309,7 +369,8 @@ impl Db {
             cooperative_name: String,
             kecamatan_code: String,
         }
-        let rows: Vec<WithName> = on_pool!(self, p => sqlx::query_as::<_, WithName>(sqlx::AssertSqlSafe(sql)).fetch_all(p).await)?;
+        let rows: Vec<WithName> =
+            on_pool!(self, p => sqlx::query_as::<_, WithName>(sqlx::AssertSqlSafe(sql)).fetch_all(p).await)?;
         Ok(rows
             .into_iter()
             .filter(|w| kecamatan.is_empty() || kecamatan.contains(&w.kecamatan_code))
@@ -336,8 +397,16 @@ impl Db {
         ).bind(id).fetch_all(p).await)?;
         rows.into_iter()
             .map(|r| {
-                let changes = serde_json::from_str(&r.changes).map_err(|e| DbError::Corrupt(format!("report changes: {e}")))?;
-                Ok(crate::cooperatives::VersionEntry { version: r.version, action: r.action, changes, reason: None, actor_name: r.actor_name, at: r.at })
+                let changes =
+                    serde_json::from_str(&r.changes).map_err(|e| DbError::Corrupt(format!("report changes: {e}")))?;
+                Ok(crate::cooperatives::VersionEntry {
+                    version: r.version,
+                    action: r.action,
+                    changes,
+                    reason: None,
+                    actor_name: r.actor_name,
+                    at: r.at,
+                })
             })
             .collect()
     }

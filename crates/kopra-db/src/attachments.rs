@@ -27,7 +27,14 @@ const INFO: &str = "id, report_id, kind, file_name, content_type, size, sha256, 
 
 impl Db {
     /// Stores a file for a report after checking its size and, by content, its type.
-    pub async fn add_attachment(&self, report_id: i64, kind: &str, file_name: &str, data: Vec<u8>, actor: &Actor) -> Result<AttachmentInfo, DbError> {
+    pub async fn add_attachment(
+        &self,
+        report_id: i64,
+        kind: &str,
+        file_name: &str,
+        data: Vec<u8>,
+        actor: &Actor,
+    ) -> Result<AttachmentInfo, DbError> {
         let report = self.annual_report(report_id).await?;
         let mut e = FieldErrors::default();
         if !KINDS.contains(&kind) {
@@ -70,7 +77,9 @@ impl Db {
 
     pub async fn attachments_of(&self, report_id: i64) -> Result<Vec<AttachmentInfo>, DbError> {
         let sql = format!("SELECT {INFO} FROM report_attachments WHERE report_id = $1 ORDER BY id");
-        Ok(on_pool!(self, p => sqlx::query_as::<_, AttachmentInfo>(sqlx::AssertSqlSafe(sql)).bind(report_id).fetch_all(p).await)?)
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, AttachmentInfo>(sqlx::AssertSqlSafe(sql)).bind(report_id).fetch_all(p).await)?,
+        )
     }
 
     /// The file's information and bytes.

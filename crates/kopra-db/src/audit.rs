@@ -99,4 +99,3 @@ impl Db {
         ).bind(username).bind(since).fetch_one(p).await)?)
     }
 }
-

@@ -19,7 +19,10 @@ const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 /// A one-time invitation code: 10 characters, about 49 bits.
 pub fn new_code() -> String {
     let bytes: [u8; 10] = rand::random();
-    bytes.iter().map(|b| CODE_ALPHABET[*b as usize % CODE_ALPHABET.len()] as char).collect()
+    bytes
+        .iter()
+        .map(|b| CODE_ALPHABET[*b as usize % CODE_ALPHABET.len()] as char)
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -79,7 +82,15 @@ pub struct CampaignCounts {
 impl Db {
     /// Opens a campaign and invites every non-archived cooperative in scope
     /// (`supervised_only`, optionally one kecamatan). Returns the campaign id.
-    pub async fn create_campaign(&self, name: &str, starts_on: Date, ends_on: Date, supervised_only: bool, kecamatan: Option<&str>, actor: &Actor) -> Result<i64, DbError> {
+    pub async fn create_campaign(
+        &self,
+        name: &str,
+        starts_on: Date,
+        ends_on: Date,
+        supervised_only: bool,
+        kecamatan: Option<&str>,
+        actor: &Actor,
+    ) -> Result<i64, DbError> {
         let mut e = FieldErrors::default();
         if name.trim().is_empty() {
             e.add("name", FieldError::Required);
@@ -113,7 +124,9 @@ impl Db {
     }
 
     pub async fn campaigns(&self) -> Result<Vec<Campaign>, DbError> {
-        Ok(on_pool!(self, p => sqlx::query_as::<_, Campaign>("SELECT id, name, starts_on, ends_on, created_by FROM campaigns ORDER BY id DESC LIMIT 100").fetch_all(p).await)?)
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, Campaign>("SELECT id, name, starts_on, ends_on, created_by FROM campaigns ORDER BY id DESC LIMIT 100").fetch_all(p).await)?,
+        )
     }
 
     pub async fn campaign(&self, id: i64) -> Result<Campaign, DbError> {
@@ -160,7 +173,8 @@ impl Db {
         let code = code.trim().to_uppercase();
         let inv = on_pool!(self, p => sqlx::query_as::<_, Invitation>(
             "SELECT id, campaign_id, cooperative_id, code, outcome, note FROM invitations WHERE code_hash = $1",
-        ).bind(secret_hash(&code)).fetch_optional(p).await)?.ok_or(DbError::NotFound)?;
+        ).bind(secret_hash(&code)).fetch_optional(p).await)?
+        .ok_or(DbError::NotFound)?;
         if inv.outcome == "invited" {
             on_pool!(self, p => sqlx::query("UPDATE invitations SET outcome = 'opened', opened_at = $1 WHERE id = $2 AND outcome = 'invited'")
                 .bind(now()).bind(inv.id).execute(p).await.map(|r| r.rows_affected()))?;
@@ -170,13 +184,24 @@ impl Db {
 
     /// Records what the cooperative sends: corrected fields, its last RAT and members, or
     /// that it has stopped. Waits for the office's review.
-    pub async fn submit_invitation(&self, inv: &Invitation, proposed: &CooperativeFields, report: &SubmissionReport, stopped: bool, note: &str) -> Result<i64, DbError> {
+    pub async fn submit_invitation(
+        &self,
+        inv: &Invitation,
+        proposed: &CooperativeFields,
+        report: &SubmissionReport,
+        stopped: bool,
+        note: &str,
+    ) -> Result<i64, DbError> {
         if matches!(inv.outcome.as_str(), "approved" | "not_found") {
             return Err(DbError::Invalid(FieldErrors::single("code", FieldError::AlreadyUsed)));
         }
         let current = self.cooperative(inv.cooperative_id).await?;
         let changes: Vec<FieldChange> = field_changes(&current.fields.display_fields(), &proposed.display_fields());
-        let actor = Actor { user_id: None, name: format!("pengurus via undangan #{}", inv.id), ip: None };
+        let actor = Actor {
+            user_id: None,
+            name: format!("pengurus via undangan #{}", inv.id),
+            ip: None,
+        };
         let id: i64 = on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let id: i64 = sqlx::query_scalar(
@@ -204,8 +229,19 @@ impl Db {
 
     /// Approves (applies the change with the campaign as its source; a RAT becomes a
     /// verified report) or returns the latest submission with a note.
-    pub async fn review_submission(&self, office: &Office, invitation_id: i64, approve: bool, note: &str, actor: &Actor) -> Result<(), DbError> {
-        let sub = self.latest_submission(invitation_id).await?.filter(|s| s.status == "pending").ok_or(DbError::NotFound)?;
+    pub async fn review_submission(
+        &self,
+        office: &Office,
+        invitation_id: i64,
+        approve: bool,
+        note: &str,
+        actor: &Actor,
+    ) -> Result<(), DbError> {
+        let sub = self
+            .latest_submission(invitation_id)
+            .await?
+            .filter(|s| s.status == "pending")
+            .ok_or(DbError::NotFound)?;
         let inv: Invitation = on_pool!(self, p => sqlx::query_as::<_, Invitation>(
             "SELECT id, campaign_id, cooperative_id, code, outcome, note FROM invitations WHERE id = $1",
         ).bind(invitation_id).fetch_one(p).await)?;
@@ -214,10 +250,20 @@ impl Db {
             return Err(DbError::Invalid(FieldErrors::single("note", FieldError::Required)));
         }
         if approve {
-            let source = Actor { user_id: actor.user_id, name: format!("kampanye \"{}\" ({})", campaign.name, actor.name), ip: actor.ip.clone() };
-            let fields: CooperativeFields = serde_json::from_str(&sub.proposed).map_err(|e| DbError::Corrupt(format!("submission: {e}")))?;
-            self.update_cooperative(office, inv.cooperative_id, &fields, None, &source).await?;
-            let report: SubmissionReport = sub.report.as_deref().and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
+            let source = Actor {
+                user_id: actor.user_id,
+                name: format!("kampanye \"{}\" ({})", campaign.name, actor.name),
+                ip: actor.ip.clone(),
+            };
+            let fields: CooperativeFields =
+                serde_json::from_str(&sub.proposed).map_err(|e| DbError::Corrupt(format!("submission: {e}")))?;
+            self.update_cooperative(office, inv.cooperative_id, &fields, None, &source)
+                .await?;
+            let report: SubmissionReport = sub
+                .report
+                .as_deref()
+                .and_then(|r| serde_json::from_str(r).ok())
+                .unwrap_or_default();
             if let Some(rat) = report.rat_date {
                 let r = AnnualReport {
                     book_year: rat.year() - 1,
@@ -232,17 +278,30 @@ impl Db {
                     },
                     ..Default::default()
                 };
-                match self.create_annual_report(inv.cooperative_id, &r, "entry", &source).await {
+                match self
+                    .create_annual_report(inv.cooperative_id, &r, "entry", &source)
+                    .await
+                {
                     Ok(_) | Err(DbError::Duplicate(_)) => {}
                     Err(e) => return Err(e),
                 }
             }
             if sub.stopped {
                 let c = self.cooperative(inv.cooperative_id).await?;
-                self.archive_cooperative(inv.cooperative_id, &format!("berhenti menurut pengurus (kampanye \"{}\")", campaign.name), Some(c.version), &source).await?;
+                self.archive_cooperative(
+                    inv.cooperative_id,
+                    &format!("berhenti menurut pengurus (kampanye \"{}\")", campaign.name),
+                    Some(c.version),
+                    &source,
+                )
+                .await?;
             }
         }
-        let (status, outcome) = if approve { ("approved", "approved") } else { ("returned", "returned") };
+        let (status, outcome) = if approve {
+            ("approved", "approved")
+        } else {
+            ("returned", "returned")
+        };
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("UPDATE invitation_submissions SET status = $1, review_note = $2, reviewed_by = $3 WHERE id = $4")
@@ -259,9 +318,18 @@ impl Db {
 
     /// Records that a cooperative could not be reached, or was not found at its address
     /// (the cooperative itself is not deleted or changed).
-    pub async fn set_invitation_outcome(&self, invitation_id: i64, outcome: &str, note: &str, actor: &Actor) -> Result<(), DbError> {
+    pub async fn set_invitation_outcome(
+        &self,
+        invitation_id: i64,
+        outcome: &str,
+        note: &str,
+        actor: &Actor,
+    ) -> Result<(), DbError> {
         if !matches!(outcome, "not_reached" | "not_found") {
-            return Err(DbError::Invalid(FieldErrors::single("outcome", FieldError::ValueNotInList)));
+            return Err(DbError::Invalid(FieldErrors::single(
+                "outcome",
+                FieldError::ValueNotInList,
+            )));
         }
         on_pool!(self, p => {
             let mut tx = p.begin().await?;

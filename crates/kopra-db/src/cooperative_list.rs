@@ -166,7 +166,11 @@ impl Where {
     }
 
     fn sql(&self) -> String {
-        if self.clauses.is_empty() { String::new() } else { format!(" WHERE {}", self.clauses.join(" AND ")) }
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
     }
 }
 
@@ -188,9 +192,15 @@ fn build_where(f: &CooperativeFilter, scope: &Scope) -> Where {
         // "Kop" or "Koperasi" alone leave an empty name key: match the name as typed. A query
         // of punctuation only ("%") matches no name.
         let (clause, mut binds) = if !key.is_empty() {
-            ("(c.search_key LIKE {} ESCAPE '\\' OR ", vec![Bind::Text(format!("%{}%", like_escape(&key)))])
+            (
+                "(c.search_key LIKE {} ESCAPE '\\' OR ",
+                vec![Bind::Text(format!("%{}%", like_escape(&key)))],
+            )
         } else if q.chars().any(char::is_alphanumeric) {
-            ("(LOWER(c.name) LIKE {} ESCAPE '\\' OR ", vec![Bind::Text(format!("%{raw}%"))])
+            (
+                "(LOWER(c.name) LIKE {} ESCAPE '\\' OR ",
+                vec![Bind::Text(format!("%{raw}%"))],
+            )
         } else {
             ("(", vec![])
         };
@@ -265,8 +275,16 @@ impl Db {
             let total: i64 = bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), w.binds.clone()).fetch_one(p).await?;
             (rows, total)
         });
-        let items = rows.into_iter().map(CooperativeRecord::try_from).collect::<Result<_, _>>()?;
-        Ok(Page { items, total, page, per_page })
+        let items = rows
+            .into_iter()
+            .map(CooperativeRecord::try_from)
+            .collect::<Result<_, _>>()?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
     }
 
     /// Counts of non-archived cooperatives in scope, grouped.
@@ -288,7 +306,9 @@ impl Db {
                 w.sql()
             ),
         };
-        Ok(on_pool!(self, p => bind_all!(sqlx::query_as::<_, CountRow>(sqlx::AssertSqlSafe(sql)), w.binds.clone()).fetch_all(p).await)?)
+        Ok(
+            on_pool!(self, p => bind_all!(sqlx::query_as::<_, CountRow>(sqlx::AssertSqlSafe(sql)), w.binds.clone()).fetch_all(p).await)?,
+        )
     }
 }
 
@@ -298,7 +318,11 @@ mod tests {
 
     #[test]
     fn placeholders_are_numbered_in_order() {
-        let f = CooperativeFilter { q: Some("50%".into()), jenis: Some("Jasa".into()), ..Default::default() };
+        let f = CooperativeFilter {
+            q: Some("50%".into()),
+            jenis: Some("Jasa".into()),
+            ..Default::default()
+        };
         let w = build_where(&f, &Scope::Kecamatan(vec!["32.75.01".into(), "32.75.02".into()]));
         let sql = w.sql();
         assert!(sql.contains("c.kecamatan_code IN ($1, $2)"), "{sql}");

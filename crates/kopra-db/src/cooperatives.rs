@@ -74,8 +74,8 @@ pub(crate) struct CooperativeRow {
 impl TryFrom<CooperativeRow> for CooperativeRecord {
     type Error = DbError;
     fn try_from(r: CooperativeRow) -> Result<Self, DbError> {
-        let amendments =
-            serde_json::from_str(&r.amendments).map_err(|e| DbError::Corrupt(format!("amendments of {}: {e}", r.id)))?;
+        let amendments = serde_json::from_str(&r.amendments)
+            .map_err(|e| DbError::Corrupt(format!("amendments of {}: {e}", r.id)))?;
         Ok(CooperativeRecord {
             id: r.id,
             fields: CooperativeFields {
@@ -207,8 +207,16 @@ pub(crate) fn snapshot(f: &CooperativeFields, archived: bool, reason: Option<&st
 /// What an archive or restore records.
 fn archive_changes(from: bool, to: bool, reason: Option<&str>) -> Vec<FieldChange> {
     vec![
-        FieldChange { field: "archived".into(), from: Some(from.to_string()), to: Some(to.to_string()) },
-        FieldChange { field: "archive_reason".into(), from: None, to: reason.map(String::from) },
+        FieldChange {
+            field: "archived".into(),
+            from: Some(from.to_string()),
+            to: Some(to.to_string()),
+        },
+        FieldChange {
+            field: "archive_reason".into(),
+            from: None,
+            to: reason.map(String::from),
+        },
     ]
 }
 
@@ -216,7 +224,8 @@ impl Db {
     /// Checks that the regions exist and lie in the office's area; returns the kab/kota.
     pub(crate) async fn check_regions(&self, office: &Office, f: &CooperativeFields) -> Result<String, DbError> {
         let mut errors = FieldErrors::default();
-        let kec = RegionCode::parse(&f.kecamatan_code).map_err(|e| DbError::Invalid(FieldErrors::single("kecamatan_code", e)))?;
+        let kec = RegionCode::parse(&f.kecamatan_code)
+            .map_err(|e| DbError::Invalid(FieldErrors::single("kecamatan_code", e)))?;
         match self.region(kec.as_str()).await? {
             Some(r) if r.level == "kecamatan" => {
                 if !office.home.contains(&kec) {
@@ -234,7 +243,10 @@ impl Db {
         if !errors.is_empty() {
             // Name the kelurahan rather than the kecamatan derived from it.
             if f.kelurahan_code.is_some() && errors.get("kecamatan_code") == Some(FieldError::RegionUnknown) {
-                return Err(DbError::Invalid(FieldErrors::single("kelurahan_code", FieldError::RegionUnknown)));
+                return Err(DbError::Invalid(FieldErrors::single(
+                    "kelurahan_code",
+                    FieldError::RegionUnknown,
+                )));
             }
             return Err(DbError::Invalid(errors));
         }
@@ -247,7 +259,12 @@ impl Db {
             .unwrap_or(false)
     }
 
-    pub async fn create_cooperative(&self, office: &Office, f: &CooperativeFields, actor: &Actor) -> Result<CooperativeRecord, DbError> {
+    pub async fn create_cooperative(
+        &self,
+        office: &Office,
+        f: &CooperativeFields,
+        actor: &Actor,
+    ) -> Result<CooperativeRecord, DbError> {
         let kabkota = self.check_regions(office, f).await?;
         let supervised = Self::supervised(office, f);
         let t = now();
@@ -295,21 +312,54 @@ impl Db {
         }
         let kabkota = self.check_regions(office, f).await?;
         let supervised = Self::supervised(office, f);
-        self.write_version(id, current.version, f, &kabkota, supervised, current.archived, current.archive_reason.as_deref(), "update", changes, None, actor, json!(before), json!(f))
-            .await
+        self.write_version(
+            id,
+            current.version,
+            f,
+            &kabkota,
+            supervised,
+            current.archived,
+            current.archive_reason.as_deref(),
+            "update",
+            changes,
+            None,
+            actor,
+            json!(before),
+            json!(f),
+        )
+        .await
     }
 
     /// Archives with a reason (records are never deleted); archived records keep their
     /// history and stay searchable on request.
-    pub async fn archive_cooperative(&self, id: i64, reason: &str, expected_version: Option<i64>, actor: &Actor) -> Result<CooperativeRecord, DbError> {
+    pub async fn archive_cooperative(
+        &self,
+        id: i64,
+        reason: &str,
+        expected_version: Option<i64>,
+        actor: &Actor,
+    ) -> Result<CooperativeRecord, DbError> {
         self.set_archived(id, true, reason, expected_version, actor).await
     }
 
-    pub async fn restore_cooperative(&self, id: i64, reason: &str, expected_version: Option<i64>, actor: &Actor) -> Result<CooperativeRecord, DbError> {
+    pub async fn restore_cooperative(
+        &self,
+        id: i64,
+        reason: &str,
+        expected_version: Option<i64>,
+        actor: &Actor,
+    ) -> Result<CooperativeRecord, DbError> {
         self.set_archived(id, false, reason, expected_version, actor).await
     }
 
-    async fn set_archived(&self, id: i64, archived: bool, reason: &str, expected_version: Option<i64>, actor: &Actor) -> Result<CooperativeRecord, DbError> {
+    async fn set_archived(
+        &self,
+        id: i64,
+        archived: bool,
+        reason: &str,
+        expected_version: Option<i64>,
+        actor: &Actor,
+    ) -> Result<CooperativeRecord, DbError> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(DbError::Invalid(FieldErrors::single("reason", FieldError::Required)));
@@ -326,8 +376,19 @@ impl Db {
         let changes = archive_changes(current.archived, archived, Some(reason));
         let action = if archived { "archive" } else { "restore" };
         self.write_version(
-            id, current.version, &f, &current.kabkota_code, current.supervised, archived, stored_reason, action, changes, Some(reason), actor,
-            json!({"archived": current.archived}), json!({"archived": archived, "reason": reason}),
+            id,
+            current.version,
+            &f,
+            &current.kabkota_code,
+            current.supervised,
+            archived,
+            stored_reason,
+            action,
+            changes,
+            Some(reason),
+            actor,
+            json!({"archived": current.archived}),
+            json!({"archived": archived, "reason": reason}),
         )
         .await
     }
@@ -372,7 +433,11 @@ impl Db {
             n == 1
         });
         let record = self.cooperative(id).await?;
-        if updated { Ok(record) } else { Err(DbError::StaleVersion(Box::new(record))) }
+        if updated {
+            Ok(record)
+        } else {
+            Err(DbError::StaleVersion(Box::new(record)))
+        }
     }
 
     pub async fn cooperative(&self, id: i64) -> Result<CooperativeRecord, DbError> {
@@ -394,8 +459,16 @@ impl Db {
         ).bind(id).fetch_all(p).await)?;
         rows.into_iter()
             .map(|r| {
-                let changes = serde_json::from_str(&r.changes).map_err(|e| DbError::Corrupt(format!("changes: {e}")))?;
-                Ok(VersionEntry { version: r.version, action: r.action, changes, reason: r.reason, actor_name: r.actor_name, at: r.at })
+                let changes =
+                    serde_json::from_str(&r.changes).map_err(|e| DbError::Corrupt(format!("changes: {e}")))?;
+                Ok(VersionEntry {
+                    version: r.version,
+                    action: r.action,
+                    changes,
+                    reason: r.reason,
+                    actor_name: r.actor_name,
+                    at: r.at,
+                })
             })
             .collect()
     }
@@ -406,7 +479,10 @@ pub(crate) fn scope_condition(scope: &Scope) -> Option<(String, Vec<crate::coope
     use crate::cooperative_list::Bind;
     match scope {
         Scope::All => None,
-        Scope::Kecamatan(list) => Some(("c.kecamatan_code IN ({})".into(), list.iter().cloned().map(Bind::Text).collect())),
+        Scope::Kecamatan(list) => Some((
+            "c.kecamatan_code IN ({})".into(),
+            list.iter().cloned().map(Bind::Text).collect(),
+        )),
         Scope::Cooperative(id) => Some(("c.id = {}".into(), vec![Bind::Int(*id)])),
         Scope::Nothing => Some(("1 = 0".into(), vec![])),
     }

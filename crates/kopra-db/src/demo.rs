@@ -39,12 +39,25 @@ impl Db {
     pub async fn load_demo(&self, office: &Office) -> Result<DemoReport, DbError> {
         if self.setting(DEMO_LOADED).await?.is_some() {
             let ods_reports = self.ods_reports_from_register().await?;
-            return Ok(DemoReport { already_loaded: true, ods_reports, ..Default::default() });
+            return Ok(DemoReport {
+                already_loaded: true,
+                ods_reports,
+                ..Default::default()
+            });
         }
         let index = self.region_index(&office.home).await?;
-        let rows = read_ods_csv(ODS_KOTA_BEKASI_2021.as_bytes(), &index, &office.home, &nik_prefix_crosswalk())
-            .map_err(|e| DbError::Corrupt(format!("demo file: {e}")))?;
-        let actor = Actor { user_id: None, name: "demo".into(), ip: None };
+        let rows = read_ods_csv(
+            ODS_KOTA_BEKASI_2021.as_bytes(),
+            &index,
+            &office.home,
+            &nik_prefix_crosswalk(),
+        )
+        .map_err(|e| DbError::Corrupt(format!("demo file: {e}")))?;
+        let actor = Actor {
+            user_id: None,
+            name: "demo".into(),
+            ip: None,
+        };
         let today = time::OffsetDateTime::now_utc().date();
         let mut report = DemoReport::default();
         for row in rows {
@@ -62,9 +75,10 @@ impl Db {
                 }
             };
             if let Some(nik) = &fields.nik
-                && self.cooperative_by_nik(nik).await?.is_some() {
-                    continue;
-                }
+                && self.cooperative_by_nik(nik).await?.is_some()
+            {
+                continue;
+            }
             match self.create_cooperative(office, &fields, &actor).await {
                 Ok(_) => report.loaded += 1,
                 Err(DbError::Invalid(_) | DbError::Duplicate(_)) => report.rejected += 1,
@@ -84,10 +98,19 @@ impl Db {
             "SELECT c.id, c.ods_last_rat_date FROM cooperatives c WHERE c.ods_last_rat_date IS NOT NULL \
              AND NOT EXISTS (SELECT 1 FROM annual_reports r WHERE r.cooperative_id = c.id AND r.rat_date = c.ods_last_rat_date) ORDER BY c.id",
         ).fetch_all(p).await)?;
-        let actor = Actor { user_id: None, name: "ods".into(), ip: None };
+        let actor = Actor {
+            user_id: None,
+            name: "ods".into(),
+            ip: None,
+        };
         let mut made = 0;
         for (id, rat) in rows {
-            let report = kopra_domain::annual_report::AnnualReport { book_year: rat.year() - 1, rat_date: Some(rat), report_channel: Some("ods".into()), ..Default::default() };
+            let report = kopra_domain::annual_report::AnnualReport {
+                book_year: rat.year() - 1,
+                rat_date: Some(rat),
+                report_channel: Some("ods".into()),
+                ..Default::default()
+            };
             match self.create_annual_report(id, &report, "ods", &actor).await {
                 Ok(_) => made += 1,
                 // A report for that book year already exists: keep it.

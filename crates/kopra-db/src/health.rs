@@ -9,8 +9,10 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-const CONFIGS: [&str; 2] =
-    [include_str!("../../../data/health/permenkop-9-2020.json"), include_str!("../../../data/health/perdep-06-2016.json")];
+const CONFIGS: [&str; 2] = [
+    include_str!("../../../data/health/permenkop-9-2020.json"),
+    include_str!("../../../data/health/perdep-06-2016.json"),
+];
 
 /// Every regulation version Kopra can score, newest first.
 pub fn regulations() -> Vec<Regulation> {
@@ -20,7 +22,11 @@ pub fn regulations() -> Vec<Regulation> {
 /// The regulation for a book year: Permenkop 9/2020 (Juknis 15/2021) from 2021 on, before
 /// that Perdep 06/2016.
 pub fn regulation_for_year(book_year: i32) -> &'static str {
-    if book_year >= 2021 { "permenkop-9-2020" } else { "perdep-06-2016" }
+    if book_year >= 2021 {
+        "permenkop-9-2020"
+    } else {
+        "perdep-06-2016"
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -73,7 +79,11 @@ pub fn field_name(key: &str) -> &'static str {
     let keys = KEYS.get_or_init(|| {
         regulations()
             .into_iter()
-            .flat_map(|r| r.aspects.into_iter().flat_map(|a| a.indicators.into_iter().map(|i| &*Box::leak(i.key.into_boxed_str()))))
+            .flat_map(|r| {
+                r.aspects
+                    .into_iter()
+                    .flat_map(|a| a.indicators.into_iter().map(|i| &*Box::leak(i.key.into_boxed_str())))
+            })
             .collect()
     });
     keys.iter().copied().find(|k| *k == key).unwrap_or("answers")
@@ -91,21 +101,33 @@ impl Db {
     ) -> Result<AssessmentRecord, DbError> {
         let c = self.cooperative(cooperative_id).await?;
         let savings_and_loan = c.fields.jenis.as_deref() == Some("Simpan Pinjam")
-            || c.fields.kelompok.as_deref().is_some_and(|k| k.contains("Simpan Pinjam"));
+            || c.fields
+                .kelompok
+                .as_deref()
+                .is_some_and(|k| k.contains("Simpan Pinjam"));
         if !savings_and_loan {
-            return Err(DbError::Invalid(FieldErrors::single("jenis", FieldError::ValueNotInList)));
+            return Err(DbError::Invalid(FieldErrors::single(
+                "jenis",
+                FieldError::ValueNotInList,
+            )));
         }
         let Some(reg) = regulations().into_iter().find(|r| r.id == regulation) else {
-            return Err(DbError::Invalid(FieldErrors::single("regulation", FieldError::ValueNotInList)));
+            return Err(DbError::Invalid(FieldErrors::single(
+                "regulation",
+                FieldError::ValueNotInList,
+            )));
         };
         let result = reg.assess(answers).map_err(|errs| {
             let mut fe = FieldErrors::default();
             for (k, e) in errs {
-                fe.add(field_name(&k), match e {
-                    AnswerError::Missing => FieldError::Required,
-                    AnswerError::OutOfRange => FieldError::NumberFormat,
-                    AnswerError::Unknown => FieldError::ValueNotInList,
-                });
+                fe.add(
+                    field_name(&k),
+                    match e {
+                        AnswerError::Missing => FieldError::Required,
+                        AnswerError::OutOfRange => FieldError::NumberFormat,
+                        AnswerError::Unknown => FieldError::ValueNotInList,
+                    },
+                );
             }
             DbError::Invalid(fe)
         })?;

@@ -11,10 +11,10 @@ use crate::settings::Office;
 use crate::{Actor, Db, DbError, now, on_pool, write_audit};
 use kopra_domain::duplicates::{Candidate, find_pairs, legal_number_key};
 use kopra_domain::{CooperativeFields, FieldChange, RegionCode, field_changes};
+use kopra_import::ImportError;
 use kopra_import::mapping::{Field, Mapping, detect_mapping};
 use kopra_import::rows::{ImportRow, read_rows};
 use kopra_import::table::read_table;
-use kopra_import::ImportError;
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -78,7 +78,11 @@ pub struct ImportPlan {
 impl ImportPlan {
     /// The report workbook: the file's rows as they were, plus a status and a message
     /// column (in `label`'s words), to fix and upload again.
-    pub fn report_xlsx(&self, action_label: &dyn Fn(RowAction) -> String, message: &dyn Fn(&str) -> String) -> Result<Vec<u8>, DbError> {
+    pub fn report_xlsx(
+        &self,
+        action_label: &dyn Fn(RowAction) -> String,
+        message: &dyn Fn(&str) -> String,
+    ) -> Result<Vec<u8>, DbError> {
         let mut headers = self.mapping.headers.clone();
         headers.push("STATUS".into());
         headers.push("PESAN".into());
@@ -92,7 +96,11 @@ impl ImportPlan {
                 match by_line.get(line) {
                     Some(r) => {
                         out.push(action_label(r.action));
-                        let mut msgs: Vec<String> = r.messages.iter().map(|(col, val, _, code)| format!("{col} [{val}]: {}", message(code))).collect();
+                        let mut msgs: Vec<String> = r
+                            .messages
+                            .iter()
+                            .map(|(col, val, _, code)| format!("{col} [{val}]: {}", message(code)))
+                            .collect();
                         msgs.extend(r.matches.iter().map(|m| format!("~ {} ({}%)", m.name, m.score)));
                         out.push(msgs.join("; "));
                     }
@@ -101,8 +109,13 @@ impl ImportPlan {
                 out
             })
             .collect();
-        kopra_report::xlsx::table_workbook("Hasil Pemeriksaan", &[format!("{} ({})", self.file_name, self.sheet)], &headers, &rows)
-            .map_err(|e| DbError::Corrupt(format!("report workbook: {e}")))
+        kopra_report::xlsx::table_workbook(
+            "Hasil Pemeriksaan",
+            &[format!("{} ({})", self.file_name, self.sheet)],
+            &headers,
+            &rows,
+        )
+        .map_err(|e| DbError::Corrupt(format!("report workbook: {e}")))
     }
     pub fn count(&self, a: RowAction) -> usize {
         self.rows.iter().filter(|r| r.action == a).count()
@@ -138,15 +151,29 @@ struct Existing {
 /// the others keep what is stored.
 fn merge(stored: &CooperativeFields, imported: &CooperativeFields, mapping: &Mapping) -> CooperativeFields {
     let has = |f: Field| mapping.column_of(f).is_some();
-    let pick = |new: &Option<String>, old: &Option<String>, f: Field| if has(f) && new.is_some() { new.clone() } else { old.clone() };
+    let pick = |new: &Option<String>, old: &Option<String>, f: Field| {
+        if has(f) && new.is_some() {
+            new.clone()
+        } else {
+            old.clone()
+        }
+    };
     let pick_date = |new: Option<Date>, old: Option<Date>, f: Field| if has(f) && new.is_some() { new } else { old };
     let mut m = stored.clone();
     m.nik = pick(&imported.nik, &stored.nik, Field::Nik);
     if has(Field::Name) {
         m.name = imported.name.clone();
     }
-    m.legal_entity_number = pick(&imported.legal_entity_number, &stored.legal_entity_number, Field::LegalEntityNumber);
-    m.legal_entity_date = pick_date(imported.legal_entity_date, stored.legal_entity_date, Field::LegalEntityDate);
+    m.legal_entity_number = pick(
+        &imported.legal_entity_number,
+        &stored.legal_entity_number,
+        Field::LegalEntityNumber,
+    );
+    m.legal_entity_date = pick_date(
+        imported.legal_entity_date,
+        stored.legal_entity_date,
+        Field::LegalEntityDate,
+    );
     if has(Field::AmendmentNumber) && !imported.amendments.is_empty() {
         for a in &imported.amendments {
             if !m.amendments.iter().any(|x| x.number == a.number) {
@@ -157,7 +184,10 @@ fn merge(stored: &CooperativeFields, imported: &CooperativeFields, mapping: &Map
     m.address = pick(&imported.address, &stored.address, Field::Address);
     if has(Field::Kecamatan) {
         m.kecamatan_code = imported.kecamatan_code.clone();
-        if imported.kelurahan_code.is_some() || imported.kelurahan_text.is_some() || stored.kecamatan_code != imported.kecamatan_code {
+        if imported.kelurahan_code.is_some()
+            || imported.kelurahan_text.is_some()
+            || stored.kecamatan_code != imported.kecamatan_code
+        {
             m.kelurahan_code = imported.kelurahan_code.clone();
             m.kelurahan_text = imported.kelurahan_text.clone();
         }
@@ -168,7 +198,11 @@ fn merge(stored: &CooperativeFields, imported: &CooperativeFields, mapping: &Map
     m.sektor = pick(&imported.sektor, &stored.sektor, Field::Sektor);
     m.phone = pick(&imported.phone, &stored.phone, Field::Phone);
     m.email = pick(&imported.email, &stored.email, Field::Email);
-    m.certificate_valid_until = pick_date(imported.certificate_valid_until, stored.certificate_valid_until, Field::CertificateValidUntil);
+    m.certificate_valid_until = pick_date(
+        imported.certificate_valid_until,
+        stored.certificate_valid_until,
+        Field::CertificateValidUntil,
+    );
     m.ods_grade = pick(&imported.ods_grade, &stored.ods_grade, Field::OdsGrade);
     m.notes = pick(&imported.notes, &stored.notes, Field::Notes);
     m
@@ -176,9 +210,18 @@ fn merge(stored: &CooperativeFields, imported: &CooperativeFields, mapping: &Map
 
 impl Db {
     /// Reads, checks and matches a file against the register; writes nothing.
-    pub async fn plan_import(&self, bytes: &[u8], file_name: &str, office: &Office, options: &ImportOptions, today: Date) -> Result<ImportPlan, ImportFailure> {
+    pub async fn plan_import(
+        &self,
+        bytes: &[u8],
+        file_name: &str,
+        office: &Office,
+        options: &ImportOptions,
+        today: Date,
+    ) -> Result<ImportPlan, ImportFailure> {
         let table = read_table(bytes, file_name, options.sheet.as_deref())?;
-        let mapping = detect_mapping(&table).ok_or(ImportError::NoHeader)?.with_saved(&options.saved_mapping);
+        let mapping = detect_mapping(&table)
+            .ok_or(ImportError::NoHeader)?
+            .with_saved(&options.saved_mapping);
         let index = self.region_index(&office.home).await?;
         let rows: Vec<ImportRow> = read_rows(&table, &mapping, &index, &office.home, &nik_prefix_crosswalk(), today);
 
@@ -192,10 +235,20 @@ impl Db {
                 id,
                 nik,
                 legal: legal.as_deref().map(legal_number_key).filter(|k| k.len() >= 4),
-                candidate: Candidate { name, kecamatan: Some(kec), kelurahan: kel, legal_entity_number: legal, phone },
+                candidate: Candidate {
+                    name,
+                    kecamatan: Some(kec),
+                    kelurahan: kel,
+                    legal_entity_number: legal,
+                    phone,
+                },
             })
             .collect();
-        let by_nik: HashMap<&str, usize> = existing.iter().enumerate().filter_map(|(i, e)| e.nik.as_deref().map(|n| (n, i))).collect();
+        let by_nik: HashMap<&str, usize> = existing
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.nik.as_deref().map(|n| (n, i)))
+            .collect();
         let mut by_legal: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, e) in existing.iter().enumerate() {
             if let Some(l) = e.legal.as_deref() {
@@ -206,7 +259,12 @@ impl Db {
         // Candidates: the register first, then the file's valid rows.
         let mut candidates: Vec<Candidate> = existing.iter().map(|e| e.candidate.clone()).collect();
         let file_base = candidates.len();
-        let valid: Vec<usize> = rows.iter().enumerate().filter(|(_, r)| !r.rejected()).map(|(i, _)| i).collect();
+        let valid: Vec<usize> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.rejected())
+            .map(|(i, _)| i)
+            .collect();
         for &i in &valid {
             let f = rows[i].fields.as_ref().expect("valid rows have fields");
             candidates.push(Candidate {
@@ -234,39 +292,84 @@ impl Db {
         let mut nik_in_file: HashMap<String, u64> = HashMap::new();
         let mut created_lines: HashMap<usize, u64> = HashMap::new(); // candidate index → line
         for (i, row) in rows.iter().enumerate() {
-            let messages = row.messages.iter().map(|m| (m.column.clone(), m.value.clone(), format!("{:?}", m.severity).to_lowercase(), m.code)).collect();
+            let messages = row
+                .messages
+                .iter()
+                .map(|m| {
+                    (
+                        m.column.clone(),
+                        m.value.clone(),
+                        format!("{:?}", m.severity).to_lowercase(),
+                        m.code,
+                    )
+                })
+                .collect();
             let Some(fields) = row.fields.clone() else {
-                planned.push(PlannedRow { line: row.line, name: row.name.clone(), action: RowAction::Rejected, cooperative_id: None, changes: vec![], flagged: false, matches: vec![], messages, fields: None, from_version: None });
+                planned.push(PlannedRow {
+                    line: row.line,
+                    name: row.name.clone(),
+                    action: RowAction::Rejected,
+                    cooperative_id: None,
+                    changes: vec![],
+                    flagged: false,
+                    matches: vec![],
+                    messages,
+                    fields: None,
+                    from_version: None,
+                });
                 continue;
             };
             let ci = file_base + valid.iter().position(|&v| v == i).expect("valid row");
-            let mut p = PlannedRow { line: row.line, name: row.name.clone(), action: RowAction::Create, cooperative_id: None, changes: vec![], flagged: false, matches: vec![], messages, fields: None, from_version: None };
+            let mut p = PlannedRow {
+                line: row.line,
+                name: row.name.clone(),
+                action: RowAction::Create,
+                cooperative_id: None,
+                changes: vec![],
+                flagged: false,
+                matches: vec![],
+                messages,
+                fields: None,
+                from_version: None,
+            };
             // 1. NIK, then 2. legal-entity number (when it names exactly one record).
-            let matched = fields
-                .nik
-                .as_deref()
-                .and_then(|n| by_nik.get(n).copied())
-                .or_else(|| {
-                    if fields.nik.is_some() {
-                        return None; // a new NIK is a new cooperative
-                    }
-                    let key = fields.legal_entity_number.as_deref().map(legal_number_key).filter(|k| k.len() >= 4)?;
-                    match by_legal.get(key.as_str()).map(Vec::as_slice) {
-                        Some([one]) => Some(*one),
-                        _ => None,
-                    }
-                });
+            let matched = fields.nik.as_deref().and_then(|n| by_nik.get(n).copied()).or_else(|| {
+                if fields.nik.is_some() {
+                    return None; // a new NIK is a new cooperative
+                }
+                let key = fields
+                    .legal_entity_number
+                    .as_deref()
+                    .map(legal_number_key)
+                    .filter(|k| k.len() >= 4)?;
+                match by_legal.get(key.as_str()).map(Vec::as_slice) {
+                    Some([one]) => Some(*one),
+                    _ => None,
+                }
+            });
             let earlier_same_nik = fields.nik.as_ref().and_then(|n| nik_in_file.get(n).copied());
             if let Some(line) = earlier_same_nik.or_else(|| matched.and_then(|m| taken.get(&existing[m].id).copied())) {
                 p.action = RowAction::HeldBack;
-                let earlier = planned.iter().find(|x: &&PlannedRow| x.line == line).map_or_else(|| p.name.clone(), |x| x.name.clone());
-                p.matches.push(DuplicateMatch { id: matched.map(|m| existing[m].id), row: Some(line), name: earlier, score: 100 });
+                let earlier = planned
+                    .iter()
+                    .find(|x: &&PlannedRow| x.line == line)
+                    .map_or_else(|| p.name.clone(), |x| x.name.clone());
+                p.matches.push(DuplicateMatch {
+                    id: matched.map(|m| existing[m].id),
+                    row: Some(line),
+                    name: earlier,
+                    score: 100,
+                });
             } else if let Some(m) = matched {
                 let stored = self.cooperative(existing[m].id).await?;
                 let merged = merge(&stored.fields, &fields, &mapping);
                 p.cooperative_id = Some(stored.id);
                 p.changes = field_changes(&stored.fields.display_fields(), &merged.display_fields());
-                p.action = if p.changes.is_empty() { RowAction::Unchanged } else { RowAction::Update };
+                p.action = if p.changes.is_empty() {
+                    RowAction::Unchanged
+                } else {
+                    RowAction::Update
+                };
                 p.from_version = Some(stored.version);
                 p.fields = Some(merged);
                 taken.insert(stored.id, row.line);
@@ -274,15 +377,30 @@ impl Db {
                 // Resemblances to the register and to earlier created rows of this file.
                 let others: Vec<(usize, u32)> = resembles
                     .get(&ci)
-                    .map(|v| v.iter().copied().filter(|(o, _)| *o < file_base || created_lines.contains_key(o)).collect())
+                    .map(|v| {
+                        v.iter()
+                            .copied()
+                            .filter(|(o, _)| *o < file_base || created_lines.contains_key(o))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 p.matches = others
                     .iter()
                     .map(|(o, s)| {
                         if *o < file_base {
-                            DuplicateMatch { id: Some(existing[*o].id), row: None, name: existing[*o].candidate.name.clone(), score: *s }
+                            DuplicateMatch {
+                                id: Some(existing[*o].id),
+                                row: None,
+                                name: existing[*o].candidate.name.clone(),
+                                score: *s,
+                            }
                         } else {
-                            DuplicateMatch { id: None, row: created_lines.get(o).copied(), name: candidates[*o].name.clone(), score: *s }
+                            DuplicateMatch {
+                                id: None,
+                                row: created_lines.get(o).copied(),
+                                name: candidates[*o].name.clone(),
+                                score: *s,
+                            }
                         }
                     })
                     .collect();
@@ -429,7 +547,13 @@ pub struct UndoReport {
 
 impl Db {
     /// Keeps an uploaded file until it is committed (so any app server can commit it).
-    pub async fn store_upload(&self, file_name: &str, sheet: Option<&str>, data: &[u8], actor: &Actor) -> Result<i64, DbError> {
+    pub async fn store_upload(
+        &self,
+        file_name: &str,
+        sheet: Option<&str>,
+        data: &[u8],
+        actor: &Actor,
+    ) -> Result<i64, DbError> {
         let sha: String = Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect();
         Ok(on_pool!(self, p => sqlx::query_scalar(
             "INSERT INTO import_uploads (file_name, sha256, sheet, data, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -456,7 +580,10 @@ impl Db {
         ).bind(limit.clamp(1, 1000)).fetch_all(p).await)?)
     }
 
-    pub async fn import_batch(&self, id: i64) -> Result<(BatchRow, Vec<(i64, Option<i64>, String, Option<i64>)>), DbError> {
+    pub async fn import_batch(
+        &self,
+        id: i64,
+    ) -> Result<(BatchRow, Vec<(i64, Option<i64>, String, Option<i64>)>), DbError> {
         let batch = on_pool!(self, p => sqlx::query_as::<_, BatchRow>(
             "SELECT id, file_name, sha256, sheet, summary, actor_name, created_at, undone_at, undone_by FROM import_batches WHERE id = $1",
         ).bind(id).fetch_optional(p).await)?.ok_or(DbError::NotFound)?;
@@ -472,7 +599,10 @@ impl Db {
     pub async fn undo_import(&self, batch_id: i64, office: &Office, actor: &Actor) -> Result<UndoReport, DbError> {
         let (batch, rows) = self.import_batch(batch_id).await?;
         if batch.undone_at.is_some() {
-            return Err(DbError::Invalid(kopra_domain::FieldErrors::single("batch", kopra_domain::FieldError::AlreadyUsed)));
+            return Err(DbError::Invalid(kopra_domain::FieldErrors::single(
+                "batch",
+                kopra_domain::FieldError::AlreadyUsed,
+            )));
         }
         let reason = format!("impor #{batch_id} dibatalkan");
         let mut report = UndoReport::default();
@@ -497,9 +627,12 @@ impl Db {
                         report.skipped.push(id);
                         continue;
                     };
-                    let v: serde_json::Value = serde_json::from_str(&snap).map_err(|e| DbError::Corrupt(format!("snapshot: {e}")))?;
-                    let fields: CooperativeFields = serde_json::from_value(v["fields"].clone()).map_err(|e| DbError::Corrupt(format!("snapshot: {e}")))?;
-                    self.update_cooperative(office, id, &fields, Some(current.version), actor).await?;
+                    let v: serde_json::Value =
+                        serde_json::from_str(&snap).map_err(|e| DbError::Corrupt(format!("snapshot: {e}")))?;
+                    let fields: CooperativeFields = serde_json::from_value(v["fields"].clone())
+                        .map_err(|e| DbError::Corrupt(format!("snapshot: {e}")))?;
+                    self.update_cooperative(office, id, &fields, Some(current.version), actor)
+                        .await?;
                     report.restored += 1;
                 }
                 "create" => report.skipped.push(id),
@@ -538,14 +671,28 @@ impl Db {
         let records: Vec<(i64, String, Option<String>, String, Option<String>, Option<String>)> = on_pool!(self, p => sqlx::query_as(
             "SELECT id, name, legal_entity_number, kecamatan_code, kelurahan_code, phone FROM cooperatives WHERE archived = $1 ORDER BY id",
         ).bind(false).fetch_all(p).await)?;
-        let distinct: Vec<(i64, i64)> = on_pool!(self, p => sqlx::query_as("SELECT a_id, b_id FROM distinct_pairs").fetch_all(p).await)?;
+        let distinct: Vec<(i64, i64)> =
+            on_pool!(self, p => sqlx::query_as("SELECT a_id, b_id FROM distinct_pairs").fetch_all(p).await)?;
         let candidates: Vec<Candidate> = records
             .iter()
-            .map(|(_, name, legal, kec, kel, phone)| Candidate { name: name.clone(), kecamatan: Some(kec.clone()), kelurahan: kel.clone(), legal_entity_number: legal.clone(), phone: phone.clone() })
+            .map(|(_, name, legal, kec, kel, phone)| Candidate {
+                name: name.clone(),
+                kecamatan: Some(kec.clone()),
+                kelurahan: kel.clone(),
+                legal_entity_number: legal.clone(),
+                phone: phone.clone(),
+            })
             .collect();
         Ok(find_pairs(&candidates, min_score)
             .into_iter()
-            .map(|p| RegisterPair { a_id: records[p.a].0, a_name: records[p.a].1.clone(), b_id: records[p.b].0, b_name: records[p.b].1.clone(), score: p.score, evidence: p.evidence })
+            .map(|p| RegisterPair {
+                a_id: records[p.a].0,
+                a_name: records[p.a].1.clone(),
+                b_id: records[p.b].0,
+                b_name: records[p.b].1.clone(),
+                score: p.score,
+                evidence: p.evidence,
+            })
             .filter(|p| !distinct.contains(&(p.a_id.min(p.b_id), p.a_id.max(p.b_id))))
             .collect())
     }
@@ -571,9 +718,18 @@ impl Db {
     /// Merges `merged` into `survivor`: the survivor keeps its record and gains what it
     /// lacked; the other is archived as merged into it. Both histories stay; annual reports
     /// of book years the survivor lacks move to it.
-    pub async fn merge_cooperatives(&self, office: &Office, survivor: i64, merged: i64, actor: &Actor) -> Result<CooperativeFieldsMerge, DbError> {
+    pub async fn merge_cooperatives(
+        &self,
+        office: &Office,
+        survivor: i64,
+        merged: i64,
+        actor: &Actor,
+    ) -> Result<CooperativeFieldsMerge, DbError> {
         if survivor == merged {
-            return Err(DbError::Invalid(kopra_domain::FieldErrors::single("merged", kopra_domain::FieldError::ValueNotInList)));
+            return Err(DbError::Invalid(kopra_domain::FieldErrors::single(
+                "merged",
+                kopra_domain::FieldError::ValueNotInList,
+            )));
         }
         let keep = self.cooperative(survivor).await?;
         let gone = self.cooperative(merged).await?;
@@ -597,25 +753,38 @@ impl Db {
         fill(&mut fields.kelompok, &gone.fields.kelompok);
         fill(&mut fields.sektor, &gone.fields.sektor);
         let reason = format!("digabung ke #{survivor}");
-        self.archive_cooperative(merged, &reason, Some(gone.version), actor).await?;
+        self.archive_cooperative(merged, &reason, Some(gone.version), actor)
+            .await?;
         if moved_nik {
             // Free the NIK on the archived record first, keeping it in its history.
             let mut g = gone.fields.clone();
             g.nik = None;
             let now_gone = self.cooperative(merged).await?;
-            self.update_cooperative(office, merged, &g, Some(now_gone.version), actor).await?;
+            self.update_cooperative(office, merged, &g, Some(now_gone.version), actor)
+                .await?;
             fields.nik = gone.fields.nik.clone();
         }
         self.update_cooperative(office, survivor, &fields, None, actor).await?;
         let moved_reports: u64 = on_pool!(self, p => sqlx::query(
             "UPDATE annual_reports SET cooperative_id = $1 WHERE cooperative_id = $2 AND book_year NOT IN (SELECT book_year FROM annual_reports WHERE cooperative_id = $1)",
         ).bind(survivor).bind(merged).execute(p).await.map(|r| r.rows_affected()))?;
-        self.audit(actor, AuditEntry {
-            action: "duplicate.merge", entity_type: "cooperative", entity_id: Some(survivor.to_string()),
-            before: None, after: Some(json!({"survivor": survivor, "merged": merged, "reports_moved": moved_reports})),
-        }).await?;
+        self.audit(
+            actor,
+            AuditEntry {
+                action: "duplicate.merge",
+                entity_type: "cooperative",
+                entity_id: Some(survivor.to_string()),
+                before: None,
+                after: Some(json!({"survivor": survivor, "merged": merged, "reports_moved": moved_reports})),
+            },
+        )
+        .await?;
         self.refresh_status(survivor).await?;
-        Ok(CooperativeFieldsMerge { survivor, merged, reports_moved: moved_reports })
+        Ok(CooperativeFieldsMerge {
+            survivor,
+            merged,
+            reports_moved: moved_reports,
+        })
     }
 }
 

@@ -62,7 +62,11 @@ pub struct Actor {
 
 impl Actor {
     pub fn system() -> Self {
-        Actor { user_id: None, name: "system".into(), ip: None }
+        Actor {
+            user_id: None,
+            name: "system".into(),
+            ip: None,
+        }
     }
 }
 
@@ -81,7 +85,9 @@ impl Db {
                 // One direct connection first, so a wrong address or password is reported as
                 // such at once rather than as a pool timeout.
                 use sqlx::Connection;
-                let probe = sqlx::PgConnection::connect_with(&opts).await.map_err(|e| DbError::Connect(e.to_string()))?;
+                let probe = sqlx::PgConnection::connect_with(&opts)
+                    .await
+                    .map_err(|e| DbError::Connect(e.to_string()))?;
                 let _ = probe.close().await;
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
@@ -101,7 +107,9 @@ impl Db {
             None => {
                 std::fs::create_dir_all(data_dir)
                     .map_err(|e| DbError::Connect(format!("cannot create {}: {e}", data_dir.display())))?;
-                let opts = SqliteConnectOptions::new().filename(data_dir.join("kopra.db")).create_if_missing(true);
+                let opts = SqliteConnectOptions::new()
+                    .filename(data_dir.join("kopra.db"))
+                    .create_if_missing(true);
                 Self::open_sqlite(opts).await
             }
         }

@@ -62,7 +62,8 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)";
+const CREATE_TABLE: &str =
+    "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)";
 
 impl Db {
     /// Applies every migration not yet applied. Returns the names applied now.

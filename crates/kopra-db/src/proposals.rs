@@ -69,7 +69,8 @@ struct ProposalRow {
 impl TryFrom<ProposalRow> for Proposal {
     type Error = DbError;
     fn try_from(r: ProposalRow) -> Result<Self, DbError> {
-        let changes = serde_json::from_str(&r.changes).map_err(|e| DbError::Corrupt(format!("proposal {}: {e}", r.id)))?;
+        let changes =
+            serde_json::from_str(&r.changes).map_err(|e| DbError::Corrupt(format!("proposal {}: {e}", r.id)))?;
         Ok(Proposal {
             id: r.id,
             cooperative_id: r.cooperative_id,
@@ -116,7 +117,9 @@ impl Db {
         }
         self.check_regions(office, proposed).await?;
         let note = clean_note(note)?;
-        let user_id = actor.user_id.ok_or_else(|| DbError::Corrupt("a proposal needs a user".into()))?;
+        let user_id = actor
+            .user_id
+            .ok_or_else(|| DbError::Corrupt("a proposal needs a user".into()))?;
         let id: i64 = on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let id: i64 = sqlx::query_scalar(
@@ -171,18 +174,39 @@ impl Db {
     }
 
     /// Applies a pending proposal (as an edit from its base version) or rejects it.
-    pub async fn decide_proposal(&self, office: &Office, id: i64, apply: bool, note: &str, actor: &Actor) -> Result<Proposal, DbError> {
+    pub async fn decide_proposal(
+        &self,
+        office: &Office,
+        id: i64,
+        apply: bool,
+        note: &str,
+        actor: &Actor,
+    ) -> Result<Proposal, DbError> {
         let proposal = self.proposal(id).await?;
         if proposal.status != ProposalStatus::Pending.as_str() {
-            return Err(DbError::Invalid(FieldErrors::single("status", FieldError::ValueNotInList)));
+            return Err(DbError::Invalid(FieldErrors::single(
+                "status",
+                FieldError::ValueNotInList,
+            )));
         }
         let note = clean_note(note)?;
         if apply {
-            let fields: CooperativeFields =
-                serde_json::from_str(&proposal.proposed).map_err(|e| DbError::Corrupt(format!("proposal {id}: {e}")))?;
-            self.update_cooperative(office, proposal.cooperative_id, &fields, Some(proposal.base_version), actor).await?;
+            let fields: CooperativeFields = serde_json::from_str(&proposal.proposed)
+                .map_err(|e| DbError::Corrupt(format!("proposal {id}: {e}")))?;
+            self.update_cooperative(
+                office,
+                proposal.cooperative_id,
+                &fields,
+                Some(proposal.base_version),
+                actor,
+            )
+            .await?;
         }
-        let status = if apply { ProposalStatus::Applied } else { ProposalStatus::Rejected };
+        let status = if apply {
+            ProposalStatus::Applied
+        } else {
+            ProposalStatus::Rejected
+        };
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let n = sqlx::query(

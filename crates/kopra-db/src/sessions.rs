@@ -18,7 +18,10 @@ pub fn new_secret() -> String {
 }
 
 pub fn secret_hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -60,7 +63,12 @@ impl Db {
     }
 
     /// Creates an API token for `user_id`; returns its row and the secret, shown once.
-    pub async fn create_api_token(&self, user_id: i64, name: &str, actor: &Actor) -> Result<(ApiTokenRow, String), DbError> {
+    pub async fn create_api_token(
+        &self,
+        user_id: i64,
+        name: &str,
+        actor: &Actor,
+    ) -> Result<(ApiTokenRow, String), DbError> {
         let secret = new_secret();
         let name = if name.trim().is_empty() { "token" } else { name.trim() };
         let row = on_pool!(self, p => {

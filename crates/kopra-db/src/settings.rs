@@ -18,7 +18,9 @@ pub struct Office {
 
 impl Db {
     pub async fn setting(&self, key: &str) -> Result<Option<String>, DbError> {
-        Ok(on_pool!(self, p => sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(p).await)?)
+        Ok(
+            on_pool!(self, p => sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(p).await)?,
+        )
     }
 
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), DbError> {
@@ -47,7 +49,10 @@ impl Db {
                     Err(_) => false,
                 };
                 if !known {
-                    return Err(DbError::Invalid(FieldErrors::single("region", FieldError::RegionUnknown)));
+                    return Err(DbError::Invalid(FieldErrors::single(
+                        "region",
+                        FieldError::RegionUnknown,
+                    )));
                 }
                 self.set_setting(HOME_REGION, &r).await?;
                 r
@@ -55,6 +60,9 @@ impl Db {
         };
         let home = HomeRegion::parse(&code).map_err(|_| DbError::Corrupt(format!("home region {code:?}")))?;
         let include_wider_bentuk = self.setting(INCLUDE_WIDER_BENTUK).await?.as_deref() == Some("true");
-        Ok(Office { home, include_wider_bentuk })
+        Ok(Office {
+            home,
+            include_wider_bentuk,
+        })
     }
 }

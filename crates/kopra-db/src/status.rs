@@ -92,7 +92,11 @@ impl ActivationCounts {
         self.registered += 1;
     }
     fn finish(&mut self) {
-        self.rate = if self.registered == 0 { 0.0 } else { (self.active as f64 / self.registered as f64 * 10000.0).round() / 10000.0 };
+        self.rate = if self.registered == 0 {
+            0.0
+        } else {
+            (self.active as f64 / self.registered as f64 * 10000.0).round() / 10000.0
+        };
     }
 }
 
@@ -131,7 +135,11 @@ const EVIDENCE_AS_OF: &str = "SELECT c.id, c.kecamatan_code, c.legal_entity_date
      FROM cooperatives c WHERE c.archived = $2";
 
 fn legal_of(status: Option<String>, number: Option<String>, date: Option<Date>) -> Option<LegalState> {
-    Some(LegalState { status: Status::parse(&status?)?, decree_number: number.unwrap_or_default(), decree_date: date? })
+    Some(LegalState {
+        status: Status::parse(&status?)?,
+        decree_number: number.unwrap_or_default(),
+        decree_date: date?,
+    })
 }
 
 impl Db {
@@ -173,10 +181,23 @@ impl Db {
         let rat_dates: Vec<Date> = on_pool!(self, p => sqlx::query_scalar(
             "SELECT rat_date FROM annual_reports WHERE cooperative_id = $1 AND rat_date IS NOT NULL AND review_status = 'verified' ORDER BY rat_date",
         ).bind(cooperative_id).fetch_all(p).await)?;
-        let legal = self.legal_states(cooperative_id).await?.into_iter().next().and_then(|l| {
-            Some(LegalState { status: Status::parse(&l.status)?, decree_number: l.decree_number, decree_date: l.decree_date })
-        });
-        Ok(StatusEvidence { rat_dates, founded: c.fields.legal_entity_date, legal })
+        let legal = self
+            .legal_states(cooperative_id)
+            .await?
+            .into_iter()
+            .next()
+            .and_then(|l| {
+                Some(LegalState {
+                    status: Status::parse(&l.status)?,
+                    decree_number: l.decree_number,
+                    decree_date: l.decree_date,
+                })
+            });
+        Ok(StatusEvidence {
+            rat_dates,
+            founded: c.fields.legal_entity_date,
+            legal,
+        })
     }
 
     /// Decrees for a cooperative, newest first (never deleted).
@@ -187,7 +208,15 @@ impl Db {
     }
 
     /// Records a decree: dissolved, in liquidation or merged.
-    pub async fn set_legal_state(&self, cooperative_id: i64, status: Status, decree_number: &str, decree_date: Date, note: &str, actor: &Actor) -> Result<LegalStateRow, DbError> {
+    pub async fn set_legal_state(
+        &self,
+        cooperative_id: i64,
+        status: Status,
+        decree_number: &str,
+        decree_date: Date,
+        note: &str,
+        actor: &Actor,
+    ) -> Result<LegalStateRow, DbError> {
         let mut e = FieldErrors::default();
         if !status.is_legal() {
             e.add("status", FieldError::ValueNotInList);
@@ -251,7 +280,14 @@ impl Db {
         let mut legal_by: HashMap<i64, LegalState> = HashMap::new();
         for (id, status, number, date) in decrees {
             if let Some(status) = Status::parse(&status) {
-                legal_by.insert(id, LegalState { status, decree_number: number, decree_date: date });
+                legal_by.insert(
+                    id,
+                    LegalState {
+                        status,
+                        decree_number: number,
+                        decree_date: date,
+                    },
+                );
             }
         }
         let mut changed = Vec::new();
@@ -278,41 +314,72 @@ impl Db {
 
     /// Activation as of a date: per cooperative, the status from its last RAT up to that
     /// date and any decree by then, counted in total and by kecamatan. One query.
-    pub async fn activation(&self, as_of: Date, scope: ActivationScope, office: &crate::settings::Office) -> Result<Activation, DbError> {
+    pub async fn activation(
+        &self,
+        as_of: Date,
+        scope: ActivationScope,
+        office: &crate::settings::Office,
+    ) -> Result<Activation, DbError> {
         let rules = self.status_rules().await?;
         let supervised_only = scope == ActivationScope::Supervised;
-        let sql = if supervised_only { format!("{EVIDENCE_AS_OF} AND c.supervised = $3") } else { format!("{EVIDENCE_AS_OF} AND $3 = $3") };
+        let sql = if supervised_only {
+            format!("{EVIDENCE_AS_OF} AND c.supervised = $3")
+        } else {
+            format!("{EVIDENCE_AS_OF} AND $3 = $3")
+        };
         let rows: Vec<EvidenceRow> = on_pool!(self, p => sqlx::query_as::<_, EvidenceRow>(sqlx::AssertSqlSafe(sql))
             .bind(as_of).bind(false).bind(true).fetch_all(p).await)?;
         let mut total = ActivationCounts::default();
         let mut by: BTreeMap<String, ActivationCounts> = BTreeMap::new();
         for r in rows {
-            let ev = StatusEvidence { rat_dates: r.last_rat.into_iter().collect(), founded: r.legal_entity_date, legal: legal_of(r.legal_status, r.legal_number, r.legal_date) };
+            let ev = StatusEvidence {
+                rat_dates: r.last_rat.into_iter().collect(),
+                founded: r.legal_entity_date,
+                legal: legal_of(r.legal_status, r.legal_number, r.legal_date),
+            };
             let s = ev.status_on(as_of, rules).status;
             total.add(s);
             by.entry(r.kecamatan_code).or_default().add(s);
         }
         total.finish();
-        let names: HashMap<String, String> = self.kecamatan_in(&office.home).await?.into_iter().map(|r| (r.code, r.name)).collect();
+        let names: HashMap<String, String> = self
+            .kecamatan_in(&office.home)
+            .await?
+            .into_iter()
+            .map(|r| (r.code, r.name))
+            .collect();
         let mut by_kecamatan: Vec<KecamatanActivation> = names
             .iter()
             .map(|(code, name)| {
                 let mut counts = by.remove(code).unwrap_or_default();
                 counts.finish();
-                KecamatanActivation { code: code.clone(), name: name.clone(), counts }
+                KecamatanActivation {
+                    code: code.clone(),
+                    name: name.clone(),
+                    counts,
+                }
             })
             .collect();
         // Kecamatan outside the list (should not happen) still count.
         for (code, mut counts) in by {
             counts.finish();
-            by_kecamatan.push(KecamatanActivation { name: code.clone(), code, counts });
+            by_kecamatan.push(KecamatanActivation {
+                name: code.clone(),
+                code,
+                counts,
+            });
         }
         by_kecamatan.sort_by(|a, b| a.code.cmp(&b.code));
         if names.len() > 100 {
             // A province or the country: list only kecamatan with cooperatives.
             by_kecamatan.retain(|k| k.counts.registered > 0);
         }
-        Ok(Activation { as_of, scope, counts: total, by_kecamatan })
+        Ok(Activation {
+            as_of,
+            scope,
+            counts: total,
+            by_kecamatan,
+        })
     }
 }
 
@@ -335,10 +402,19 @@ pub struct Funnel {
 }
 
 impl Db {
-    pub async fn funnel(&self, as_of: Date, scope: ActivationScope, office: &crate::settings::Office) -> Result<Funnel, DbError> {
+    pub async fn funnel(
+        &self,
+        as_of: Date,
+        scope: ActivationScope,
+        office: &crate::settings::Office,
+    ) -> Result<Funnel, DbError> {
         let a = self.activation(as_of, scope, office).await?;
         let year = i64::from(as_of.year() - 1);
-        let supervised = if scope == ActivationScope::Supervised { "AND c.supervised = $4" } else { "AND $4 = $4" };
+        let supervised = if scope == ActivationScope::Supervised {
+            "AND c.supervised = $4"
+        } else {
+            "AND $4 = $4"
+        };
         let sql = format!(
             "SELECT \
                COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM annual_reports r WHERE r.cooperative_id = c.id AND r.review_status = 'verified' AND r.rat_date <= $1)), \
@@ -349,6 +425,12 @@ impl Db {
         );
         let (rat, held, reported): (i64, i64, i64) = on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(as_of).bind(year).bind(false).bind(true).fetch_one(p).await)?;
-        Ok(Funnel { registered: a.counts.registered, with_rat_on_record: rat, rat_held_last_year: held, reported_last_year: reported, active: a.counts.active })
+        Ok(Funnel {
+            registered: a.counts.registered,
+            with_rat_on_record: rat,
+            rat_held_last_year: held,
+            reported_last_year: reported,
+            active: a.counts.active,
+        })
     }
 }

@@ -39,7 +39,11 @@ impl User {
         Scope::of(self.role, &self.kecamatan, self.cooperative_id)
     }
     pub fn actor(&self, ip: Option<String>) -> Actor {
-        Actor { user_id: Some(self.id), name: self.username.clone(), ip }
+        Actor {
+            user_id: Some(self.id),
+            name: self.username.clone(),
+            ip,
+        }
     }
 }
 
@@ -47,8 +51,19 @@ impl TryFrom<UserRow> for User {
     type Error = DbError;
     fn try_from(r: UserRow) -> Result<Self, DbError> {
         let role = Role::parse(&r.role).ok_or_else(|| DbError::Corrupt(format!("role {:?}", r.role)))?;
-        let kecamatan = r.kecamatan_codes.split(',').filter(|s| !s.is_empty()).map(String::from).collect();
-        Ok(User { id: r.id, username: r.username, role, cooperative_id: r.cooperative_id, kecamatan })
+        let kecamatan = r
+            .kecamatan_codes
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
+        Ok(User {
+            id: r.id,
+            username: r.username,
+            role,
+            cooperative_id: r.cooperative_id,
+            kecamatan,
+        })
     }
 }
 
@@ -99,9 +114,10 @@ impl Db {
             errors.add("cooperative_id", FieldError::Required);
         }
         if let Some(id) = new.cooperative_id
-            && self.cooperative(id).await.is_err() {
-                errors.add("cooperative_id", FieldError::ValueNotInList);
-            }
+            && self.cooperative(id).await.is_err()
+        {
+            errors.add("cooperative_id", FieldError::ValueNotInList);
+        }
         for k in &new.kecamatan {
             if !matches!(self.region(k).await?, Some(r) if r.level == "kecamatan") {
                 errors.add("kecamatan", FieldError::RegionUnknown);
@@ -146,9 +162,11 @@ impl Db {
     }
 
     pub async fn users(&self) -> Result<Vec<UserRow>, DbError> {
-        Ok(on_pool!(self, p => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!(
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!(
             "SELECT {USER_COLUMNS} FROM users ORDER BY username LIMIT 10000"
-        ))).fetch_all(p).await)?)
+        ))).fetch_all(p).await)?,
+        )
     }
 
     pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, DbError> {

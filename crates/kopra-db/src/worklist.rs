@@ -53,7 +53,10 @@ impl Db {
     /// The ranked worklist within the user's scope: highest score first, then name.
     pub async fn worklist(&self, f: &WorklistFilter, scope: &Scope, today: Date) -> Result<Vec<WorklistItem>, DbError> {
         let rules = self.status_rules().await?;
-        let mut clauses = vec!["c.archived = $1".to_string(), "c.status IN ('inactive', 'dissolution_candidate', 'no_data')".to_string()];
+        let mut clauses = vec![
+            "c.archived = $1".to_string(),
+            "c.status IN ('inactive', 'dissolution_candidate', 'no_data')".to_string(),
+        ];
         let mut binds = vec![Bind::Bool(false)];
         let mut push = |clause: &str, b: Bind, binds: &mut Vec<Bind>| {
             binds.push(b);
@@ -76,7 +79,11 @@ impl Db {
                     binds.push(Bind::Text(k.clone()));
                     names.push(format!("${}", binds.len()));
                 }
-                clauses.push(if names.is_empty() { "1 = 0".into() } else { format!("c.kecamatan_code IN ({})", names.join(", ")) });
+                clauses.push(if names.is_empty() {
+                    "1 = 0".into()
+                } else {
+                    format!("c.kecamatan_code IN ({})", names.join(", "))
+                });
             }
             Scope::Cooperative(id) => push("c.id = {}", Bind::Int(*id), &mut binds),
             Scope::Nothing => clauses.push("1 = 0".into()),
@@ -141,12 +148,22 @@ impl Db {
     }
 
     /// Assigns a cooperative on the worklist to a petugas (or clears it with `None`).
-    pub async fn assign_worklist(&self, cooperative_id: i64, user_id: Option<i64>, actor: &Actor) -> Result<(), DbError> {
+    pub async fn assign_worklist(
+        &self,
+        cooperative_id: i64,
+        user_id: Option<i64>,
+        actor: &Actor,
+    ) -> Result<(), DbError> {
         self.cooperative(cooperative_id).await?;
         if let Some(u) = user_id {
             match self.user_by_id(u).await? {
                 Some(user) if user.role != Role::Pengurus => {}
-                _ => return Err(DbError::Invalid(FieldErrors::single("user_id", FieldError::ValueNotInList))),
+                _ => {
+                    return Err(DbError::Invalid(FieldErrors::single(
+                        "user_id",
+                        FieldError::ValueNotInList,
+                    )));
+                }
             }
         }
         on_pool!(self, p => {

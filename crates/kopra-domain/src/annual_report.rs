@@ -116,7 +116,11 @@ impl ReportFlag {
 
 /// The same day one month later (the last day of the month when it has fewer days).
 pub fn one_month_after(d: Date) -> Date {
-    let (y, m) = if d.month() == Month::December { (d.year() + 1, Month::January) } else { (d.year(), d.month().next()) };
+    let (y, m) = if d.month() == Month::December {
+        (d.year() + 1, Month::January)
+    } else {
+        (d.year(), d.month().next())
+    };
     let mut day = d.day();
     loop {
         if let Ok(x) = Date::from_calendar_date(y, m, day) {
@@ -158,25 +162,32 @@ impl AnnualReportInput {
         let rat_date = date(&self.rat_date, "rat_date", &mut e);
         let reported_date = date(&self.reported_date, "reported_date", &mut e);
         if let (Some(y), Some(r)) = (book_year, rat_date)
-            && r < Date::from_calendar_date(y, Month::December, 31).unwrap_or(r) {
-                e.add("rat_date", FieldError::BeforeBookYearEnd);
-            }
+            && r < Date::from_calendar_date(y, Month::December, 31).unwrap_or(r)
+        {
+            e.add("rat_date", FieldError::BeforeBookYearEnd);
+        }
         if let (Some(rat), Some(rep)) = (rat_date, reported_date)
-            && rep < rat {
-                e.add("reported_date", FieldError::BeforeRat);
-            }
+            && rep < rat
+        {
+            e.add("reported_date", FieldError::BeforeRat);
+        }
         if reported_date.is_some() && rat_date.is_none() {
             e.add("rat_date", FieldError::Required);
         }
-        let report_channel = self.report_channel.as_deref().map(str::trim).filter(|s| !s.is_empty()).and_then(|c| {
-            let c = c.to_lowercase();
-            if CHANNELS.contains(&c.as_str()) {
-                Some(c)
-            } else {
-                e.add("report_channel", FieldError::ValueNotInList);
-                None
-            }
-        });
+        let report_channel = self
+            .report_channel
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .and_then(|c| {
+                let c = c.to_lowercase();
+                if CHANNELS.contains(&c.as_str()) {
+                    Some(c)
+                } else {
+                    e.add("report_channel", FieldError::ValueNotInList);
+                    None
+                }
+            });
         let counts = [
             ("members_male", self.members_male),
             ("members_female", self.members_female),
@@ -327,13 +338,20 @@ mod tests {
     const TODAY: Date = date!(2026 - 11 - 29);
 
     fn report(year: i32, rat: &str) -> AnnualReportInput {
-        AnnualReportInput { book_year: Some(year), rat_date: Some(rat.into()), ..Default::default() }
+        AnnualReportInput {
+            book_year: Some(year),
+            rat_date: Some(rat.into()),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn a_rat_by_30_june_is_on_time_and_after_it_late() {
         assert!(report(2023, "2024-06-30").parse(TODAY).unwrap().flags().is_empty());
-        assert_eq!(report(2023, "2024-07-01").parse(TODAY).unwrap().flags(), vec![ReportFlag::RatLate]);
+        assert_eq!(
+            report(2023, "2024-07-01").parse(TODAY).unwrap().flags(),
+            vec![ReportFlag::RatLate]
+        );
     }
 
     #[test]
@@ -367,15 +385,32 @@ mod tests {
         assert_eq!(e.get("shu"), None, "SHU may be negative");
         r.members_total = None;
         r.employees_female = Some(3);
-        assert_eq!(r.parse(TODAY).unwrap().members_total, Some(1075), "the total follows from its parts");
+        assert_eq!(
+            r.parse(TODAY).unwrap().members_total,
+            Some(1075),
+            "the total follows from its parts"
+        );
     }
 
     #[test]
     fn book_year_is_required_and_not_in_the_future() {
-        assert_eq!(AnnualReportInput::default().parse(TODAY).unwrap_err().get("book_year"), Some(FieldError::Required));
-        assert!(AnnualReportInput { book_year: Some(2027), ..Default::default() }.parse(TODAY).is_err());
+        assert_eq!(
+            AnnualReportInput::default().parse(TODAY).unwrap_err().get("book_year"),
+            Some(FieldError::Required)
+        );
+        assert!(
+            AnnualReportInput {
+                book_year: Some(2027),
+                ..Default::default()
+            }
+            .parse(TODAY)
+            .is_err()
+        );
         let mut r = report(2023, "2024-03-16");
         r.reported_date = Some("2024-03-01".into());
-        assert_eq!(r.parse(TODAY).unwrap_err().get("reported_date"), Some(FieldError::BeforeRat));
+        assert_eq!(
+            r.parse(TODAY).unwrap_err().get("reported_date"),
+            Some(FieldError::BeforeRat)
+        );
     }
 }

@@ -24,8 +24,16 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 /// at most 120 characters.
 pub fn clean_file_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | ';' | '\\')).take(120).collect();
-    if cleaned.trim().is_empty() { "lampiran".into() } else { cleaned }
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | ';' | '\\'))
+        .take(120)
+        .collect();
+    if cleaned.trim().is_empty() {
+        "lampiran".into()
+    } else {
+        cleaned
+    }
 }
 
 #[cfg(test)]
@@ -35,7 +43,10 @@ mod tests {
     #[test]
     fn the_content_decides_the_type() {
         assert_eq!(sniff(b"%PDF-1.7\n..."), Some("application/pdf"));
-        assert_eq!(sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]), Some("image/png"));
+        assert_eq!(
+            sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]),
+            Some("image/png")
+        );
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
         // An executable renamed to .pdf is refused.
         assert_eq!(sniff(b"MZ\x90\x00"), None);

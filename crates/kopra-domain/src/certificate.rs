@@ -49,9 +49,15 @@ mod tests {
     #[test]
     fn status_follows_from_the_date_and_today() {
         let today = date!(2021 - 12 - 27);
-        assert_eq!(CertificateStatus::of(Some(date!(2023 - 12 - 28)), today).ods_label(), "Sudah Bersertifikat");
+        assert_eq!(
+            CertificateStatus::of(Some(date!(2023 - 12 - 28)), today).ods_label(),
+            "Sudah Bersertifikat"
+        );
         assert_eq!(CertificateStatus::of(Some(today), today), CertificateStatus::Valid);
-        assert_eq!(CertificateStatus::of(Some(date!(2021 - 12 - 26)), today).ods_label(), "Sertifikat - Expired");
+        assert_eq!(
+            CertificateStatus::of(Some(date!(2021 - 12 - 26)), today).ods_label(),
+            "Sertifikat - Expired"
+        );
         assert_eq!(CertificateStatus::of(None, today).ods_label(), "Belum Bersertifikat");
     }
 }

@@ -163,7 +163,10 @@ fn from_set(
 /// Indonesian phone numbers as offices write them: `0812-3456-7890`, `+62 812 3456 7890`,
 /// `(021) 8800123`. Separators are removed; 7 to 15 digits remain, `+` only in front.
 pub fn parse_phone(s: &str) -> Option<String> {
-    let cleaned: String = s.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
+    let cleaned: String = s
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
     let digits = cleaned.strip_prefix('+').unwrap_or(&cleaned);
     let ok = (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
     ok.then_some(cleaned)
@@ -171,7 +174,9 @@ pub fn parse_phone(s: &str) -> Option<String> {
 
 /// A plain e-mail check: one `@`, something before it, a dotted domain after, no spaces.
 pub fn is_plausible_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !domain.contains('@')
         && domain.contains('.')
@@ -316,7 +321,10 @@ impl CooperativeFields {
             amendments: self
                 .amendments
                 .iter()
-                .map(|a| AmendmentInput { number: Some(a.number.clone()), date: d(&a.date) })
+                .map(|a| AmendmentInput {
+                    number: Some(a.number.clone()),
+                    date: d(&a.date),
+                })
                 .collect(),
             address: self.address.clone(),
             kelurahan_code: self.kelurahan_code.clone(),
@@ -423,7 +431,10 @@ mod tests {
     fn kelurahan_must_lie_in_the_given_kecamatan() {
         let mut i = input();
         i.kecamatan_code = Some("32.75.04".into());
-        assert_eq!(i.parse(TODAY).unwrap_err().get("kelurahan_code"), Some(FieldError::RegionMismatch));
+        assert_eq!(
+            i.parse(TODAY).unwrap_err().get("kelurahan_code"),
+            Some(FieldError::RegionMismatch)
+        );
     }
 
     #[test]
@@ -445,7 +456,10 @@ mod tests {
     #[test]
     fn fields_survive_a_round_trip_through_input() {
         let mut i = input();
-        i.amendments = vec![AmendmentInput { number: Some("AHU-1.AH.01.27.TAHUN 2021".into()), date: Some("2021-05-19".into()) }];
+        i.amendments = vec![AmendmentInput {
+            number: Some("AHU-1.AH.01.27.TAHUN 2021".into()),
+            date: Some("2021-05-19".into()),
+        }];
         i.legal_entity_date = Some("2009-12-28".into());
         let f = i.parse(TODAY).unwrap();
         assert_eq!(f.to_input().parse(TODAY).unwrap(), f);

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 
 /// Words that say what kind of organisation it is, not which one.
 const LEGAL_FORM_WORDS: [&str; 22] = [
-    "koperasi", "kop", "ksp", "ksu", "kpri", "kopkar", "primkop", "kopwan", "kspps", "kjks", "koppas", "kud", "usp", "pt", "cv", "tbk",
-    "persero", "pd", "the", "dan", "and", "serba",
+    "koperasi", "kop", "ksp", "ksu", "kpri", "kopkar", "primkop", "kopwan", "kspps", "kjks", "koppas", "kud", "usp",
+    "pt", "cv", "tbk", "persero", "pd", "the", "dan", "and", "serba",
 ];
 
 /// Abbreviations offices use, expanded.
@@ -37,7 +37,12 @@ pub fn name_words(name: &str) -> Vec<String> {
     name.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
-        .map(|w| ABBREVIATIONS.iter().find(|(a, _)| *a == w).map_or(w.clone(), |(_, full)| full.to_string()))
+        .map(|w| {
+            ABBREVIATIONS
+                .iter()
+                .find(|(a, _)| *a == w)
+                .map_or(w.clone(), |(_, full)| full.to_string())
+        })
         .filter(|w| !LEGAL_FORM_WORDS.contains(&w.as_str()))
         .collect()
 }
@@ -84,7 +89,16 @@ fn name_similarity(wa: &[String], wb: &[String], idf: &dyn Fn(&str) -> f64) -> f
             .iter()
             .enumerate()
             .filter(|(j, _)| !used[*j])
-            .map(|(j, b)| (j, if numeric || b.bytes().all(|c| c.is_ascii_digit()) { f64::from(u8::from(a == b)) } else { strsim::jaro_winkler(a, b) }))
+            .map(|(j, b)| {
+                (
+                    j,
+                    if numeric || b.bytes().all(|c| c.is_ascii_digit()) {
+                        f64::from(u8::from(a == b))
+                    } else {
+                        strsim::jaro_winkler(a, b)
+                    },
+                )
+            })
             .max_by(|x, y| x.1.total_cmp(&y.1));
         if let Some((j, sim)) = best.filter(|(_, sim)| *sim >= 0.92) {
             used[j] = true;
@@ -106,7 +120,11 @@ fn score(a: &Candidate, b: &Candidate, wa: &[String], wb: &[String], idf: &dyn F
         s += 5.0;
         evidence.push("same kelurahan".into());
     }
-    let la = a.legal_entity_number.as_deref().map(legal_number_key).filter(|k| k.len() >= 4);
+    let la = a
+        .legal_entity_number
+        .as_deref()
+        .map(legal_number_key)
+        .filter(|k| k.len() >= 4);
     if la.is_some() && la == b.legal_entity_number.as_deref().map(legal_number_key) {
         s += 20.0;
         evidence.push("same legal-entity number".into());
@@ -146,13 +164,21 @@ pub fn find_pairs(records: &[Candidate], min_score: u32) -> Vec<Pair> {
         sorted.sort_by_key(|w| (freq[w.as_str()], w.as_str()));
         sorted.dedup();
         for w in sorted.into_iter().take(2) {
-            blocks.entry((records[i].kecamatan.as_deref(), w.as_str())).or_default().push(i);
+            blocks
+                .entry((records[i].kecamatan.as_deref(), w.as_str()))
+                .or_default()
+                .push(i);
         }
     }
     // A second way in: the same legal-entity number, wherever the records are.
     let mut by_number: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, r) in records.iter().enumerate() {
-        if let Some(k) = r.legal_entity_number.as_deref().map(legal_number_key).filter(|k| k.len() >= 4) {
+        if let Some(k) = r
+            .legal_entity_number
+            .as_deref()
+            .map(legal_number_key)
+            .filter(|k| k.len() >= 4)
+        {
             by_number.entry(k).or_default().push(i);
         }
     }
@@ -170,7 +196,12 @@ pub fn find_pairs(records: &[Candidate], min_score: u32) -> Vec<Pair> {
                 }
                 let (s, evidence) = score(&records[key.0], &records[key.1], &words[key.0], &words[key.1], &idf);
                 if s >= min_score {
-                    pairs.push(Pair { a: key.0, b: key.1, score: s, evidence });
+                    pairs.push(Pair {
+                        a: key.0,
+                        b: key.1,
+                        score: s,
+                        evidence,
+                    });
                 }
             }
         }
@@ -184,14 +215,26 @@ mod tests {
     use super::*;
 
     fn c(name: &str, kec: &str) -> Candidate {
-        Candidate { name: name.into(), kecamatan: Some(kec.into()), kelurahan: None, legal_entity_number: None, phone: None }
+        Candidate {
+            name: name.into(),
+            kecamatan: Some(kec.into()),
+            kelurahan: None,
+            legal_entity_number: None,
+            phone: None,
+        }
     }
 
     #[test]
     fn legal_forms_and_abbreviations_do_not_tell_cooperatives_apart() {
-        assert_eq!(name_words("Kop. Karyawan PT. Hrapan M.Utm "), name_words("Koperasi Karyawan PT. Hrapan M.Utm"));
+        assert_eq!(
+            name_words("Kop. Karyawan PT. Hrapan M.Utm "),
+            name_words("Koperasi Karyawan PT. Hrapan M.Utm")
+        );
         assert_eq!(name_words("KSP Lima Garuda"), vec!["lima", "garuda"]);
-        assert_eq!(name_words("Koperasi Gr & Peg. SMUN 3 Bks"), vec!["guru", "pegawai", "sman", "3", "bekasi"]);
+        assert_eq!(
+            name_words("Koperasi Gr & Peg. SMUN 3 Bks"),
+            vec!["guru", "pegawai", "sman", "3", "bekasi"]
+        );
     }
 
     #[test]

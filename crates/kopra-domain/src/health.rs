@@ -53,8 +53,14 @@ pub struct Indicator {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum IndicatorKind {
-    Checklist { items: u32 },
-    Ratio { better: Better, bands: Vec<Band>, otherwise: f64 },
+    Checklist {
+        items: u32,
+    },
+    Ratio {
+        better: Better,
+        bands: Vec<Band>,
+        otherwise: f64,
+    },
     Points,
 }
 
@@ -161,7 +167,11 @@ impl Regulation {
                         }
                         checklist_score(v as u32, *items)
                     }
-                    IndicatorKind::Ratio { better, bands, otherwise } => {
+                    IndicatorKind::Ratio {
+                        better,
+                        bands,
+                        otherwise,
+                    } => {
                         if !v.is_finite() {
                             errors.insert(ind.key.clone(), AnswerError::OutOfRange);
                             continue;
@@ -176,11 +186,22 @@ impl Regulation {
                         v
                     }
                 };
-                scores.push(IndicatorScore { key: ind.key.clone(), label: ind.label.clone(), answer: v, score });
+                scores.push(IndicatorScore {
+                    key: ind.key.clone(),
+                    label: ind.label.clone(),
+                    answer: v,
+                    score,
+                });
             }
             let sum: f64 = scores.iter().map(|s| s.score).sum();
             let percent = sum / (a.indicators.len().max(1) as f64 * self.scale_max) * 100.0;
-            aspects.push(AspectResult { key: a.key.clone(), label: a.label.clone(), weight: a.weight, percent: round2(percent), indicators: scores });
+            aspects.push(AspectResult {
+                key: a.key.clone(),
+                label: a.label.clone(),
+                weight: a.weight,
+                percent: round2(percent),
+                indicators: scores,
+            });
         }
         if !errors.is_empty() {
             return Err(errors);
@@ -196,7 +217,11 @@ impl Regulation {
             })
             .sum();
         let total = round2(total);
-        let cat = self.categories.iter().find(|c| total >= c.min).or(self.categories.last());
+        let cat = self
+            .categories
+            .iter()
+            .find(|c| total >= c.min)
+            .or(self.categories.last());
         Ok(HealthResult {
             regulation: self.id.clone(),
             aspects,
@@ -221,15 +246,65 @@ mod tests {
 
     #[test]
     fn bands_follow_juknis_15_2021() {
-        assert_eq!((checklist_score(7, 7), checklist_score(8, 10), checklist_score(6, 10), checklist_score(6, 12), checklist_score(3, 12)), (4.0, 4.0, 3.0, 2.0, 1.0));
-        let loans = [Band { limit: 75.0, score: 4.0 }, Band { limit: 85.0, score: 3.0 }, Band { limit: 95.0, score: 2.0 }];
+        assert_eq!(
+            (
+                checklist_score(7, 7),
+                checklist_score(8, 10),
+                checklist_score(6, 10),
+                checklist_score(6, 12),
+                checklist_score(3, 12)
+            ),
+            (4.0, 4.0, 3.0, 2.0, 1.0)
+        );
+        let loans = [
+            Band {
+                limit: 75.0,
+                score: 4.0,
+            },
+            Band {
+                limit: 85.0,
+                score: 3.0,
+            },
+            Band {
+                limit: 95.0,
+                score: 2.0,
+            },
+        ];
         assert_eq!(ratio_score(75.0, Better::Lower, &loans, 1.0), 4.0);
         assert_eq!(ratio_score(85.1, Better::Lower, &loans, 1.0), 2.0);
         assert_eq!(ratio_score(96.0, Better::Lower, &loans, 1.0), 1.0);
-        let equity = [Band { limit: 30.0, score: 4.0 }, Band { limit: 20.0, score: 3.0 }, Band { limit: 10.0, score: 2.0 }];
-        assert_eq!(ratio_score(30.0, Better::Higher, &equity, 1.0), 3.0, "equity ÷ assets must exceed 30% for 4");
-        let growth = [Band { limit: 10.0, score: 4.0 }, Band { limit: 7.0, score: 3.0 }, Band { limit: 4.0, score: 2.0 }];
-        assert_eq!(ratio_score(10.0, Better::HigherOrEqual, &growth, 1.0), 4.0, "growth of 10% or more scores 4");
+        let equity = [
+            Band {
+                limit: 30.0,
+                score: 4.0,
+            },
+            Band {
+                limit: 20.0,
+                score: 3.0,
+            },
+            Band {
+                limit: 10.0,
+                score: 2.0,
+            },
+        ];
+        assert_eq!(
+            ratio_score(30.0, Better::Higher, &equity, 1.0),
+            3.0,
+            "equity ÷ assets must exceed 30% for 4"
+        );
+        let growth = [
+            Band {
+                limit: 10.0,
+                score: 4.0,
+            },
+            Band { limit: 7.0, score: 3.0 },
+            Band { limit: 4.0, score: 2.0 },
+        ];
+        assert_eq!(
+            ratio_score(10.0, Better::HigherOrEqual, &growth, 1.0),
+            4.0,
+            "growth of 10% or more scores 4"
+        );
     }
 
     #[test]
@@ -256,7 +331,10 @@ mod tests {
         let pcts: Vec<f64> = r.aspects.iter().map(|a| a.percent).collect();
         assert_eq!(pcts, vec![91.67, 62.5, 66.67, 75.0]);
         assert_eq!(r.total, 74.79);
-        assert_eq!((r.category.as_str(), r.category_label.as_str()), ("cukup_sehat", "Cukup Sehat"));
+        assert_eq!(
+            (r.category.as_str(), r.category_label.as_str()),
+            ("cukup_sehat", "Cukup Sehat")
+        );
     }
 
     #[test]
@@ -276,7 +354,17 @@ mod tests {
         let r = reg.assess(&all4).unwrap();
         assert_eq!((r.total, r.category.as_str()), (100.0, "sehat"));
         let mut worst = all4.clone();
-        for (k, v) in [("prinsip_koperasi", 0.0), ("kelengkapan_kelembagaan", 0.0), ("tata_kelola_manajemen", 0.0), ("risiko_inheren", 0.0), ("manajemen_risiko", 0.0), ("pinjaman_per_aset_produktif", 99.0), ("pertumbuhan_modal_sendiri", 0.0), ("biaya_pendidikan_per_shu", 0.0), ("modal_sendiri_per_aset", 5.0)] {
+        for (k, v) in [
+            ("prinsip_koperasi", 0.0),
+            ("kelengkapan_kelembagaan", 0.0),
+            ("tata_kelola_manajemen", 0.0),
+            ("risiko_inheren", 0.0),
+            ("manajemen_risiko", 0.0),
+            ("pinjaman_per_aset_produktif", 99.0),
+            ("pertumbuhan_modal_sendiri", 0.0),
+            ("biaya_pendidikan_per_shu", 0.0),
+            ("modal_sendiri_per_aset", 5.0),
+        ] {
             worst.insert(k.into(), v);
         }
         let r = reg.assess(&worst).unwrap();
@@ -286,7 +374,9 @@ mod tests {
     #[test]
     fn answers_are_checked() {
         let reg = juknis();
-        let e = reg.assess(&answers(&[("prinsip_koperasi", 8.0), ("tidak_ada", 1.0)])).unwrap_err();
+        let e = reg
+            .assess(&answers(&[("prinsip_koperasi", 8.0), ("tidak_ada", 1.0)]))
+            .unwrap_err();
         assert_eq!(e.get("prinsip_koperasi"), Some(&AnswerError::OutOfRange));
         assert_eq!(e.get("tidak_ada"), Some(&AnswerError::Unknown));
         assert_eq!(e.get("modal_sendiri_per_aset"), Some(&AnswerError::Missing));
@@ -297,9 +387,19 @@ mod tests {
         let reg: Regulation = serde_json::from_str(include_str!("../../../data/health/perdep-06-2016.json")).unwrap();
         assert_eq!(reg.aspects.len(), 7);
         assert_eq!(reg.aspects.iter().map(|a| a.weight).sum::<f64>(), 100.0);
-        let IndicatorKind::Ratio { better, bands, otherwise } = &reg.aspects[1].indicators[0].kind else { panic!("a ratio") };
+        let IndicatorKind::Ratio {
+            better,
+            bands,
+            otherwise,
+        } = &reg.aspects[1].indicators[0].kind
+        else {
+            panic!("a ratio")
+        };
         // domain.md's example: loans to members ÷ all loans <25% → 0, 25–50 → 50, 50–75 → 75, ≥75 → 100.
-        assert_eq!([10.0, 25.0, 60.0, 75.0].map(|v| ratio_score(v, *better, bands, *otherwise)), [0.0, 50.0, 75.0, 100.0]);
+        assert_eq!(
+            [10.0, 25.0, 60.0, 75.0].map(|v| ratio_score(v, *better, bands, *otherwise)),
+            [0.0, 50.0, 75.0, 100.0]
+        );
         assert_eq!(juknis().aspects.iter().map(|a| a.weight).sum::<f64>(), 100.0);
     }
 }
@@ -307,7 +407,10 @@ mod tests {
 /// Ratios the annual reports already answer, as percentages: equity ÷ assets, loans ÷
 /// assets (total assets standing in for productive assets until the report carries them),
 /// and equity growth against the previous book year.
-pub fn prefill_from_reports(this: &crate::annual_report::AnnualReport, previous: Option<&crate::annual_report::AnnualReport>) -> BTreeMap<String, f64> {
+pub fn prefill_from_reports(
+    this: &crate::annual_report::AnnualReport,
+    previous: Option<&crate::annual_report::AnnualReport>,
+) -> BTreeMap<String, f64> {
     let mut out = BTreeMap::new();
     let pct = |a: i64, b: i64| (a as f64 / b as f64 * 10000.0).round() / 100.0;
     if let (Some(ms), Some(assets)) = (this.modal_sendiri, this.assets.filter(|a| *a > 0)) {
@@ -316,7 +419,10 @@ pub fn prefill_from_reports(this: &crate::annual_report::AnnualReport, previous:
     if let (Some(loans), Some(assets)) = (this.loans_given, this.assets.filter(|a| *a > 0)) {
         out.insert("pinjaman_per_aset_produktif".into(), pct(loans, assets));
     }
-    if let (Some(now), Some(before)) = (this.modal_sendiri, previous.and_then(|p| p.modal_sendiri).filter(|b| *b > 0)) {
+    if let (Some(now), Some(before)) = (
+        this.modal_sendiri,
+        previous.and_then(|p| p.modal_sendiri).filter(|b| *b > 0),
+    ) {
         out.insert("pertumbuhan_modal_sendiri".into(), pct(now - before, before));
     }
     out
@@ -329,8 +435,18 @@ mod prefill_tests {
 
     #[test]
     fn ratios_come_from_the_reports() {
-        let prev = AnnualReport { book_year: 2023, modal_sendiri: Some(1_000_000_000), ..Default::default() };
-        let this = AnnualReport { book_year: 2024, modal_sendiri: Some(1_080_000_000), assets: Some(4_320_000_000), loans_given: Some(3_456_000_000), ..Default::default() };
+        let prev = AnnualReport {
+            book_year: 2023,
+            modal_sendiri: Some(1_000_000_000),
+            ..Default::default()
+        };
+        let this = AnnualReport {
+            book_year: 2024,
+            modal_sendiri: Some(1_080_000_000),
+            assets: Some(4_320_000_000),
+            loans_given: Some(3_456_000_000),
+            ..Default::default()
+        };
         let p = prefill_from_reports(&this, Some(&prev));
         assert_eq!(p["modal_sendiri_per_aset"], 25.0);
         assert_eq!(p["pinjaman_per_aset_produktif"], 80.0);

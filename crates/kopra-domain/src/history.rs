@@ -19,7 +19,11 @@ pub fn field_changes(
     for (field, to) in after {
         let from = before.iter().find(|(f, _)| f == field).and_then(|(_, v)| v.clone());
         if &from != to {
-            changes.push(FieldChange { field: field.to_string(), from, to: to.clone() });
+            changes.push(FieldChange {
+                field: field.to_string(),
+                from,
+                to: to.clone(),
+            });
         }
     }
     changes
@@ -31,14 +35,26 @@ mod tests {
 
     #[test]
     fn only_changed_fields_are_listed_with_old_and_new_values() {
-        let before = vec![("name", Some("Kop A".to_string())), ("phone", None), ("email", Some("a@b.id".into()))];
+        let before = vec![
+            ("name", Some("Kop A".to_string())),
+            ("phone", None),
+            ("email", Some("a@b.id".into())),
+        ];
         let after = vec![("name", Some("Kop B".to_string())), ("phone", None), ("email", None)];
         let c = field_changes(&before, &after);
         assert_eq!(
             c,
             vec![
-                FieldChange { field: "name".into(), from: Some("Kop A".into()), to: Some("Kop B".into()) },
-                FieldChange { field: "email".into(), from: Some("a@b.id".into()), to: None },
+                FieldChange {
+                    field: "name".into(),
+                    from: Some("Kop A".into()),
+                    to: Some("Kop B".into())
+                },
+                FieldChange {
+                    field: "email".into(),
+                    from: Some("a@b.id".into()),
+                    to: None
+                },
             ]
         );
         assert!(field_changes(&after, &after).is_empty());

@@ -38,9 +38,10 @@ pub fn region_name_key(raw: &str) -> String {
 pub fn kabkota_name_key(raw: &str) -> String {
     let mut ws = words(raw);
     if let Some(w) = ws.first_mut()
-        && w == "kab" {
-            *w = "kabupaten".into();
-        }
+        && w == "kab"
+    {
+        *w = "kabupaten".into();
+    }
     ws.concat()
 }
 
@@ -84,11 +85,17 @@ mod tests {
 
     #[test]
     fn search_key_drops_generic_prefixes() {
-        assert_eq!(cooperative_search_key("KOPERASI SIMPAN PINJAM LIMA GARUDA"), "simpan pinjam lima garuda");
+        assert_eq!(
+            cooperative_search_key("KOPERASI SIMPAN PINJAM LIMA GARUDA"),
+            "simpan pinjam lima garuda"
+        );
         assert_eq!(cooperative_search_key("Kop. Lima Garuda"), "lima garuda");
         assert_eq!(cooperative_search_key("KSP  Lima-Garuda"), "lima garuda");
         assert_eq!(cooperative_search_key("Kopkar Bridgestone"), "bridgestone");
-        assert!(cooperative_search_key("KOPERASI SIMPAN PINJAM LIMA GARUDA").contains(&cooperative_search_key("Koperasi Lima Garuda")));
+        assert!(
+            cooperative_search_key("KOPERASI SIMPAN PINJAM LIMA GARUDA")
+                .contains(&cooperative_search_key("Koperasi Lima Garuda"))
+        );
         // A name made only of generic words keeps nothing, and matches everything.
         assert_eq!(cooperative_search_key("Koperasi"), "");
     }

@@ -37,12 +37,21 @@ mod tests {
     #[test]
     fn thirteen_digits_are_a_nik() {
         assert_eq!(NikKoperasi::parse("3275070040031").unwrap().as_str(), "3275070040031");
-        assert_eq!(NikKoperasi::parse(" 3275.070.040.031 ").unwrap().as_str(), "3275070040031");
+        assert_eq!(
+            NikKoperasi::parse(" 3275.070.040.031 ").unwrap().as_str(),
+            "3275070040031"
+        );
     }
 
     #[test]
     fn other_lengths_and_letters_are_refused() {
-        for bad in ["", "327507004003", "32750700400311", "3275070040O31", "3275070040031000"] {
+        for bad in [
+            "",
+            "327507004003",
+            "32750700400311",
+            "3275070040O31",
+            "3275070040031000",
+        ] {
             assert_eq!(NikKoperasi::parse(bad), Err(FieldError::NikFormat), "{bad}");
         }
         // A 16-digit personal NIK (KTP) is not a NIK Koperasi.

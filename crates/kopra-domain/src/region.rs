@@ -173,7 +173,16 @@ mod tests {
 
     #[test]
     fn malformed_codes_are_refused() {
-        for bad in ["", "3", "32.7", "32.75.4", "32.75.04.104", "32.75.04.1004.1", "ab.cd", "3275"] {
+        for bad in [
+            "",
+            "3",
+            "32.7",
+            "32.75.4",
+            "32.75.04.104",
+            "32.75.04.1004.1",
+            "ab.cd",
+            "3275",
+        ] {
             assert_eq!(RegionCode::parse(bad), Err(FieldError::RegionCodeFormat), "{bad}");
         }
     }

@@ -47,7 +47,10 @@ impl RegionIndex {
                 idx.kabkota_by_key.insert(kabkota_name_key(name), code.to_string());
             }
             if let Some(parent) = RegionCode::parse(code).ok().and_then(|c| c.parent()) {
-                idx.children.entry(parent.to_string()).or_default().push((region_name_key(name), code.to_string()));
+                idx.children
+                    .entry(parent.to_string())
+                    .or_default()
+                    .push((region_name_key(name), code.to_string()));
             }
         }
         idx
@@ -123,16 +126,25 @@ mod tests {
         let i = bekasi();
         assert_eq!(i.find_kabkota("KOTA BEKASI"), Some("32.75"));
         assert_eq!(i.find_kabkota("Kab. Bekasi"), Some("32.16"));
-        assert_eq!(i.find_child("32.75", "Rawa Lumbu"), Some(RegionMatch::Exact("32.75.05".into())));
+        assert_eq!(
+            i.find_child("32.75", "Rawa Lumbu"),
+            Some(RegionMatch::Exact("32.75.05".into()))
+        );
         assert_eq!(i.find_child("32.75", "Kec. Bekasi Utara").unwrap().code(), "32.75.03");
         assert_eq!(i.find_kecamatan_in("32", "rawa lumbu").unwrap().code(), "32.75.05");
-        assert_eq!(i.find_child("32.75.05", "BOJONG RAWA LUMBU").unwrap().code(), "32.75.05.1001");
+        assert_eq!(
+            i.find_child("32.75.05", "BOJONG RAWA LUMBU").unwrap().code(),
+            "32.75.05.1001"
+        );
     }
 
     #[test]
     fn abbreviations_match_only_when_unambiguous() {
         let i = bekasi();
-        assert_eq!(i.find_child("32.75.03", "Hrpn Jaya"), Some(RegionMatch::Abbreviation("32.75.03.1006".into())));
+        assert_eq!(
+            i.find_child("32.75.03", "Hrpn Jaya"),
+            Some(RegionMatch::Abbreviation("32.75.03.1006".into()))
+        );
         // "Hrpn" fits both Harapanjaya and Harapanbaru: no guess.
         assert_eq!(i.find_child("32.75.03", "Hrpn"), None);
         assert_eq!(i.find_child("32.75.03", "Kelurahan"), None);

@@ -71,7 +71,11 @@ pub struct StatusRules {
 
 impl Default for StatusRules {
     fn default() -> Self {
-        StatusRules { active_window_years: 3, dissolution_after_years: 5, dissolution_from_founding: false }
+        StatusRules {
+            active_window_years: 3,
+            dissolution_after_years: 5,
+            dissolution_from_founding: false,
+        }
     }
 }
 
@@ -117,12 +121,21 @@ pub fn add_years(d: Date, years: i32) -> Date {
 
 /// The status on `date` from the RAT meetings held (any order), the founding date and a
 /// legal state, under `rules`.
-pub fn status_on(date: Date, rat_dates: &[Date], founded: Option<Date>, legal: Option<&LegalState>, rules: StatusRules) -> StatusAt {
+pub fn status_on(
+    date: Date,
+    rat_dates: &[Date],
+    founded: Option<Date>,
+    legal: Option<&LegalState>,
+    rules: StatusRules,
+) -> StatusAt {
     if let Some(l) = legal.filter(|l| l.decree_date <= date) {
         return StatusAt {
             status: l.status,
             since: Some(l.decree_date),
-            evidence: Evidence::Decree { decree_number: l.decree_number.clone(), decree_date: l.decree_date },
+            evidence: Evidence::Decree {
+                decree_number: l.decree_number.clone(),
+                decree_date: l.decree_date,
+            },
         };
     }
     let mut held: Vec<Date> = rat_dates.iter().copied().filter(|d| *d <= date).collect();
@@ -132,10 +145,18 @@ pub fn status_on(date: Date, rat_dates: &[Date], founded: Option<Date>, legal: O
         if let Some(f) = founded.filter(|_| rules.dissolution_from_founding) {
             let from = add_years(f, rules.dissolution_after_years);
             if date >= from {
-                return StatusAt { status: Status::DissolutionCandidate, since: Some(from), evidence: Evidence::NoRatSinceFounding { founded: f } };
+                return StatusAt {
+                    status: Status::DissolutionCandidate,
+                    since: Some(from),
+                    evidence: Evidence::NoRatSinceFounding { founded: f },
+                };
             }
         }
-        return StatusAt { status: Status::NoData, since: None, evidence: Evidence::NoRatRecorded };
+        return StatusAt {
+            status: Status::NoData,
+            since: None,
+            evidence: Evidence::NoRatRecorded,
+        };
     };
     let lapse = add_years(last, rules.active_window_years);
     if date < lapse {
@@ -152,20 +173,38 @@ pub fn status_on(date: Date, rat_dates: &[Date], founded: Option<Date>, legal: O
                 break;
             }
         }
-        return StatusAt { status: Status::Active, since: Some(since), evidence: Evidence::RatHeld { last_rat: last } };
+        return StatusAt {
+            status: Status::Active,
+            since: Some(since),
+            evidence: Evidence::RatHeld { last_rat: last },
+        };
     }
     let candidate_from = add_years(last, rules.dissolution_after_years);
     if date >= candidate_from {
-        StatusAt { status: Status::DissolutionCandidate, since: Some(candidate_from), evidence: Evidence::NoRatSince { last_rat: last } }
+        StatusAt {
+            status: Status::DissolutionCandidate,
+            since: Some(candidate_from),
+            evidence: Evidence::NoRatSince { last_rat: last },
+        }
     } else {
-        StatusAt { status: Status::Inactive, since: Some(lapse), evidence: Evidence::NoRatSince { last_rat: last } }
+        StatusAt {
+            status: Status::Inactive,
+            since: Some(lapse),
+            evidence: Evidence::NoRatSince { last_rat: last },
+        }
     }
 }
 
 /// Every change of status from founding (or the first evidence) up to `until`: `(date,
 /// status)` pairs in order. The timeline is derived, so it can never disagree with the
 /// evidence.
-pub fn status_timeline(until: Date, rat_dates: &[Date], founded: Option<Date>, legal: Option<&LegalState>, rules: StatusRules) -> Vec<(Date, Status)> {
+pub fn status_timeline(
+    until: Date,
+    rat_dates: &[Date],
+    founded: Option<Date>,
+    legal: Option<&LegalState>,
+    rules: StatusRules,
+) -> Vec<(Date, Status)> {
     let mut points: Vec<Date> = Vec::new();
     for r in rat_dates {
         points.push(*r);
@@ -197,7 +236,11 @@ mod tests {
     use super::*;
     use time::macros::date;
 
-    const R: StatusRules = StatusRules { active_window_years: 3, dissolution_after_years: 5, dissolution_from_founding: false };
+    const R: StatusRules = StatusRules {
+        active_window_years: 3,
+        dissolution_after_years: 5,
+        dissolution_from_founding: false,
+    };
 
     #[test]
     fn a_rat_within_three_years_makes_a_cooperative_active() {
@@ -205,7 +248,12 @@ mod tests {
         let s = status_on(date!(2021 - 12 - 31), &[date!(2019 - 01 - 26)], None, None, R);
         assert_eq!(s.status, Status::Active);
         assert_eq!(s.since, Some(date!(2019 - 01 - 26)));
-        assert_eq!(s.evidence, Evidence::RatHeld { last_rat: date!(2019 - 01 - 26) });
+        assert_eq!(
+            s.evidence,
+            Evidence::RatHeld {
+                last_rat: date!(2019 - 01 - 26)
+            }
+        );
     }
 
     #[test]
@@ -215,11 +263,17 @@ mod tests {
         let s = status_on(date!(2021 - 12 - 31), &[rat], None, None, R);
         assert_eq!((s.status, s.since), (Status::Inactive, Some(date!(2021 - 12 - 31))));
         // One day earlier it is still inside.
-        assert_eq!(status_on(date!(2021 - 12 - 30), &[rat], None, None, R).status, Status::Active);
+        assert_eq!(
+            status_on(date!(2021 - 12 - 30), &[rat], None, None, R).status,
+            Status::Active
+        );
         // A RAT held on the date itself counts.
         assert_eq!(status_on(rat, &[rat], None, None, R).status, Status::Active);
         // A RAT after the date does not.
-        assert_eq!(status_on(date!(2018 - 12 - 30), &[rat], None, None, R).status, Status::NoData);
+        assert_eq!(
+            status_on(date!(2018 - 12 - 30), &[rat], None, None, R).status,
+            Status::NoData
+        );
     }
 
     #[test]
@@ -227,26 +281,61 @@ mod tests {
         let s = status_on(date!(2021 - 12 - 31), &[], Some(date!(2009 - 12 - 28)), None, R);
         assert_eq!((s.status, s.since), (Status::NoData, None));
         // With the founding setting on, a cooperative founded 5+ years ago is a candidate.
-        let from_founding = StatusRules { dissolution_from_founding: true, ..R };
-        let s = status_on(date!(2021 - 12 - 31), &[], Some(date!(2009 - 12 - 28)), None, from_founding);
-        assert_eq!((s.status, s.since), (Status::DissolutionCandidate, Some(date!(2014 - 12 - 28))));
-        let young = status_on(date!(2021 - 12 - 31), &[], Some(date!(2020 - 01 - 01)), None, from_founding);
+        let from_founding = StatusRules {
+            dissolution_from_founding: true,
+            ..R
+        };
+        let s = status_on(
+            date!(2021 - 12 - 31),
+            &[],
+            Some(date!(2009 - 12 - 28)),
+            None,
+            from_founding,
+        );
+        assert_eq!(
+            (s.status, s.since),
+            (Status::DissolutionCandidate, Some(date!(2014 - 12 - 28)))
+        );
+        let young = status_on(
+            date!(2021 - 12 - 31),
+            &[],
+            Some(date!(2020 - 01 - 01)),
+            None,
+            from_founding,
+        );
         assert_eq!(young.status, Status::NoData);
     }
 
     #[test]
     fn five_years_without_rat_make_a_dissolution_candidate() {
         let rat = date!(2015 - 03 - 20);
-        assert_eq!(status_on(date!(2020 - 03 - 19), &[rat], None, None, R).status, Status::Inactive);
+        assert_eq!(
+            status_on(date!(2020 - 03 - 19), &[rat], None, None, R).status,
+            Status::Inactive
+        );
         let s = status_on(date!(2020 - 03 - 20), &[rat], None, None, R);
-        assert_eq!((s.status, s.since), (Status::DissolutionCandidate, Some(date!(2020 - 03 - 20))));
-        let three = StatusRules { dissolution_after_years: 3, ..R };
-        assert_eq!(status_on(date!(2018 - 03 - 20), &[rat], None, None, three).status, Status::DissolutionCandidate);
+        assert_eq!(
+            (s.status, s.since),
+            (Status::DissolutionCandidate, Some(date!(2020 - 03 - 20)))
+        );
+        let three = StatusRules {
+            dissolution_after_years: 3,
+            ..R
+        };
+        assert_eq!(
+            status_on(date!(2018 - 03 - 20), &[rat], None, None, three).status,
+            Status::DissolutionCandidate
+        );
     }
 
     #[test]
     fn active_since_the_start_of_an_unbroken_run_of_rats() {
-        let rats = [date!(2012 - 04 - 01), date!(2016 - 05 - 01), date!(2018 - 03 - 01), date!(2020 - 02 - 01)];
+        let rats = [
+            date!(2012 - 04 - 01),
+            date!(2016 - 05 - 01),
+            date!(2018 - 03 - 01),
+            date!(2020 - 02 - 01),
+        ];
         // 2012 → 2016 is a gap of more than 3 years; the run starts in 2016.
         let s = status_on(date!(2021 - 06 - 30), &rats, None, None, R);
         assert_eq!((s.status, s.since), (Status::Active, Some(date!(2016 - 05 - 01))));
@@ -254,9 +343,16 @@ mod tests {
 
     #[test]
     fn a_decree_overrides_the_evidence_from_its_date() {
-        let legal = LegalState { status: Status::Dissolved, decree_number: "518/Kep.12-Diskop/2022".into(), decree_date: date!(2022 - 05 - 10) };
+        let legal = LegalState {
+            status: Status::Dissolved,
+            decree_number: "518/Kep.12-Diskop/2022".into(),
+            decree_date: date!(2022 - 05 - 10),
+        };
         let rats = [date!(2021 - 03 - 01)];
-        assert_eq!(status_on(date!(2022 - 05 - 09), &rats, None, Some(&legal), R).status, Status::Active);
+        assert_eq!(
+            status_on(date!(2022 - 05 - 09), &rats, None, Some(&legal), R).status,
+            Status::Active
+        );
         let s = status_on(date!(2022 - 05 - 10), &rats, None, Some(&legal), R);
         assert_eq!((s.status, s.since), (Status::Dissolved, Some(date!(2022 - 05 - 10))));
         assert!(Status::Dissolved.is_legal() && !Status::Inactive.is_legal());
@@ -266,7 +362,13 @@ mod tests {
     fn the_timeline_lists_each_change_once() {
         let rats = [date!(2014 - 03 - 01), date!(2019 - 04 - 01)];
         let with_founding = status_timeline(date!(2014 - 12 - 31), &rats, Some(date!(2009 - 12 - 28)), None, R);
-        assert_eq!(with_founding, vec![(date!(2009 - 12 - 28), Status::NoData), (date!(2014 - 03 - 01), Status::Active)]);
+        assert_eq!(
+            with_founding,
+            vec![
+                (date!(2009 - 12 - 28), Status::NoData),
+                (date!(2014 - 03 - 01), Status::Active)
+            ]
+        );
         let t = status_timeline(date!(2025 - 12 - 31), &rats, None, None, R);
         assert_eq!(
             t,

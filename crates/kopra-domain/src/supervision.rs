@@ -44,14 +44,24 @@ mod tests {
         // Unless the office decides to count them.
         assert!(is_supervised(Some("Primer Nasional"), &kec, &bekasi, true));
         // Another city's cooperative is never ours.
-        assert!(!is_supervised(Some("Primer Kabupaten/Kota"), &code("32.16.01"), &bekasi, true));
+        assert!(!is_supervised(
+            Some("Primer Kabupaten/Kota"),
+            &code("32.16.01"),
+            &bekasi,
+            true
+        ));
     }
 
     #[test]
     fn a_province_and_the_ministry_supervise_their_own_level() {
         let jabar = HomeRegion::parse("32").unwrap();
         assert!(is_supervised(Some("Primer Provinsi"), &code("32.75.04"), &jabar, false));
-        assert!(!is_supervised(Some("Primer Kabupaten/Kota"), &code("32.75.04"), &jabar, false));
+        assert!(!is_supervised(
+            Some("Primer Kabupaten/Kota"),
+            &code("32.75.04"),
+            &jabar,
+            false
+        ));
         let id = HomeRegion::parse("ID").unwrap();
         assert!(is_supervised(Some("Primer Nasional"), &code("11.01.01"), &id, false));
     }

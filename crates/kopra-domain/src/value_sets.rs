@@ -210,8 +210,17 @@ mod tests {
         assert_eq!(Kelompok::parse("KOPKAR"), Some("Kopkar"));
         assert_eq!(Jenis::parse("Leasing"), None);
         let b = Bentuk::parse("primer kabupaten / kota").unwrap();
-        assert_eq!(b, Bentuk { sekunder: false, area: BentukArea::KabupatenKota });
+        assert_eq!(
+            b,
+            Bentuk {
+                sekunder: false,
+                area: BentukArea::KabupatenKota
+            }
+        );
         assert_eq!(b.as_str(), "Primer Kabupaten/Kota");
-        assert_eq!(Bentuk::parse("Sekunder Nasional").unwrap().as_str(), "Sekunder Nasional");
+        assert_eq!(
+            Bentuk::parse("Sekunder Nasional").unwrap().as_str(),
+            "Sekunder Nasional"
+        );
     }
 }

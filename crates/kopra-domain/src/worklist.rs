@@ -72,7 +72,10 @@ pub fn reasons(f: &WorklistFacts, today: Date, window_years: i32) -> Vec<Reason>
     if f.report_without_rat {
         r.push(Reason::ReportWithoutRat);
     }
-    if let Some(v) = f.certificate_valid_until.filter(|v| *v < today && add_years(*v, 2) > today) {
+    if let Some(v) = f
+        .certificate_valid_until
+        .filter(|v| *v < today && add_years(*v, 2) > today)
+    {
         r.push(Reason::CertificateRecentlyExpired { valid_until: v });
     }
     if let Some(m) = f.members.filter(|m| *m >= 50) {
@@ -98,18 +101,42 @@ mod tests {
     use time::macros::date;
 
     fn facts(status: Status) -> WorklistFacts {
-        WorklistFacts { status, last_rat: None, certificate_valid_until: None, founded: None, members: None, ods_grade: None, report_without_rat: false }
+        WorklistFacts {
+            status,
+            last_rat: None,
+            certificate_valid_until: None,
+            founded: None,
+            members: None,
+            ods_grade: None,
+            report_without_rat: false,
+        }
     }
 
     #[test]
     fn a_rat_that_just_left_the_window_ranks_first() {
         let today = date!(2024 - 06 - 01);
-        let recent = WorklistFacts { last_rat: Some(date!(2021 - 03 - 01)), ..facts(Status::Inactive) };
-        let old = WorklistFacts { last_rat: Some(date!(2019 - 08 - 01)), ..facts(Status::Inactive) };
+        let recent = WorklistFacts {
+            last_rat: Some(date!(2021 - 03 - 01)),
+            ..facts(Status::Inactive)
+        };
+        let old = WorklistFacts {
+            last_rat: Some(date!(2019 - 08 - 01)),
+            ..facts(Status::Inactive)
+        };
         let r1 = reasons(&recent, today, 3);
         let r2 = reasons(&old, today, 3);
-        assert_eq!(r1, vec![Reason::RecentlyLapsed { last_rat: date!(2021 - 03 - 01) }]);
-        assert_eq!(r2, vec![Reason::LapsedWithinDissolutionHorizon { last_rat: date!(2019 - 08 - 01) }]);
+        assert_eq!(
+            r1,
+            vec![Reason::RecentlyLapsed {
+                last_rat: date!(2021 - 03 - 01)
+            }]
+        );
+        assert_eq!(
+            r2,
+            vec![Reason::LapsedWithinDissolutionHorizon {
+                last_rat: date!(2019 - 08 - 01)
+            }]
+        );
         assert!(score(&r1) > score(&r2));
     }
 
@@ -124,9 +151,19 @@ mod tests {
         };
         let r = reasons(&f, today, 3);
         assert_eq!(score(&r), 25 + 20 + 10);
-        assert_eq!(r[0], Reason::CertificateRecentlyExpired { valid_until: date!(2023 - 12 - 28) });
+        assert_eq!(
+            r[0],
+            Reason::CertificateRecentlyExpired {
+                valid_until: date!(2023 - 12 - 28)
+            }
+        );
         // A certificate that expired long ago, few members, grade D: nothing to go on.
-        let cold = WorklistFacts { certificate_valid_until: Some(date!(2019 - 01 - 01)), members: Some(20), ods_grade: Some("D".into()), ..facts(Status::NoData) };
+        let cold = WorklistFacts {
+            certificate_valid_until: Some(date!(2019 - 01 - 01)),
+            members: Some(20),
+            ods_grade: Some("D".into()),
+            ..facts(Status::NoData)
+        };
         assert!(reasons(&cold, today, 3).is_empty());
         assert!(belongs(Status::NoData) && !belongs(Status::Active) && !belongs(Status::Dissolved));
     }

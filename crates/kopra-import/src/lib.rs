@@ -13,6 +13,6 @@ pub mod rows;
 pub mod table;
 pub mod values;
 
-pub use message::{RowMessage, Severity};
 pub use error::ImportError;
+pub use message::{RowMessage, Severity};
 pub use ods_csv::{OdsRow, read_ods_csv};

@@ -39,30 +39,181 @@ pub enum Field {
 
 /// Header names per field, as offices and ODS write them (compared after `compact_key`).
 const ALIASES: &[(Field, &[&str])] = &[
-    (Field::Name, &["nama koperasi", "koperasi", "nama", "nama kop", "nama koperasi/ksp", "cooperative", "cooperative name", "name"]),
-    (Field::Nik, &["nik", "nik koperasi", "nomor induk koperasi", "nomor induk koperasi (nik)", "no induk koperasi"]),
-    (Field::LegalEntityNumber, &["no. badan hukum", "no badan hukum", "nomor badan hukum", "nomor badan hukum pendirian", "no. bh", "no bh", "nomor bh", "badan hukum", "no bh pendirian", "legal entity number"]),
-    (Field::LegalEntityDate, &["tgl badan hukum", "tanggal badan hukum", "tanggal badan hukum pendirian", "tgl bh", "tanggal bh", "tgl. badan hukum", "legal entity date"]),
-    (Field::AmendmentNumber, &["nomor perubahan anggaran dasar (terbaru)", "no perubahan ad", "nomor pad", "no. pad", "perubahan anggaran dasar"]),
-    (Field::AmendmentDate, &["tanggal perubahan anggaran dasar (terbaru)", "tgl perubahan ad", "tanggal pad", "tgl pad"]),
-    (Field::Address, &["alamat", "alamat koperasi", "alamat kantor", "address"]),
-    (Field::Kelurahan, &["kelurahan", "kelurahan / desa", "kelurahan/desa", "desa/kel.", "desa/kel", "kel./desa", "kel", "kel.", "desa", "village"]),
+    (
+        Field::Name,
+        &[
+            "nama koperasi",
+            "koperasi",
+            "nama",
+            "nama kop",
+            "nama koperasi/ksp",
+            "cooperative",
+            "cooperative name",
+            "name",
+        ],
+    ),
+    (
+        Field::Nik,
+        &[
+            "nik",
+            "nik koperasi",
+            "nomor induk koperasi",
+            "nomor induk koperasi (nik)",
+            "no induk koperasi",
+        ],
+    ),
+    (
+        Field::LegalEntityNumber,
+        &[
+            "no. badan hukum",
+            "no badan hukum",
+            "nomor badan hukum",
+            "nomor badan hukum pendirian",
+            "no. bh",
+            "no bh",
+            "nomor bh",
+            "badan hukum",
+            "no bh pendirian",
+            "legal entity number",
+        ],
+    ),
+    (
+        Field::LegalEntityDate,
+        &[
+            "tgl badan hukum",
+            "tanggal badan hukum",
+            "tanggal badan hukum pendirian",
+            "tgl bh",
+            "tanggal bh",
+            "tgl. badan hukum",
+            "legal entity date",
+        ],
+    ),
+    (
+        Field::AmendmentNumber,
+        &[
+            "nomor perubahan anggaran dasar (terbaru)",
+            "no perubahan ad",
+            "nomor pad",
+            "no. pad",
+            "perubahan anggaran dasar",
+        ],
+    ),
+    (
+        Field::AmendmentDate,
+        &[
+            "tanggal perubahan anggaran dasar (terbaru)",
+            "tgl perubahan ad",
+            "tanggal pad",
+            "tgl pad",
+        ],
+    ),
+    (
+        Field::Address,
+        &["alamat", "alamat koperasi", "alamat kantor", "address"],
+    ),
+    (
+        Field::Kelurahan,
+        &[
+            "kelurahan",
+            "kelurahan / desa",
+            "kelurahan/desa",
+            "desa/kel.",
+            "desa/kel",
+            "kel./desa",
+            "kel",
+            "kel.",
+            "desa",
+            "village",
+        ],
+    ),
     (Field::Kecamatan, &["kecamatan", "kec.", "kec", "district"]),
-    (Field::KabKota, &["kabupaten", "kab/kota", "kabupaten/kota", "kab./kota", "kota", "kota/kabupaten", "regency/city"]),
+    (
+        Field::KabKota,
+        &[
+            "kabupaten",
+            "kab/kota",
+            "kabupaten/kota",
+            "kab./kota",
+            "kota",
+            "kota/kabupaten",
+            "regency/city",
+        ],
+    ),
     (Field::Bentuk, &["bentuk", "bentuk koperasi"]),
     (Field::Jenis, &["jenis", "jenis koperasi", "type"]),
     (Field::Kelompok, &["kelompok", "kelompok koperasi", "group"]),
     (Field::Sektor, &["sektor", "sektor usaha", "sector"]),
-    (Field::MembersMale, &["anggota l", "anggota laki-laki", "jumlah anggota pria", "jml anggota laki-laki", "jml anggota l", "anggota pria", "members male"]),
-    (Field::MembersFemale, &["anggota p", "anggota perempuan", "jumlah anggota wanita", "jml anggota perempuan", "jml anggota p", "anggota wanita", "members female"]),
-    (Field::MembersTotal, &["total anggota", "jumlah anggota", "jml anggota", "anggota", "members"]),
-    (Field::Assets, &["aset (rp)", "aset", "total aset", "asset", "assets", "jumlah aset"]),
-    (Field::BusinessVolume, &["volume usaha (rp)", "volume usaha", "omzet", "omset", "business volume"]),
+    (
+        Field::MembersMale,
+        &[
+            "anggota l",
+            "anggota laki-laki",
+            "jumlah anggota pria",
+            "jml anggota laki-laki",
+            "jml anggota l",
+            "anggota pria",
+            "members male",
+        ],
+    ),
+    (
+        Field::MembersFemale,
+        &[
+            "anggota p",
+            "anggota perempuan",
+            "jumlah anggota wanita",
+            "jml anggota perempuan",
+            "jml anggota p",
+            "anggota wanita",
+            "members female",
+        ],
+    ),
+    (
+        Field::MembersTotal,
+        &["total anggota", "jumlah anggota", "jml anggota", "anggota", "members"],
+    ),
+    (
+        Field::Assets,
+        &["aset (rp)", "aset", "total aset", "asset", "assets", "jumlah aset"],
+    ),
+    (
+        Field::BusinessVolume,
+        &["volume usaha (rp)", "volume usaha", "omzet", "omset", "business volume"],
+    ),
     (Field::Shu, &["shu (rp)", "shu", "sisa hasil usaha"]),
-    (Field::LastRat, &["rat terakhir", "tgl rat terakhir", "tanggal rat terakhir", "tanggal rat", "tgl rat", "last rat"]),
-    (Field::Phone, &["telepon", "telp", "no telp", "no. telp", "no hp", "hp", "telepon/hp", "phone"]),
+    (
+        Field::LastRat,
+        &[
+            "rat terakhir",
+            "tgl rat terakhir",
+            "tanggal rat terakhir",
+            "tanggal rat",
+            "tgl rat",
+            "last rat",
+        ],
+    ),
+    (
+        Field::Phone,
+        &[
+            "telepon",
+            "telp",
+            "no telp",
+            "no. telp",
+            "no hp",
+            "hp",
+            "telepon/hp",
+            "phone",
+        ],
+    ),
     (Field::Email, &["email", "e-mail", "surel", "alamat email"]),
-    (Field::CertificateValidUntil, &["tanggal berlaku sertifikat", "sertifikat berlaku s.d.", "berlaku sertifikat"]),
+    (
+        Field::CertificateValidUntil,
+        &[
+            "tanggal berlaku sertifikat",
+            "sertifikat berlaku s.d.",
+            "berlaku sertifikat",
+        ],
+    ),
     (Field::OdsGrade, &["status grade", "grade"]),
     (Field::Notes, &["keterangan", "catatan", "notes", "ket"]),
 ];
@@ -73,7 +224,10 @@ pub fn field_for_header(header: &str) -> Option<Field> {
     if key.is_empty() {
         return None;
     }
-    ALIASES.iter().find(|(_, names)| names.iter().any(|n| compact_key(n) == key)).map(|(f, _)| *f)
+    ALIASES
+        .iter()
+        .find(|(_, names)| names.iter().any(|n| compact_key(n) == key))
+        .map(|(f, _)| *f)
 }
 
 /// Where the header is and what each column holds.
@@ -109,10 +263,13 @@ impl Mapping {
 pub fn detect_mapping(table: &Table) -> Option<Mapping> {
     let mut best: Option<(usize, usize)> = None;
     for (i, row) in table.rows.iter().enumerate().take(30) {
-        let fields: Vec<Option<Field>> = row.iter().map(|c| match c {
-            Cell::Text(t) => field_for_header(t),
-            _ => None,
-        }).collect();
+        let fields: Vec<Option<Field>> = row
+            .iter()
+            .map(|c| match c {
+                Cell::Text(t) => field_for_header(t),
+                _ => None,
+            })
+            .collect();
         let count = fields.iter().flatten().count();
         if fields.contains(&Some(Field::Name)) && count >= 3 && best.is_none_or(|(_, c)| count > c) {
             best = Some((i, count));
@@ -125,7 +282,11 @@ pub fn detect_mapping(table: &Table) -> Option<Mapping> {
         let f = field_for_header(h).filter(|f| !fields.contains(&Some(*f)));
         fields.push(f);
     }
-    Some(Mapping { header_row, headers, fields })
+    Some(Mapping {
+        header_row,
+        headers,
+        fields,
+    })
 }
 
 #[cfg(test)]
@@ -133,7 +294,16 @@ mod tests {
     use super::*;
 
     fn row(cells: &[&str]) -> Vec<Cell> {
-        cells.iter().map(|c| if c.is_empty() { Cell::Empty } else { Cell::Text(c.to_string()) }).collect()
+        cells
+            .iter()
+            .map(|c| {
+                if c.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(c.to_string())
+                }
+            })
+            .collect()
     }
 
     #[test]
@@ -144,15 +314,48 @@ mod tests {
                 row(&["DATA KOPERASI KOTA BEKASI"]),
                 row(&["Keadaan s.d. Desember 2021"]),
                 row(&[]),
-                row(&["NO", "NAMA KOPERASI", "NO. BADAN HUKUM", "TGL BADAN HUKUM", "KEC.", "Desa/Kel.", "ANGGOTA L", "ASET (Rp)", "RAT TERAKHIR", "NIK"]),
-                row(&["1", "Kop A", "1/BH/2000", "01/02/2000", "Bekasi Utara", "Perwira", "10", "1000", "", "3275070040031"]),
+                row(&[
+                    "NO",
+                    "NAMA KOPERASI",
+                    "NO. BADAN HUKUM",
+                    "TGL BADAN HUKUM",
+                    "KEC.",
+                    "Desa/Kel.",
+                    "ANGGOTA L",
+                    "ASET (Rp)",
+                    "RAT TERAKHIR",
+                    "NIK",
+                ]),
+                row(&[
+                    "1",
+                    "Kop A",
+                    "1/BH/2000",
+                    "01/02/2000",
+                    "Bekasi Utara",
+                    "Perwira",
+                    "10",
+                    "1000",
+                    "",
+                    "3275070040031",
+                ]),
             ],
         };
         let m = detect_mapping(&table).unwrap();
         assert_eq!(m.header_row, 3);
         assert_eq!(
             m.fields,
-            vec![None, Some(Field::Name), Some(Field::LegalEntityNumber), Some(Field::LegalEntityDate), Some(Field::Kecamatan), Some(Field::Kelurahan), Some(Field::MembersMale), Some(Field::Assets), Some(Field::LastRat), Some(Field::Nik)]
+            vec![
+                None,
+                Some(Field::Name),
+                Some(Field::LegalEntityNumber),
+                Some(Field::LegalEntityDate),
+                Some(Field::Kecamatan),
+                Some(Field::Kelurahan),
+                Some(Field::MembersMale),
+                Some(Field::Assets),
+                Some(Field::LastRat),
+                Some(Field::Nik)
+            ]
         );
     }
 
@@ -164,7 +367,11 @@ mod tests {
         assert_eq!(field_for_header("Tgl RAT Terakhir"), Some(Field::LastRat));
         assert_eq!(field_for_header("No. BH"), Some(Field::LegalEntityNumber));
         assert_eq!(field_for_header("Warna favorit"), None);
-        let m = Mapping { header_row: 0, headers: vec!["Nama".into(), "Wilayah".into()], fields: vec![Some(Field::Name), None] };
+        let m = Mapping {
+            header_row: 0,
+            headers: vec!["Nama".into(), "Wilayah".into()],
+            fields: vec![Some(Field::Name), None],
+        };
         let m = m.with_saved(&[("WILAYAH".into(), Some(Field::Kecamatan))]);
         assert_eq!(m.fields[1], Some(Field::Kecamatan));
     }

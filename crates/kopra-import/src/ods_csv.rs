@@ -54,7 +54,13 @@ impl Row<'_> {
         (!v.is_empty()).then(|| v.to_string())
     }
     fn say(&mut self, col: &str, value: &str, severity: Severity, code: &'static str) {
-        self.messages.push(RowMessage { line: self.line, column: col.into(), value: value.into(), severity, code });
+        self.messages.push(RowMessage {
+            line: self.line,
+            column: col.into(),
+            value: value.into(),
+            severity,
+            code,
+        });
     }
     /// A DD/MM/YYYY cell as ISO text; an unreadable date is dropped with a warning.
     fn date(&mut self, col: &'static str) -> Option<String> {
@@ -81,10 +87,28 @@ pub fn read_ods_csv(
     let headers = csv.headers()?.clone();
     let mut cols = HashMap::new();
     for name in [
-        NIK, NAME, BH_NUMBER, BH_DATE, AD_NUMBER, AD_DATE, RAT_DATE, ADDRESS, KELURAHAN, KECAMATAN, KABUPATEN, BENTUK,
-        JENIS, KELOMPOK, SEKTOR, CERTIFICATE, GRADE,
+        NIK,
+        NAME,
+        BH_NUMBER,
+        BH_DATE,
+        AD_NUMBER,
+        AD_DATE,
+        RAT_DATE,
+        ADDRESS,
+        KELURAHAN,
+        KECAMATAN,
+        KABUPATEN,
+        BENTUK,
+        JENIS,
+        KELOMPOK,
+        SEKTOR,
+        CERTIFICATE,
+        GRADE,
     ] {
-        if let Some(i) = headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name) {
+        if let Some(i) = headers
+            .iter()
+            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+        {
             cols.insert(name, i);
         }
     }
@@ -95,9 +119,18 @@ pub fn read_ods_csv(
     let mut out = Vec::new();
     for (i, rec) in csv.records().enumerate() {
         let rec = rec?;
-        let mut row = Row { line: i as u64 + 2, cols: &cols, rec: &rec, messages: Vec::new() };
+        let mut row = Row {
+            line: i as u64 + 2,
+            cols: &cols,
+            rec: &rec,
+            messages: Vec::new(),
+        };
         let input = read_row(&mut row, regions, home, kelurahan_by_nik_prefix);
-        out.push(OdsRow { line: row.line, input, messages: row.messages });
+        out.push(OdsRow {
+            line: row.line,
+            input,
+            messages: row.messages,
+        });
     }
     Ok(out)
 }
@@ -146,8 +179,14 @@ fn read_row(
     let mut kelurahan_code = None;
     let mut kelurahan_text = None;
     if let (Some(raw), Some(kec)) = (row.get(KELURAHAN), &kecamatan) {
-        let by_prefix = kelurahan_by_nik_prefix.get(&raw).filter(|code| code.starts_with(&format!("{kec}.")));
-        match by_prefix.cloned().map(RegionMatch::Exact).or_else(|| regions.find_child(kec, &raw)) {
+        let by_prefix = kelurahan_by_nik_prefix
+            .get(&raw)
+            .filter(|code| code.starts_with(&format!("{kec}.")));
+        match by_prefix
+            .cloned()
+            .map(RegionMatch::Exact)
+            .or_else(|| regions.find_child(kec, &raw))
+        {
             Some(RegionMatch::Exact(code)) => kelurahan_code = Some(code),
             Some(RegionMatch::Abbreviation(code)) => {
                 row.say(KELURAHAN, &raw, Severity::Warning, "kelurahan_abbreviation");
@@ -164,7 +203,12 @@ fn read_row(
     let amendment_date = row.date(AD_DATE);
     let amendments = row
         .get(AD_NUMBER)
-        .map(|n| vec![AmendmentInput { number: Some(n), date: amendment_date }])
+        .map(|n| {
+            vec![AmendmentInput {
+                number: Some(n),
+                date: amendment_date,
+            }]
+        })
         .unwrap_or_default();
     let ods_last_rat_date = row.date(RAT_DATE);
     let certificate_valid_until = row.date(CERTIFICATE);
@@ -222,7 +266,9 @@ mod tests {
 
     #[test]
     fn an_ods_row_becomes_register_input() {
-        let rows = read(r#"3275041010001,KOPERASI MAJU,9/BH/PRAKOP/VII/2007,12/07/2007,AHU-1.AH.01.27.TAHUN 2021,19/05/2021,24/03/2019,Jl. Mawar 1,BOJONG RAWA LUMBU,Rawa Lumbu,Kota Bekasi,Jawa Barat,Primer Kabupaten/Kota,Simpan Pinjam,Kop. Simpan Pinjam,Jasa Keuangan dan Asuransi,"1,065",0,"1,065",1,2,Sudah Bersertifikat,12/07/2022,B"#);
+        let rows = read(
+            r#"3275041010001,KOPERASI MAJU,9/BH/PRAKOP/VII/2007,12/07/2007,AHU-1.AH.01.27.TAHUN 2021,19/05/2021,24/03/2019,Jl. Mawar 1,BOJONG RAWA LUMBU,Rawa Lumbu,Kota Bekasi,Jawa Barat,Primer Kabupaten/Kota,Simpan Pinjam,Kop. Simpan Pinjam,Jasa Keuangan dan Asuransi,"1,065",0,"1,065",1,2,Sudah Bersertifikat,12/07/2022,B"#,
+        );
         let input = rows[0].input.as_ref().unwrap();
         assert!(rows[0].messages.is_empty(), "{:?}", rows[0].messages);
         assert_eq!(input.kecamatan_code.as_deref(), Some("32.75.05"));
@@ -235,8 +281,13 @@ mod tests {
 
     #[test]
     fn nik_prefix_kelurahan_and_unknown_names_are_handled() {
-        let rows = read("3275050020001,KOP A,,,,,,,3275050020,Bekasi Selatan,Kota Bekasi,Jawa Barat,Primer Nasional,Jasa,,,,,,,,,,D\n3275050020002,KOP B,,31/02/2019,,,,,Kelurahan,Bekasi Selatan,Kota Bekasi,Jawa Barat,Primer Nasional,Jasa,,,,,,,,,,D");
-        assert_eq!(rows[0].input.as_ref().unwrap().kelurahan_code.as_deref(), Some("32.75.04.1004"));
+        let rows = read(
+            "3275050020001,KOP A,,,,,,,3275050020,Bekasi Selatan,Kota Bekasi,Jawa Barat,Primer Nasional,Jasa,,,,,,,,,,D\n3275050020002,KOP B,,31/02/2019,,,,,Kelurahan,Bekasi Selatan,Kota Bekasi,Jawa Barat,Primer Nasional,Jasa,,,,,,,,,,D",
+        );
+        assert_eq!(
+            rows[0].input.as_ref().unwrap().kelurahan_code.as_deref(),
+            Some("32.75.04.1004")
+        );
         let b = rows[1].input.as_ref().unwrap();
         assert_eq!(b.kelurahan_text.as_deref(), Some("Kelurahan"));
         let codes: Vec<_> = rows[1].messages.iter().map(|m| (m.line, m.code)).collect();
@@ -245,7 +296,9 @@ mod tests {
 
     #[test]
     fn rows_without_name_or_known_kecamatan_are_rejected() {
-        let rows = read(",,,,,,,,,Bekasi Selatan,Kota Bekasi,,,,,,,,,,,,,\n3275050020002,KOP B,,,,,,,,Cibubur,Kota Bekasi,,,,,,,,,,,,,");
+        let rows = read(
+            ",,,,,,,,,Bekasi Selatan,Kota Bekasi,,,,,,,,,,,,,\n3275050020002,KOP B,,,,,,,,Cibubur,Kota Bekasi,,,,,,,,,,,,,",
+        );
         assert!(rows.iter().all(|r| r.input.is_none()));
         assert_eq!(rows[0].messages[0].code, "name_missing");
         assert_eq!(rows[1].messages[0].code, "kecamatan_unknown");

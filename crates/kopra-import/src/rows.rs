@@ -14,7 +14,9 @@ use crate::table::{Cell, Table};
 use crate::values::{ValueError, parse_count, parse_date, parse_rupiah};
 use kopra_domain::cooperative::{is_plausible_email, parse_phone};
 use kopra_domain::value_sets::{Bentuk, Jenis, Kelompok, ODS_GRADES, Sektor};
-use kopra_domain::{AmendmentInput, CooperativeFields, CooperativeInput, HomeRegion, NikKoperasi, RegionIndex, RegionMatch};
+use kopra_domain::{
+    AmendmentInput, CooperativeFields, CooperativeInput, HomeRegion, NikKoperasi, RegionIndex, RegionMatch,
+};
 use std::collections::HashMap;
 use time::Date;
 
@@ -58,17 +60,30 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn cell(&self, f: Field) -> Option<&Cell> {
-        self.mapping.column_of(f).and_then(|i| self.row.get(i)).filter(|c| !c.is_empty())
+        self.mapping
+            .column_of(f)
+            .and_then(|i| self.row.get(i))
+            .filter(|c| !c.is_empty())
     }
     fn text(&self, f: Field) -> Option<String> {
         self.cell(f).map(Cell::text).filter(|s| !s.is_empty())
     }
     fn column(&self, f: Field) -> String {
-        self.mapping.column_of(f).and_then(|i| self.mapping.headers.get(i)).cloned().unwrap_or_default()
+        self.mapping
+            .column_of(f)
+            .and_then(|i| self.mapping.headers.get(i))
+            .cloned()
+            .unwrap_or_default()
     }
     fn say(&mut self, f: Field, value: &str, severity: Severity, code: &'static str) {
         let column = self.column(f);
-        self.messages.push(RowMessage { line: self.line, column, value: value.into(), severity, code });
+        self.messages.push(RowMessage {
+            line: self.line,
+            column,
+            value: value.into(),
+            severity,
+            code,
+        });
     }
     fn date(&mut self, f: Field) -> Option<Date> {
         let cell = self.cell(f)?.clone();
@@ -130,11 +145,22 @@ pub fn read_rows(
         if row.iter().all(Cell::is_empty) {
             continue;
         }
-        let mut c = Ctx { line: i as u64 + 1, row, mapping, messages: Vec::new() };
+        let mut c = Ctx {
+            line: i as u64 + 1,
+            row,
+            mapping,
+            messages: Vec::new(),
+        };
         let (fields, figures) = read_row(&mut c, regions, home, kelurahan_by_nik_prefix, today);
         let name = c.text(Field::Name).unwrap_or_default();
         let rejected = c.messages.iter().any(|m| m.severity == Severity::Error);
-        out.push(ImportRow { line: c.line, name, fields: if rejected { None } else { fields }, figures, messages: c.messages });
+        out.push(ImportRow {
+            line: c.line,
+            name,
+            fields: if rejected { None } else { fields },
+            figures,
+            messages: c.messages,
+        });
     }
     out
 }
@@ -160,7 +186,10 @@ fn read_row(
 
     // Kab/kota: named in the row, or the office's own when it is one.
     let kabkota = match (c.text(Field::KabKota), home) {
-        (Some(k), _) => match regions.find_kabkota(&k).filter(|code| kopra_domain::RegionCode::parse(code).is_ok_and(|rc| home.contains(&rc))) {
+        (Some(k), _) => match regions
+            .find_kabkota(&k)
+            .filter(|code| kopra_domain::RegionCode::parse(code).is_ok_and(|rc| home.contains(&rc)))
+        {
             Some(code) => Some(code.to_string()),
             None => {
                 c.say(Field::KabKota, &k, Severity::Error, "kabkota_outside_region");
@@ -191,7 +220,11 @@ fn read_row(
     let mut kelurahan_text = None;
     if let (Some(raw), Some(kec)) = (c.text(Field::Kelurahan), &kecamatan) {
         let by_prefix = crosswalk.get(&raw).filter(|code| code.starts_with(&format!("{kec}.")));
-        match by_prefix.cloned().map(RegionMatch::Exact).or_else(|| regions.find_child(kec, &raw)) {
+        match by_prefix
+            .cloned()
+            .map(RegionMatch::Exact)
+            .or_else(|| regions.find_child(kec, &raw))
+        {
             Some(RegionMatch::Exact(code)) => kelurahan_code = Some(code),
             Some(RegionMatch::Abbreviation(code)) => {
                 c.say(Field::Kelurahan, &raw, Severity::Warning, "kelurahan_abbreviation");
@@ -216,9 +249,15 @@ fn read_row(
     let legal_entity_date = legal_entity_date.filter(|d| *d <= today);
     let last_rat = last_rat.filter(|d| *d <= today);
     if let (Some(rat), Some(founded)) = (last_rat, legal_entity_date)
-        && rat < founded {
-            c.say(Field::LastRat, &rat.to_string(), Severity::Warning, "rat_before_founding");
-        }
+        && rat < founded
+    {
+        c.say(
+            Field::LastRat,
+            &rat.to_string(),
+            Severity::Warning,
+            "rat_before_founding",
+        );
+    }
     let figures = ReportFigures {
         members_male: c.number(Field::MembersMale, true),
         members_female: c.number(Field::MembersFemale, true),
@@ -237,7 +276,9 @@ fn read_row(
         ODS_GRADES.contains(&up.as_str()).then_some(up)
     });
     let phone = c.listed(Field::Phone, parse_phone);
-    let email = c.listed(Field::Email, |s| is_plausible_email(s.trim()).then(|| s.trim().to_lowercase()));
+    let email = c.listed(Field::Email, |s| {
+        is_plausible_email(s.trim()).then(|| s.trim().to_lowercase())
+    });
 
     if c.messages.iter().any(|m| m.severity == Severity::Error) {
         return (None, figures);
@@ -250,7 +291,12 @@ fn read_row(
         legal_entity_date: d(legal_entity_date),
         amendments: c
             .text(Field::AmendmentNumber)
-            .map(|n| vec![AmendmentInput { number: Some(n), date: d(amendment_date) }])
+            .map(|n| {
+                vec![AmendmentInput {
+                    number: Some(n),
+                    date: d(amendment_date),
+                }]
+            })
             .unwrap_or_default(),
         address: c.text(Field::Address),
         kelurahan_code,
@@ -272,7 +318,13 @@ fn read_row(
         Ok(fields) => (Some(fields), figures),
         Err(errors) => {
             for (field, e) in errors.iter() {
-                c.messages.push(RowMessage { line: c.line, column: field.to_string(), value: String::new(), severity: Severity::Error, code: e.code() });
+                c.messages.push(RowMessage {
+                    line: c.line,
+                    column: field.to_string(),
+                    value: String::new(),
+                    severity: Severity::Error,
+                    code: e.code(),
+                });
             }
             (None, figures)
         }

@@ -64,7 +64,8 @@ fn kind_of(file_name: &str, bytes: &[u8]) -> &'static str {
         "workbook"
     } else if lower.ends_with(".csv") || lower.ends_with(".txt") || lower.ends_with(".tsv") {
         "csv"
-    } else if lower.ends_with(".xlsx") || lower.ends_with(".xls") || lower.ends_with(".ods") || lower.ends_with(".xlsm") {
+    } else if lower.ends_with(".xlsx") || lower.ends_with(".xls") || lower.ends_with(".ods") || lower.ends_with(".xlsm")
+    {
         "workbook"
     } else {
         "csv"
@@ -87,19 +88,34 @@ pub fn read_table(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<
 
 fn read_workbook(bytes: &[u8], wanted: Option<&str>) -> Result<Table, ImportError> {
     use calamine::{Data, Reader, SheetVisible, open_workbook_auto_from_rs};
-    let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| ImportError::Unreadable(e.to_string()))?;
-    let names: Vec<(String, bool)> =
-        wb.sheets_metadata().iter().map(|s| (s.name.clone(), s.visible == SheetVisible::Visible)).collect();
+    let mut wb =
+        open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| ImportError::Unreadable(e.to_string()))?;
+    let names: Vec<(String, bool)> = wb
+        .sheets_metadata()
+        .iter()
+        .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
+        .collect();
     let candidates: Vec<String> = match wanted {
         Some(w) => {
-            let found = names.iter().find(|(n, _)| n.eq_ignore_ascii_case(w.trim())).map(|(n, _)| n.clone());
-            vec![found.ok_or_else(|| ImportError::NoSuchSheet(w.to_string(), names.iter().map(|(n, _)| n.clone()).collect()))?]
+            let found = names
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(w.trim()))
+                .map(|(n, _)| n.clone());
+            vec![found.ok_or_else(|| {
+                ImportError::NoSuchSheet(w.to_string(), names.iter().map(|(n, _)| n.clone()).collect())
+            })?]
         }
         // Hidden sheets are never picked by themselves.
-        None => names.iter().filter(|(_, visible)| *visible).map(|(n, _)| n.clone()).collect(),
+        None => names
+            .iter()
+            .filter(|(_, visible)| *visible)
+            .map(|(n, _)| n.clone())
+            .collect(),
     };
     for name in candidates {
-        let range = wb.worksheet_range(&name).map_err(|e| ImportError::Unreadable(e.to_string()))?;
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| ImportError::Unreadable(e.to_string()))?;
         let (h, w) = range.get_size();
         if h.saturating_mul(w) > MAX_CELLS {
             return Err(ImportError::TooManyCells(h.saturating_mul(w)));
@@ -128,7 +144,12 @@ fn read_workbook(bytes: &[u8], wanted: Option<&str>) -> Result<Table, ImportErro
 
 /// A data table: at least two rows with three or more filled cells.
 fn has_data_table(t: &Table) -> bool {
-    t.rows.iter().filter(|r| r.iter().filter(|c| !c.is_empty()).count() >= 3).take(2).count() >= 2
+    t.rows
+        .iter()
+        .filter(|r| r.iter().filter(|c| !c.is_empty()).count() >= 3)
+        .take(2)
+        .count()
+        >= 2
 }
 
 /// UTF-8 (with or without BOM), else Windows-1252 — what Excel saves as "CSV" in Indonesia.
@@ -159,7 +180,11 @@ pub fn detect_delimiter(text: &str) -> u8 {
 fn read_csv(bytes: &[u8]) -> Result<Table, ImportError> {
     let text = decode_text(bytes);
     let delimiter = detect_delimiter(&text);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut cells = 0usize;
     for rec in reader.records() {
@@ -168,10 +193,27 @@ fn read_csv(bytes: &[u8]) -> Result<Table, ImportError> {
         if cells > MAX_CELLS {
             return Err(ImportError::TooManyCells(cells));
         }
-        rows.push(rec.iter().map(|s| if s.trim().is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }).collect());
+        rows.push(
+            rec.iter()
+                .map(|s| {
+                    if s.trim().is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(s.to_string())
+                    }
+                })
+                .collect(),
+        );
     }
-    let table = Table { sheet: String::new(), rows };
-    if has_data_table(&table) { Ok(table) } else { Err(ImportError::NoDataTable) }
+    let table = Table {
+        sheet: String::new(),
+        rows,
+    };
+    if has_data_table(&table) {
+        Ok(table)
+    } else {
+        Err(ImportError::NoDataTable)
+    }
 }
 
 #[cfg(test)]
@@ -194,7 +236,12 @@ mod tests {
         // "Koperasi Karya Mandiri – Ibu" in Windows-1252 (the dash is 0x96).
         assert_eq!(decode_text(b"Karya \x96 Ibu"), "Karya \u{2013} Ibu");
         assert_eq!(decode_text("\u{feff}Nama".as_bytes()), "Nama");
-        let t = read_table(b"NAMA;KECAMATAN;NIK\nKop A;Bekasi Utara;3275070040031\nKop B;Rawalumbu;\n", "data.csv", None).unwrap();
+        let t = read_table(
+            b"NAMA;KECAMATAN;NIK\nKop A;Bekasi Utara;3275070040031\nKop B;Rawalumbu;\n",
+            "data.csv",
+            None,
+        )
+        .unwrap();
         assert_eq!(t.rows.len(), 3);
         assert_eq!(t.rows[1][1], Cell::Text("Bekasi Utara".into()));
     }
@@ -202,8 +249,14 @@ mod tests {
     #[test]
     fn hostile_input_is_a_clear_error() {
         assert!(matches!(read_table(b"", "x.csv", None), Err(ImportError::Empty)));
-        assert!(matches!(read_table(b"PK\x03\x04garbage that is no zip", "x.xlsx", None), Err(ImportError::Unreadable(_))));
-        assert!(matches!(read_table(b"just one line", "x.csv", None), Err(ImportError::NoDataTable)));
+        assert!(matches!(
+            read_table(b"PK\x03\x04garbage that is no zip", "x.xlsx", None),
+            Err(ImportError::Unreadable(_))
+        ));
+        assert!(matches!(
+            read_table(b"just one line", "x.csv", None),
+            Err(ImportError::NoDataTable)
+        ));
         let big = vec![b'a'; MAX_FILE_BYTES + 1];
         assert!(matches!(read_table(&big, "x.csv", None), Err(ImportError::TooLarge(_))));
     }

@@ -15,10 +15,30 @@ pub enum ValueError {
 }
 
 const MONTHS: [(&str, u8); 24] = [
-    ("januari", 1), ("februari", 2), ("maret", 3), ("april", 4), ("mei", 5), ("juni", 6),
-    ("juli", 7), ("agustus", 8), ("september", 9), ("oktober", 10), ("november", 11), ("desember", 12),
-    ("january", 1), ("february", 2), ("march", 3), ("may", 5), ("june", 6), ("july", 7),
-    ("august", 8), ("october", 10), ("december", 12), ("agu", 8), ("okt", 10), ("des", 12),
+    ("januari", 1),
+    ("februari", 2),
+    ("maret", 3),
+    ("april", 4),
+    ("mei", 5),
+    ("juni", 6),
+    ("juli", 7),
+    ("agustus", 8),
+    ("september", 9),
+    ("oktober", 10),
+    ("november", 11),
+    ("desember", 12),
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("october", 10),
+    ("december", 12),
+    ("agu", 8),
+    ("okt", 10),
+    ("des", 12),
 ];
 
 fn month_from_name(s: &str) -> Option<u8> {
@@ -26,7 +46,10 @@ fn month_from_name(s: &str) -> Option<u8> {
     if s.len() < 3 {
         return None;
     }
-    MONTHS.iter().find(|(name, _)| *name == s || (s.len() >= 3 && name.starts_with(&s))).map(|(_, m)| *m)
+    MONTHS
+        .iter()
+        .find(|(name, _)| *name == s || (s.len() >= 3 && name.starts_with(&s)))
+        .map(|(_, m)| *m)
 }
 
 fn make(y: i32, m: u8, d: u8) -> Result<Date, ValueError> {
@@ -53,7 +76,11 @@ pub fn parse_date(cell: &Cell) -> Result<Option<Date>, ValueError> {
             // 2019-03-12 (possibly with a time after it)
             let head = t.split([' ', 'T']).next().unwrap_or(t);
             let parts: Vec<&str> = head.split(['/', '-', '.']).collect();
-            if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+            if parts.len() == 3
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            {
                 let n: Vec<i64> = parts.iter().map(|p| p.parse().unwrap_or(-1)).collect();
                 return if parts[0].len() == 4 {
                     make(n[0] as i32, n[1] as u8, n[2] as u8).map(Some)
@@ -70,9 +97,10 @@ pub fn parse_date(cell: &Cell) -> Result<Option<Date>, ValueError> {
             // 12 Maret 2019
             let words: Vec<&str> = t.split_whitespace().collect();
             if let [d, m, y] = words.as_slice()
-                && let (Ok(d), Some(m), Ok(y)) = (d.parse::<u8>(), month_from_name(m), y.parse::<i32>()) {
-                    return make(y, m, d).map(Some);
-                }
+                && let (Ok(d), Some(m), Ok(y)) = (d.parse::<u8>(), month_from_name(m), y.parse::<i32>())
+            {
+                return make(y, m, d).map(Some);
+            }
             if let Ok(serial) = t.parse::<f64>() {
                 return excel_serial_to_date(serial).map(Some).ok_or(ValueError::NotADate);
             }
@@ -94,15 +122,28 @@ pub fn parse_rupiah(cell: &Cell) -> Result<Option<i64>, ValueError> {
                 return Ok(None);
             }
             let t = t.strip_prefix("rp").unwrap_or(&t).trim().trim_start_matches('.').trim();
-            let (number, factor) = [(" miliar", 1e9), (" milyar", 1e9), (" m", 1e9), (" juta", 1e6), (" jt", 1e6), (" rb", 1e3), (" ribu", 1e3)]
-                .iter()
-                .find_map(|(suffix, f)| t.strip_suffix(suffix).map(|n| (n.trim(), *f)))
-                .unwrap_or((t, 1.0));
+            let (number, factor) = [
+                (" miliar", 1e9),
+                (" milyar", 1e9),
+                (" m", 1e9),
+                (" juta", 1e6),
+                (" jt", 1e6),
+                (" rb", 1e3),
+                (" ribu", 1e3),
+            ]
+            .iter()
+            .find_map(|(suffix, f)| t.strip_suffix(suffix).map(|n| (n.trim(), *f)))
+            .unwrap_or((t, 1.0));
             let neg = number.starts_with('-');
             let number = number.trim_start_matches('-');
             let value = if factor > 1.0 {
                 // "1,5 M": the comma is the decimal sign.
-                number.replace('.', "").replace(',', ".").parse::<f64>().map_err(|_| ValueError::NotANumber)? * factor
+                number
+                    .replace('.', "")
+                    .replace(',', ".")
+                    .parse::<f64>()
+                    .map_err(|_| ValueError::NotANumber)?
+                    * factor
             } else {
                 // "1.500.000,00": dots group thousands, a comma starts the cents.
                 let whole = number.split(',').next().unwrap_or("");
@@ -128,7 +169,11 @@ pub fn parse_count(cell: &Cell) -> Result<Option<i64>, ValueError> {
                 return Ok(None);
             }
             let neg = t.starts_with('-');
-            let digits: String = t.trim_start_matches('-').chars().filter(|c| !matches!(c, ',' | '.' | ' ')).collect();
+            let digits: String = t
+                .trim_start_matches('-')
+                .chars()
+                .filter(|c| !matches!(c, ',' | '.' | ' '))
+                .collect();
             if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(ValueError::NotANumber);
             }

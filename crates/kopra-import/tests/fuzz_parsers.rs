@@ -58,7 +58,8 @@ fn a_zip_that_is_no_workbook_and_a_workbook_with_formulas_are_handled() {
     }
     ws.write(1, 0, "Kop A").unwrap();
     ws.write(1, 1, "Bekasi Utara").unwrap();
-    ws.write_formula(1, 2, rust_xlsxwriter::Formula::new("=1+1").set_result("2")).unwrap();
+    ws.write_formula(1, 2, rust_xlsxwriter::Formula::new("=1+1").set_result("2"))
+        .unwrap();
     ws.write(2, 0, "Kop B").unwrap();
     ws.write(2, 1, "Rawalumbu").unwrap();
     let bytes = wb.save_to_buffer().unwrap();
@@ -71,7 +72,14 @@ fn a_hidden_sheet_is_never_picked_by_itself() {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let hidden = wb.add_worksheet();
     hidden.set_name("Lama").unwrap();
-    for (r, row) in [["Nama Koperasi", "Kecamatan", "NIK"], ["Kop Lama", "Bekasi Utara", "3275070040001"], ["Kop Lama 2", "Rawalumbu", "3275070040002"]].iter().enumerate() {
+    for (r, row) in [
+        ["Nama Koperasi", "Kecamatan", "NIK"],
+        ["Kop Lama", "Bekasi Utara", "3275070040001"],
+        ["Kop Lama 2", "Rawalumbu", "3275070040002"],
+    ]
+    .iter()
+    .enumerate()
+    {
         for (c, v) in row.iter().enumerate() {
             hidden.write(r as u32, c as u16, *v).unwrap();
         }
@@ -79,7 +87,14 @@ fn a_hidden_sheet_is_never_picked_by_itself() {
     hidden.set_hidden(true);
     let visible = wb.add_worksheet();
     visible.set_name("Baru").unwrap();
-    for (r, row) in [["Nama Koperasi", "Kecamatan", "NIK"], ["Kop Baru", "Bekasi Utara", "3275070040003"], ["Kop Baru 2", "Rawalumbu", "3275070040004"]].iter().enumerate() {
+    for (r, row) in [
+        ["Nama Koperasi", "Kecamatan", "NIK"],
+        ["Kop Baru", "Bekasi Utara", "3275070040003"],
+        ["Kop Baru 2", "Rawalumbu", "3275070040004"],
+    ]
+    .iter()
+    .enumerate()
+    {
         for (c, v) in row.iter().enumerate() {
             visible.write(r as u32, c as u16, *v).unwrap();
         }
@@ -88,6 +103,10 @@ fn a_hidden_sheet_is_never_picked_by_itself() {
     visible.set_active(true);
     let bytes = wb.save_to_buffer().unwrap();
     assert_eq!(read_table(&bytes, "x.xlsx", None).unwrap().sheet, "Baru");
-    assert_eq!(read_table(&bytes, "x.xlsx", Some("lama")).unwrap().sheet, "Lama", "unless asked for by name");
+    assert_eq!(
+        read_table(&bytes, "x.xlsx", Some("lama")).unwrap().sheet,
+        "Lama",
+        "unless asked for by name"
+    );
     assert!(read_table(&bytes, "x.xlsx", Some("Tidak Ada")).is_err());
 }

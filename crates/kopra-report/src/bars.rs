@@ -69,10 +69,21 @@ mod tests {
     #[test]
     fn bars_have_heights_in_proportion_and_titles() {
         let groups = vec![
-            BarGroup { label: "2024".into(), bars: vec![Some((0.5, "target 50%".into())), Some((0.25, "reached 25%".into()))] },
-            BarGroup { label: "2025".into(), bars: vec![Some((0.6, "target 60%".into())), None] },
+            BarGroup {
+                label: "2024".into(),
+                bars: vec![Some((0.5, "target 50%".into())), Some((0.25, "reached 25%".into()))],
+            },
+            BarGroup {
+                label: "2025".into(),
+                bars: vec![Some((0.6, "target 60%".into())), None],
+            },
         ];
-        let svg = grouped_bars(&groups, &["#1f77b4", "#2ca02c"], &["target".into(), "reached".into()], "Plan");
+        let svg = grouped_bars(
+            &groups,
+            &["#1f77b4", "#2ca02c"],
+            &["target".into(), "reached".into()],
+            "Plan",
+        );
         assert_eq!(svg.matches("<rect x=").count(), 3 + 2, "three bars and two legend keys");
         assert!(svg.contains("height=\"100.0\" fill=\"#1f77b4\"><title>target 50%</title>"));
         assert!(svg.contains("height=\"50.0\" fill=\"#2ca02c\"><title>reached 25%</title>"));

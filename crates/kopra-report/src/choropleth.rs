@@ -65,7 +65,13 @@ fn class_of(v: f64, bounds: &[f64]) -> usize {
 }
 
 /// Draws every feature of `geojson` (matched on its `kode` property) shaded by its value.
-pub fn choropleth(geojson: &str, values: &HashMap<String, AreaValue>, classes: &Classes<'_>, width: f64, title: &str) -> Result<String, MapError> {
+pub fn choropleth(
+    geojson: &str,
+    values: &HashMap<String, AreaValue>,
+    classes: &Classes<'_>,
+    width: f64,
+    title: &str,
+) -> Result<String, MapError> {
     let fc: Collection = serde_json::from_str(geojson)?;
     let (mut min_lon, mut max_lon, mut min_lat, mut max_lat) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
     for f in &fc.features {
@@ -104,7 +110,12 @@ pub fn choropleth(geojson: &str, values: &HashMap<String, AreaValue>, classes: &
         for poly in f.geometry.polygons() {
             for ring in poly {
                 for (i, [lon, lat]) in ring.iter().enumerate() {
-                    d.push_str(&format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x(*lon), y(*lat)));
+                    d.push_str(&format!(
+                        "{}{:.1},{:.1}",
+                        if i == 0 { "M" } else { "L" },
+                        x(*lon),
+                        y(*lat)
+                    ));
                 }
                 d.push('Z');
             }
@@ -154,21 +165,44 @@ mod tests {
       {"type":"Feature","properties":{"kode":"B","nama":"Beta"},"geometry":{"type":"MultiPolygon","coordinates":[[[[107.0,-6.3],[107.1,-6.3],[107.1,-6.2],[107.0,-6.2],[107.0,-6.3]]]]}}]}"#;
 
     fn classes<'a>(labels: &'a [String]) -> Classes<'a> {
-        Classes { bounds: &[0.5], colours: &["#eeeeee", "#333333"], labels, no_data_colour: "#cccccc", no_data_label: "no data" }
+        Classes {
+            bounds: &[0.5],
+            colours: &["#eeeeee", "#333333"],
+            labels,
+            no_data_colour: "#cccccc",
+            no_data_label: "no data",
+        }
     }
 
     #[test]
     fn areas_are_shaded_by_class_titled_and_linked() {
         let labels = vec!["< 50%".to_string(), "≥ 50%".to_string()];
         let values = HashMap::from([
-            ("A".to_string(), AreaValue { value: Some(0.7), title: "Alpha: 70% <active>".into(), href: Some("/k?a=1&b=2".into()) }),
-            ("B".to_string(), AreaValue { value: None, title: "Beta".into(), href: None }),
+            (
+                "A".to_string(),
+                AreaValue {
+                    value: Some(0.7),
+                    title: "Alpha: 70% <active>".into(),
+                    href: Some("/k?a=1&b=2".into()),
+                },
+            ),
+            (
+                "B".to_string(),
+                AreaValue {
+                    value: None,
+                    title: "Beta".into(),
+                    href: None,
+                },
+            ),
         ]);
         let svg = choropleth(SQUARES, &values, &classes(&labels), 200.0, "Map").unwrap();
         assert_eq!(svg.matches("<path ").count(), 2);
         assert!(svg.contains("fill=\"#333333\" stroke=\"#ffffff\" stroke-width=\"1\" data-code=\"A\""));
         assert!(svg.contains("fill=\"#cccccc\" stroke=\"#ffffff\" stroke-width=\"1\" data-code=\"B\""));
-        assert!(svg.contains("<title>Alpha: 70% &lt;active&gt;</title>"), "titles are escaped");
+        assert!(
+            svg.contains("<title>Alpha: 70% &lt;active&gt;</title>"),
+            "titles are escaped"
+        );
         assert!(svg.contains("<a href=\"/k?a=1&amp;b=2\">"));
         // Two squares side by side: the map is twice as wide as high (times cos(latitude)).
         assert!(svg.contains("M0.0,"), "the west edge is at x = 0");
@@ -177,6 +211,9 @@ mod tests {
     #[test]
     fn broken_geojson_is_an_error() {
         assert!(choropleth("{", &HashMap::new(), &classes(&[]), 100.0, "x").is_err());
-        assert!(matches!(choropleth(r#"{"features":[]}"#, &HashMap::new(), &classes(&[]), 100.0, "x"), Err(MapError::Empty)));
+        assert!(matches!(
+            choropleth(r#"{"features":[]}"#, &HashMap::new(), &classes(&[]), 100.0, "x"),
+            Err(MapError::Empty)
+        ));
     }
 }

@@ -8,7 +8,11 @@ pub mod xlsx;
 
 /// Escapes text for SVG/XML content and attributes.
 pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// A rate as a percentage with one decimal, Indonesian style (`61,5%`) or English (`61.5%`).

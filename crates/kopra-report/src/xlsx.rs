@@ -5,7 +5,12 @@
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 /// A sheet with title lines (filters, export time), a bold header and the rows.
-pub fn table_workbook(sheet: &str, title_lines: &[String], headers: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
+pub fn table_workbook(
+    sheet: &str,
+    title_lines: &[String],
+    headers: &[String],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(sheet)?;
@@ -46,16 +51,26 @@ mod tests {
     fn a_table_reads_back_with_its_title_lines_numbers_and_text() {
         let bytes = table_workbook(
             "Koperasi",
-            &["Filter: kecamatan 32.75.04".into(), "Diekspor 2026-11-29 08:00 WIB".into()],
+            &[
+                "Filter: kecamatan 32.75.04".into(),
+                "Diekspor 2026-11-29 08:00 WIB".into(),
+            ],
             &["nik".into(), "name".into(), "members".into()],
             &[vec!["3275070040031".into(), "Kopkar Bridgestone".into(), "3327".into()]],
         )
         .unwrap();
         let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         let range = wb.worksheet_range("Koperasi").unwrap();
-        assert_eq!(range.get((0, 0)), Some(&Data::String("Filter: kecamatan 32.75.04".into())));
+        assert_eq!(
+            range.get((0, 0)),
+            Some(&Data::String("Filter: kecamatan 32.75.04".into()))
+        );
         assert_eq!(range.get((3, 1)), Some(&Data::String("name".into())));
-        assert_eq!(range.get((4, 0)), Some(&Data::String("3275070040031".into())), "a NIK stays text");
+        assert_eq!(
+            range.get((4, 0)),
+            Some(&Data::String("3275070040031".into())),
+            "a NIK stays text"
+        );
         assert_eq!(range.get((4, 2)), Some(&Data::Float(3327.0)), "a count is a number");
     }
 }

@@ -15,7 +15,13 @@ use kopra_domain::{FieldError, FieldErrors};
 pub const UPLOAD_BODY_LIMIT: usize = MAX_ATTACHMENT_BYTES + 64 * 1024;
 
 /// Reads `kind` and `file` from a multipart form and stores the file for the report.
-pub async fn upload(state: &AppState, user: &User, report_id: i64, mut form: Multipart, ip: Option<String>) -> Result<AttachmentInfo, AppError> {
+pub async fn upload(
+    state: &AppState,
+    user: &User,
+    report_id: i64,
+    mut form: Multipart,
+    ip: Option<String>,
+) -> Result<AttachmentInfo, AppError> {
     let report = state.db.annual_report(report_id).await?;
     let c = state.db.cooperative(report.cooperative_id).await?;
     check_scope(user, &c)?;
@@ -28,16 +34,35 @@ pub async fn upload(state: &AppState, user: &User, report_id: i64, mut form: Mul
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
-            Err(e) => return Err(AppError::BadRequest(StatusCode::BAD_REQUEST, "bad_request", e.body_text())),
+            Err(e) => {
+                return Err(AppError::BadRequest(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    e.body_text(),
+                ));
+            }
         };
         match field.name() {
-            Some("kind") => kind = field.text().await.map_err(|e| AppError::BadRequest(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?,
+            Some("kind") => {
+                kind = field
+                    .text()
+                    .await
+                    .map_err(|e| AppError::BadRequest(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?
+            }
             Some("file") => {
                 let name = field.file_name().unwrap_or("lampiran").to_string();
                 let bytes = match field.bytes().await {
                     Ok(b) => b,
-                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
-                    Err(e) => return Err(AppError::BadRequest(StatusCode::BAD_REQUEST, "bad_request", e.body_text())),
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        return Err(too_large());
+                    }
+                    Err(e) => {
+                        return Err(AppError::BadRequest(
+                            StatusCode::BAD_REQUEST,
+                            "bad_request",
+                            e.body_text(),
+                        ));
+                    }
                 };
                 file = Some((name, bytes.to_vec()));
             }
@@ -45,7 +70,10 @@ pub async fn upload(state: &AppState, user: &User, report_id: i64, mut form: Mul
         }
     }
     let (name, data) = file.ok_or_else(|| AppError::Invalid(FieldErrors::single("file", FieldError::Required)))?;
-    Ok(state.db.add_attachment(report_id, kind.trim(), &name, data, &user.actor(ip)).await?)
+    Ok(state
+        .db
+        .add_attachment(report_id, kind.trim(), &name, data, &user.actor(ip))
+        .await?)
 }
 
 /// The file, as a download, after the same scope checks as its cooperative.

@@ -35,8 +35,15 @@ pub fn lang_of(headers: &HeaderMap, is_api: bool) -> Lang {
     if !is_api {
         return Lang::Id;
     }
-    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if accept.trim_start().to_lowercase().starts_with("en") { Lang::En } else { Lang::Id }
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if accept.trim_start().to_lowercase().starts_with("en") {
+        Lang::En
+    } else {
+        Lang::Id
+    }
 }
 
 /// Request context every handler may want.
@@ -49,16 +56,29 @@ pub struct Ctx {
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
-        let path = parts.extensions.get::<axum::extract::OriginalUri>().map_or(parts.uri.path(), |u| u.0.path());
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        let path = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or(parts.uri.path(), |u| u.0.path());
         let is_api = path.starts_with("/api/");
-        Ok(Ctx { lang: lang_of(&parts.headers, is_api), ip })
+        Ok(Ctx {
+            lang: lang_of(&parts.headers, is_api),
+            ip,
+        })
     }
 }
 
 /// The one authorisation check: may `user` do `permission`?
 pub fn authorize(user: &User, permission: Permission) -> Result<(), AppError> {
-    if user.role.allows(permission) { Ok(()) } else { Err(AppError::Forbidden) }
+    if user.role.allows(permission) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// A signed-in browser user.
@@ -70,7 +90,9 @@ pub struct PageUser {
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = PageError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let ctx = Ctx::from_request_parts(parts, state).await.unwrap_or_else(|e| match e {});
+        let ctx = Ctx::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|e| match e {});
         let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(PageError(AppError::Unauthorized, ctx.lang));
         };
@@ -103,7 +125,9 @@ pub struct ApiUser {
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let ctx = Ctx::from_request_parts(parts, state).await.unwrap_or_else(|e| match e {});
+        let ctx = Ctx::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|e| match e {});
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)

@@ -98,16 +98,19 @@ impl AppError {
         err.insert("code".into(), json!(self.code()));
         err.insert("message".into(), json!(self.message(&tr, incident.as_deref())));
         if let Some(f) = self.fields() {
-            let fields: Map<String, Value> =
-                f.iter().map(|(k, e)| (k.to_string(), json!(tr.field_error(k, e.code())))).collect();
+            let fields: Map<String, Value> = f
+                .iter()
+                .map(|(k, e)| (k.to_string(), json!(tr.field_error(k, e.code()))))
+                .collect();
             let codes: Map<String, Value> = f.iter().map(|(k, e)| (k.to_string(), json!(e.code()))).collect();
             err.insert("fields".into(), Value::Object(fields));
             err.insert("field_codes".into(), Value::Object(codes));
         }
         if let AppError::BadRequest(_, _, detail) = self
-            && !detail.is_empty() {
-                err.insert("detail".into(), json!(detail));
-            }
+            && !detail.is_empty()
+        {
+            err.insert("detail".into(), json!(detail));
+        }
         let mut body = json!({ "error": err });
         match self {
             AppError::Stale(current) => body["current"] = json!(current),
@@ -116,7 +119,8 @@ impl AppError {
         }
         let mut resp = (self.status(), axum::Json(body)).into_response();
         if matches!(self, AppError::Unauthorized | AppError::InvalidCredentials) {
-            resp.headers_mut().insert("www-authenticate", axum::http::HeaderValue::from_static("Bearer"));
+            resp.headers_mut()
+                .insert("www-authenticate", axum::http::HeaderValue::from_static("Bearer"));
         }
         resp
     }
@@ -149,7 +153,12 @@ impl IntoResponse for PageError {
                 message.push_str(&tr.field_error(field, e.code()));
             }
         }
-        let page = crate::pages::ErrorPage { t: tr, nav: None, title: tr.key("error.title"), message };
+        let page = crate::pages::ErrorPage {
+            t: tr,
+            nav: None,
+            title: tr.key("error.title"),
+            message,
+        };
         (err.status(), crate::pages::render(&page)).into_response()
     }
 }

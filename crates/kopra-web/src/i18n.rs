@@ -40,7 +40,10 @@ pub fn parse_messages(src: &str) -> HashMap<String, String> {
     src.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter_map(|l| l.split_once(" = ").map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
+        .filter_map(|l| {
+            l.split_once(" = ")
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        })
         .collect()
 }
 
@@ -51,7 +54,10 @@ struct Catalog {
 
 fn catalog() -> &'static Catalog {
     static C: OnceLock<Catalog> = OnceLock::new();
-    C.get_or_init(|| Catalog { id: parse_messages(ID_TXT), en: parse_messages(EN_TXT) })
+    C.get_or_init(|| Catalog {
+        id: parse_messages(ID_TXT),
+        en: parse_messages(EN_TXT),
+    })
 }
 
 /// The texts of one language, as templates and handlers use them.
@@ -76,7 +82,11 @@ impl Tr {
             Lang::Id => &c.id,
             Lang::En => &c.en,
         };
-        primary.get(key).or_else(|| c.id.get(key)).map(String::as_str).unwrap_or(key)
+        primary
+            .get(key)
+            .or_else(|| c.id.get(key))
+            .map(String::as_str)
+            .unwrap_or(key)
     }
 
     /// `get` with `{name}` placeholders filled.
@@ -94,12 +104,20 @@ impl Tr {
             Lang::Id => &c.id,
             Lang::En => &c.en,
         };
-        primary.get(key).or_else(|| c.id.get(key)).cloned().unwrap_or_else(|| key.to_string())
+        primary
+            .get(key)
+            .or_else(|| c.id.get(key))
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
     }
 
     /// "Field label: message", for one field error.
     pub fn field_error(&self, field: &str, code: &str) -> String {
-        format!("{} {}", self.get_owned(&format!("field.{field}")), self.get_owned(&format!("error.{code}")))
+        format!(
+            "{} {}",
+            self.get_owned(&format!("field.{field}")),
+            self.get_owned(&format!("error.{code}"))
+        )
     }
 
     /// A translated text by dynamic key (for templates).
@@ -129,7 +147,11 @@ mod tests {
     fn every_field_error_code_has_a_message() {
         let id = parse_messages(ID_TXT);
         for e in FieldError::ALL {
-            assert!(id.contains_key(&format!("error.{}", e.code())), "no message for {}", e.code());
+            assert!(
+                id.contains_key(&format!("error.{}", e.code())),
+                "no message for {}",
+                e.code()
+            );
         }
     }
 
@@ -137,6 +159,9 @@ mod tests {
     fn texts_come_in_the_chosen_language() {
         assert_eq!(Tr::new(Lang::Id).get("nav.cooperatives"), "Daftar Koperasi");
         assert_eq!(Tr::new(Lang::En).get("nav.cooperatives"), "Cooperatives");
-        assert_eq!(Tr::new(Lang::En).fill("list.total", &[("n", "3")]), "3 cooperatives found");
+        assert_eq!(
+            Tr::new(Lang::En).fill("list.total", &[("n", "3")]),
+            "3 cooperatives found"
+        );
     }
 }

@@ -38,7 +38,10 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
     if state.db.ping().await {
         (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"})))
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "database unavailable"})))
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({"status": "database unavailable"})),
+        )
     }
 }
 

@@ -7,12 +7,12 @@ use crate::error::AppError;
 use kopra_db::Actor;
 use kopra_db::audit::AuditEntry;
 use kopra_db::cooperatives::CooperativeRecord;
-use kopra_db::users::User;
-use serde_json::json;
 use kopra_db::status::ActivationScope;
+use kopra_db::users::User;
 use kopra_domain::plan::Plan;
 use kopra_domain::{FieldError, FieldErrors};
 use serde::Serialize;
+use serde_json::json;
 use time::{Date, Duration};
 
 /// Failed attempts allowed per username within [`THROTTLE_WINDOW`].
@@ -23,12 +23,28 @@ pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
 /// has failed too often recently.
 pub async fn login(state: &AppState, username: &str, password: &str, ctx: &Ctx) -> Result<User, AppError> {
     let username = username.trim().to_lowercase();
-    let actor = Actor { user_id: None, name: username.clone(), ip: ctx.ip.clone() };
-    let failures = state.db.failed_logins_since(&username, kopra_db::now() - THROTTLE_WINDOW).await?;
+    let actor = Actor {
+        user_id: None,
+        name: username.clone(),
+        ip: ctx.ip.clone(),
+    };
+    let failures = state
+        .db
+        .failed_logins_since(&username, kopra_db::now() - THROTTLE_WINDOW)
+        .await?;
     if failures >= MAX_FAILED_LOGINS {
         state
             .db
-            .audit(&actor, AuditEntry { action: "login.throttled", entity_type: "user", entity_id: Some(username), before: None, after: None })
+            .audit(
+                &actor,
+                AuditEntry {
+                    action: "login.throttled",
+                    entity_type: "user",
+                    entity_id: Some(username),
+                    before: None,
+                    after: None,
+                },
+            )
             .await?;
         return Err(AppError::Throttled);
     }
@@ -37,20 +53,32 @@ pub async fn login(state: &AppState, username: &str, password: &str, ctx: &Ctx) 
             let actor = user.actor(ctx.ip.clone());
             state
                 .db
-                .audit(&actor, AuditEntry { action: "login.success", entity_type: "user", entity_id: Some(username), before: None, after: None })
+                .audit(
+                    &actor,
+                    AuditEntry {
+                        action: "login.success",
+                        entity_type: "user",
+                        entity_id: Some(username),
+                        before: None,
+                        after: None,
+                    },
+                )
                 .await?;
             Ok(user)
         }
         None => {
             state
                 .db
-                .audit(&actor, AuditEntry {
-                    action: "login.failed",
-                    entity_type: "user",
-                    entity_id: Some(username),
-                    before: None,
-                    after: Some(json!({"reason": "bad credentials"})),
-                })
+                .audit(
+                    &actor,
+                    AuditEntry {
+                        action: "login.failed",
+                        entity_type: "user",
+                        entity_id: Some(username),
+                        before: None,
+                        after: Some(json!({"reason": "bad credentials"})),
+                    },
+                )
                 .await?;
             Err(AppError::InvalidCredentials)
         }
@@ -59,7 +87,11 @@ pub async fn login(state: &AppState, username: &str, password: &str, ctx: &Ctx) 
 
 /// May `user` see this cooperative (own cooperative, own kecamatan)?
 pub fn check_scope(user: &User, record: &CooperativeRecord) -> Result<(), AppError> {
-    if user.scope().covers(record.id, &record.fields.kecamatan_code) { Ok(()) } else { Err(AppError::Forbidden) }
+    if user.scope().covers(record.id, &record.fields.kecamatan_code) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// May `user` place a cooperative in this kecamatan?
@@ -156,7 +188,10 @@ impl ListParams {
             }
         };
         let status = opt(&self.status);
-        if status.as_deref().is_some_and(|s| kopra_domain::status::Status::parse(s).is_none()) {
+        if status
+            .as_deref()
+            .is_some_and(|s| kopra_domain::status::Status::parse(s).is_none())
+        {
             errors.add("status", FieldError::ValueNotInList);
         }
         let mut number = |v: &Option<String>, field: &'static str, default: i64, max: i64| match opt(v) {
@@ -197,7 +232,8 @@ impl ListParams {
 /// `supervised` or `all`; absent means the plan's setting.
 pub async fn resolve_scope(state: &AppState, raw: Option<&str>) -> Result<ActivationScope, AppError> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => ActivationScope::parse(s).ok_or_else(|| AppError::Invalid(FieldErrors::single("scope", FieldError::ValueNotInList))),
+        Some(s) => ActivationScope::parse(s)
+            .ok_or_else(|| AppError::Invalid(FieldErrors::single("scope", FieldError::ValueNotInList))),
         None => Ok(ActivationScope::parse(&state.db.plan().await?.scope).unwrap_or(ActivationScope::Supervised)),
     }
 }
@@ -224,18 +260,53 @@ pub struct PlanResponse {
 pub async fn plan_progress(state: &AppState, plan: Plan) -> Result<PlanResponse, AppError> {
     let scope = ActivationScope::parse(&plan.scope).unwrap_or(ActivationScope::Supervised);
     let today = today();
-    let year_end = |y: i32| Date::from_calendar_date(y, time::Month::December, 31).unwrap_or(today).min(today);
+    let year_end = |y: i32| {
+        Date::from_calendar_date(y, time::Month::December, 31)
+            .unwrap_or(today)
+            .min(today)
+    };
     let measured_baseline = match plan.baseline_rate {
         Some(r) => r,
-        None => state.db.activation(year_end(plan.baseline_year), scope, &state.office).await?.counts.rate,
+        None => {
+            state
+                .db
+                .activation(year_end(plan.baseline_year), scope, &state.office)
+                .await?
+                .counts
+                .rate
+        }
     };
     let mut milestones = Vec::new();
     for m in plan.milestones(measured_baseline) {
-        let actual_rate = if m.year > today.year() { None } else { Some(state.db.activation(year_end(m.year), scope, &state.office).await?.counts.rate) };
-        milestones.push(MilestoneProgress { year: m.year, target_rate: m.target_rate, actual_rate });
+        let actual_rate = if m.year > today.year() {
+            None
+        } else {
+            Some(
+                state
+                    .db
+                    .activation(year_end(m.year), scope, &state.office)
+                    .await?
+                    .counts
+                    .rate,
+            )
+        };
+        milestones.push(MilestoneProgress {
+            year: m.year,
+            target_rate: m.target_rate,
+            actual_rate,
+        });
     }
     let now = state.db.activation(today, scope, &state.office).await?.counts;
-    let year_ago = state.db.activation(kopra_domain::status::add_years(today, -1), scope, &state.office).await?.counts;
+    let year_ago = state
+        .db
+        .activation(kopra_domain::status::add_years(today, -1), scope, &state.office)
+        .await?
+        .counts;
     let projection = plan.projection(today, now.active, now.registered, year_ago.active);
-    Ok(PlanResponse { plan, measured_baseline_rate: measured_baseline, projection, milestones })
+    Ok(PlanResponse {
+        plan,
+        measured_baseline_rate: measured_baseline,
+        projection,
+        milestones,
+    })
 }

@@ -14,24 +14,45 @@ pub fn explain(tr: &Tr, s: &StatusAt, rules: StatusRules) -> String {
     let window = rules.active_window_years.to_string();
     let years = rules.dissolution_after_years.to_string();
     match &s.evidence {
-        Evidence::RatHeld { last_rat } => {
-            tr.fill("explain.rat_held", &[("status", &status), ("since", &since), ("last_rat", &last_rat.to_string())])
-        }
+        Evidence::RatHeld { last_rat } => tr.fill(
+            "explain.rat_held",
+            &[
+                ("status", &status),
+                ("since", &since),
+                ("last_rat", &last_rat.to_string()),
+            ],
+        ),
         Evidence::NoRatSince { last_rat } if s.status == Status::DissolutionCandidate => tr.fill(
             "explain.candidate",
-            &[("status", &status), ("since", &since), ("last_rat", &last_rat.to_string()), ("years", &years)],
+            &[
+                ("status", &status),
+                ("since", &since),
+                ("last_rat", &last_rat.to_string()),
+                ("years", &years),
+            ],
         ),
         Evidence::NoRatSince { last_rat } => tr.fill(
             "explain.inactive",
-            &[("status", &status), ("since", &since), ("last_rat", &last_rat.to_string()), ("window", &window)],
+            &[
+                ("status", &status),
+                ("since", &since),
+                ("last_rat", &last_rat.to_string()),
+                ("window", &window),
+            ],
         ),
-        Evidence::NoRatSinceFounding { founded } => {
-            tr.fill("explain.candidate_founding", &[("status", &status), ("since", &since), ("founded", &founded.to_string())])
-        }
+        Evidence::NoRatSinceFounding { founded } => tr.fill(
+            "explain.candidate_founding",
+            &[
+                ("status", &status),
+                ("since", &since),
+                ("founded", &founded.to_string()),
+            ],
+        ),
         Evidence::NoRatRecorded => tr.fill("explain.no_rat", &[("status", &status)]),
-        Evidence::Decree { decree_number, .. } => {
-            tr.fill("explain.decree", &[("status", &status), ("since", &since), ("number", decree_number)])
-        }
+        Evidence::Decree { decree_number, .. } => tr.fill(
+            "explain.decree",
+            &[("status", &status), ("since", &since), ("number", decree_number)],
+        ),
     }
 }
 
@@ -43,8 +64,20 @@ mod tests {
 
     #[test]
     fn the_sentence_names_the_evidence() {
-        let s = StatusAt { status: Status::Active, since: Some(date!(2019 - 01 - 26)), evidence: Evidence::RatHeld { last_rat: date!(2019 - 01 - 26) } };
-        assert_eq!(explain(&Tr::new(Lang::Id), &s, StatusRules::default()), "Aktif sejak 2019-01-26: RAT diadakan 2019-01-26");
-        assert_eq!(explain(&Tr::new(Lang::En), &s, StatusRules::default()), "Active since 2019-01-26: RAT held 2019-01-26");
+        let s = StatusAt {
+            status: Status::Active,
+            since: Some(date!(2019 - 01 - 26)),
+            evidence: Evidence::RatHeld {
+                last_rat: date!(2019 - 01 - 26),
+            },
+        };
+        assert_eq!(
+            explain(&Tr::new(Lang::Id), &s, StatusRules::default()),
+            "Aktif sejak 2019-01-26: RAT diadakan 2019-01-26"
+        );
+        assert_eq!(
+            explain(&Tr::new(Lang::En), &s, StatusRules::default()),
+            "Active since 2019-01-26: RAT held 2019-01-26"
+        );
     }
 }

@@ -6,8 +6,14 @@ use kopra_domain::worklist::Reason;
 pub fn reason_text(tr: &Tr, r: &Reason) -> String {
     let (key, args): (&str, Vec<(&str, String)>) = match r {
         Reason::RecentlyLapsed { last_rat } => ("reason.recently_lapsed", vec![("date", last_rat.to_string())]),
-        Reason::LapsedWithinDissolutionHorizon { last_rat } => ("reason.lapsed_within_dissolution_horizon", vec![("date", last_rat.to_string())]),
-        Reason::CertificateRecentlyExpired { valid_until } => ("reason.certificate_recently_expired", vec![("date", valid_until.to_string())]),
+        Reason::LapsedWithinDissolutionHorizon { last_rat } => (
+            "reason.lapsed_within_dissolution_horizon",
+            vec![("date", last_rat.to_string())],
+        ),
+        Reason::CertificateRecentlyExpired { valid_until } => (
+            "reason.certificate_recently_expired",
+            vec![("date", valid_until.to_string())],
+        ),
         Reason::ReportWithoutRat => ("reason.report_without_rat", vec![]),
         Reason::ManyMembers { members } => ("reason.many_members", vec![("n", members.to_string())]),
         Reason::GoodOdsGrade { grade } => ("reason.good_ods_grade", vec![("grade", grade.clone())]),

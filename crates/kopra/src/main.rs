@@ -10,7 +10,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 #[derive(Parser)]
-#[command(name = "kopra", version, about = "Kopra: the cooperative register of a Dinas Koperasi dan UMKM")]
+#[command(
+    name = "kopra",
+    version,
+    about = "Kopra: the cooperative register of a Dinas Koperasi dan UMKM"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -146,25 +150,36 @@ enum UserCommand {
 /// Opens the database, migrates it, loads regions, and reads the office settings.
 async fn open(db: &DbArgs, region: Option<&str>) -> Result<(Db, kopra_db::settings::Office)> {
     if let Some(r) = region
-        && HomeRegion::parse(r).is_err() {
-            bail!("--region {r:?} is not a kab/kota code (32.75), a province code (32) or ID");
-        }
+        && HomeRegion::parse(r).is_err()
+    {
+        bail!("--region {r:?} is not a kab/kota code (32.75), a province code (32) or ID");
+    }
     let database = Db::connect(db.database_url.as_deref(), Path::new(&db.data_dir)).await?;
     database.migrate().await.context("migrating the database")?;
-    let loaded = database.load_regions_if_empty(kopra_db::regions::WILAYAH_CSV).await.context("loading regions")?;
+    let loaded = database
+        .load_regions_if_empty(kopra_db::regions::WILAYAH_CSV)
+        .await
+        .context("loading regions")?;
     if loaded > 0 {
         eprintln!("loaded {loaded} Kemendagri regions");
     }
     let office = match database.office(region).await {
         Err(kopra_db::DbError::Invalid(_)) => {
-            bail!("--region {:?} is not in the Kemendagri region list", region.unwrap_or_default())
+            bail!(
+                "--region {:?} is not in the Kemendagri region list",
+                region.unwrap_or_default()
+            )
         }
         other => other.context("reading settings")?,
     };
     if let Some(r) = region
-        && office.home.code() != HomeRegion::parse(r).map(|h| h.code().to_string()).unwrap_or_default() {
-            eprintln!("note: the home region was set to {} at first start; --region {r} is ignored", office.home.code());
-        }
+        && office.home.code() != HomeRegion::parse(r).map(|h| h.code().to_string()).unwrap_or_default()
+    {
+        eprintln!(
+            "note: the home region was set to {} at first start; --region {r} is ignored",
+            office.home.code()
+        );
+    }
     Ok((database, office))
 }
 
@@ -176,15 +191,38 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Migrate { db } => {
             let (database, office) = open(&db, None).await?;
-            println!("database ready ({}), home region {}", database.engine(), office.home.code());
+            println!(
+                "database ready ({}), home region {}",
+                database.engine(),
+                office.home.code()
+            );
         }
-        Command::Import { file, sheet, mapping, dry_run, accept_valid, json, report, db } => {
+        Command::Import {
+            file,
+            sheet,
+            mapping,
+            dry_run,
+            accept_valid,
+            json,
+            report,
+            db,
+        } => {
             let code = import(file, sheet, mapping, dry_run, accept_valid, json, report, db).await?;
             if code != 0 {
                 std::process::exit(code);
             }
         }
-        Command::Export { format, out, q, kecamatan, jenis, status, supervised, include_archived, db } => {
+        Command::Export {
+            format,
+            out,
+            q,
+            kecamatan,
+            jenis,
+            status,
+            supervised,
+            include_archived,
+            db,
+        } => {
             let (database, _) = open(&db, None).await?;
             let filter = kopra_db::cooperative_list::CooperativeFilter {
                 q,
@@ -192,22 +230,63 @@ async fn run(cli: Cli) -> Result<()> {
                 jenis,
                 status,
                 supervised,
-                archived: if include_archived { kopra_db::cooperative_list::ArchivedFilter::Include } else { kopra_db::cooperative_list::ArchivedFilter::Exclude },
+                archived: if include_archived {
+                    kopra_db::cooperative_list::ArchivedFilter::Include
+                } else {
+                    kopra_db::cooperative_list::ArchivedFilter::Exclude
+                },
                 ..Default::default()
             };
-            let sort = kopra_db::cooperative_list::Sort { key: kopra_db::cooperative_list::SortKey::Name, descending: false };
-            let headers = ["id", "nik", "name", "legal_entity_number", "legal_entity_date", "address", "kelurahan_code", "kecamatan_code", "kecamatan", "bentuk", "jenis", "kelompok", "sektor", "status", "last_rat_date", "supervised", "archived"];
+            let sort = kopra_db::cooperative_list::Sort {
+                key: kopra_db::cooperative_list::SortKey::Name,
+                descending: false,
+            };
+            let headers = [
+                "id",
+                "nik",
+                "name",
+                "legal_entity_number",
+                "legal_entity_date",
+                "address",
+                "kelurahan_code",
+                "kecamatan_code",
+                "kecamatan",
+                "bentuk",
+                "jenis",
+                "kelompok",
+                "sektor",
+                "status",
+                "last_rat_date",
+                "supervised",
+                "archived",
+            ];
             let mut rows: Vec<Vec<String>> = Vec::new();
             let mut page = 1;
             loop {
-                let p = database.list_cooperatives(&filter, &kopra_domain::Scope::All, sort, page, 500).await?;
+                let p = database
+                    .list_cooperatives(&filter, &kopra_domain::Scope::All, sort, page, 500)
+                    .await?;
                 for c in &p.items {
                     let f = &c.fields;
                     let o = |s: &Option<String>| s.clone().unwrap_or_default();
                     rows.push(vec![
-                        c.id.to_string(), o(&f.nik), f.name.clone(), o(&f.legal_entity_number), f.legal_entity_date.map(|d| d.to_string()).unwrap_or_default(),
-                        o(&f.address), o(&f.kelurahan_code), f.kecamatan_code.clone(), o(&c.kecamatan_name), o(&f.bentuk), o(&f.jenis), o(&f.kelompok), o(&f.sektor),
-                        c.status.clone(), c.last_rat_date.map(|d| d.to_string()).unwrap_or_default(), c.supervised.to_string(), c.archived.to_string(),
+                        c.id.to_string(),
+                        o(&f.nik),
+                        f.name.clone(),
+                        o(&f.legal_entity_number),
+                        f.legal_entity_date.map(|d| d.to_string()).unwrap_or_default(),
+                        o(&f.address),
+                        o(&f.kelurahan_code),
+                        f.kecamatan_code.clone(),
+                        o(&c.kecamatan_name),
+                        o(&f.bentuk),
+                        o(&f.jenis),
+                        o(&f.kelompok),
+                        o(&f.sektor),
+                        c.status.clone(),
+                        c.last_rat_date.map(|d| d.to_string()).unwrap_or_default(),
+                        c.supervised.to_string(),
+                        c.archived.to_string(),
                     ]);
                 }
                 if page * 500 >= p.total {
@@ -217,7 +296,8 @@ async fn run(cli: Cli) -> Result<()> {
             }
             let bytes = if format == "xlsx" {
                 let title = vec![format!("Kopra · {} · {}", kopra_db::now(), rows.len())];
-                kopra_report::xlsx::table_workbook("Koperasi", &title, &headers.map(String::from), &rows).context("writing the workbook")?
+                kopra_report::xlsx::table_workbook("Koperasi", &title, &headers.map(String::from), &rows)
+                    .context("writing the workbook")?
             } else {
                 let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
                 w.write_record(headers)?;
@@ -228,10 +308,20 @@ async fn run(cli: Cli) -> Result<()> {
             };
             std::fs::write(&out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
             database
-                .audit(&Actor { user_id: None, name: "cli".into(), ip: None }, kopra_db::audit::AuditEntry {
-                    action: &format!("export.{format}"), entity_type: "cooperative", entity_id: None, before: None,
-                    after: Some(serde_json::json!({"rows": rows.len(), "file": out.display().to_string()})),
-                })
+                .audit(
+                    &Actor {
+                        user_id: None,
+                        name: "cli".into(),
+                        ip: None,
+                    },
+                    kopra_db::audit::AuditEntry {
+                        action: &format!("export.{format}"),
+                        entity_type: "cooperative",
+                        entity_id: None,
+                        before: None,
+                        after: Some(serde_json::json!({"rows": rows.len(), "file": out.display().to_string()})),
+                    },
+                )
                 .await?;
             println!("{} cooperatives written to {}", rows.len(), out.display());
         }
@@ -242,7 +332,15 @@ async fn run(cli: Cli) -> Result<()> {
                 println!("{}", serde_json::json!({"pairs": pairs}));
             } else {
                 for p in &pairs {
-                    println!("{:>3}  #{} {}  ~  #{} {}  ({})", p.score, p.a_id, p.a_name, p.b_id, p.b_name, p.evidence.join(", "));
+                    println!(
+                        "{:>3}  #{} {}  ~  #{} {}  ({})",
+                        p.score,
+                        p.a_id,
+                        p.a_name,
+                        p.b_id,
+                        p.b_name,
+                        p.evidence.join(", ")
+                    );
                 }
                 println!("{} candidate pairs", pairs.len());
             }
@@ -252,18 +350,46 @@ async fn run(cli: Cli) -> Result<()> {
             let r = database.load_demo(&office).await?;
             print_demo(&r);
         }
-        Command::User { command: UserCommand::Add { name, role, cooperative, kecamatan, password_stdin, db } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    role,
+                    cooperative,
+                    kecamatan,
+                    password_stdin,
+                    db,
+                },
+        } => {
             let (database, _) = open(&db, None).await?;
             let password = if password_stdin {
                 let mut s = String::new();
-                std::io::stdin().read_to_string(&mut s).context("reading the password from stdin")?;
+                std::io::stdin()
+                    .read_to_string(&mut s)
+                    .context("reading the password from stdin")?;
                 s.trim_end_matches(['\n', '\r']).to_string()
             } else {
                 generated_password()
             };
             let role = Role::parse(&role).context("unknown role")?;
-            let new = NewUser { username: name.clone(), password: password.clone(), role, cooperative_id: cooperative, kecamatan };
-            match database.create_user(&new, &Actor { user_id: None, name: "cli".into(), ip: None }).await {
+            let new = NewUser {
+                username: name.clone(),
+                password: password.clone(),
+                role,
+                cooperative_id: cooperative,
+                kecamatan,
+            };
+            match database
+                .create_user(
+                    &new,
+                    &Actor {
+                        user_id: None,
+                        name: "cli".into(),
+                        ip: None,
+                    },
+                )
+                .await
+            {
                 Ok(u) => {
                     println!("user {} ({}) created", u.username, u.role);
                     if !password_stdin {
@@ -277,12 +403,26 @@ async fn run(cli: Cli) -> Result<()> {
                 Err(e) => return Err(e.into()),
             }
         }
-        Command::Serve { db, addr, region, demo, secure_cookies } => {
-            let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+        Command::Serve {
+            db,
+            addr,
+            region,
+            demo,
+            secure_cookies,
+        } => {
+            let listener = tokio::net::TcpListener::bind(&addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr}"))?;
             let (database, office) = open(&db, region.as_deref()).await?;
             if database.user_count().await? == 0 {
                 let password = generated_password();
-                let new = NewUser { username: "admin".into(), password: password.clone(), role: Role::Admin, cooperative_id: None, kecamatan: vec![] };
+                let new = NewUser {
+                    username: "admin".into(),
+                    password: password.clone(),
+                    role: Role::Admin,
+                    cooperative_id: None,
+                    kecamatan: vec![],
+                };
                 database.create_user(&new, &Actor::system()).await?;
                 println!("created the first user: admin / {password}  (shown once; change it after logging in)");
             }
@@ -306,7 +446,11 @@ async fn run(cli: Cli) -> Result<()> {
                     }
                 }
             });
-            let state = kopra_web::AppState { db: database, office, secure_cookies };
+            let state = kopra_web::AppState {
+                db: database,
+                office,
+                secure_cookies,
+            };
             let app = kopra_web::router(state);
             let local = listener.local_addr()?;
             println!("Kopra is running: open http://{local}/");
@@ -317,42 +461,72 @@ async fn run(cli: Cli) -> Result<()> {
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> Result<()> {
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 
 /// `kopra import`: prints the summary or the JSON object; returns the exit code.
 #[allow(clippy::too_many_arguments)]
-async fn import(file: PathBuf, sheet: Option<String>, mapping: Option<PathBuf>, dry_run: bool, accept_valid: bool, as_json: bool, report: Option<PathBuf>, db: DbArgs) -> Result<i32> {
+async fn import(
+    file: PathBuf,
+    sheet: Option<String>,
+    mapping: Option<PathBuf>,
+    dry_run: bool,
+    accept_valid: bool,
+    as_json: bool,
+    report: Option<PathBuf>,
+    db: DbArgs,
+) -> Result<i32> {
     use kopra_db::import::{ImportOptions, RowAction};
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let saved_mapping = match mapping {
         Some(p) => {
             let text = std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
-            serde_json::from_str(&text).with_context(|| format!("{} is not a mapping ([[\"header\", \"field\"], …])", p.display()))?
+            serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a mapping ([[\"header\", \"field\"], …])", p.display()))?
         }
         None => vec![],
     };
     let (database, office) = open(&db, None).await?;
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let today = kopra_db::status::wib_today();
     let started = std::time::Instant::now();
-    let plan = database.plan_import(&bytes, &name, &office, &ImportOptions { sheet, saved_mapping }, today).await?;
+    let plan = database
+        .plan_import(&bytes, &name, &office, &ImportOptions { sheet, saved_mapping }, today)
+        .await?;
     let errors = plan.count(RowAction::Rejected);
     let commit = !dry_run && (errors == 0 || accept_valid);
     let batch = if commit {
-        let actor = Actor { user_id: None, name: "cli".into(), ip: None };
+        let actor = Actor {
+            user_id: None,
+            name: "cli".into(),
+            ip: None,
+        };
         Some(database.commit_import(&plan, &office, &actor).await?)
     } else {
         None
     };
     let tr = kopra_web::i18n::Tr::new(kopra_web::i18n::Lang::Id);
     if let Some(path) = &report {
-        let label = |a: RowAction| tr.key(&format!("import.action.{}", serde_json::to_value(a).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()));
+        let label = |a: RowAction| {
+            tr.key(&format!(
+                "import.action.{}",
+                serde_json::to_value(a)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default()
+            ))
+        };
         let message = |code: &str| tr.key(&format!("import.{code}"));
         let bytes = plan.report_xlsx(&label, &message)?;
         std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
@@ -386,18 +560,29 @@ async fn import(file: PathBuf, sheet: Option<String>, mapping: Option<PathBuf>, 
         println!("{out}");
     } else {
         let secs = started.elapsed().as_secs_f64().max(0.001);
-        println!("{}: sheet {:?}, {} rows read ({:.0} rows/s)", name, plan.sheet, plan.rows.len(), plan.rows.len() as f64 / secs);
+        println!(
+            "{}: sheet {:?}, {} rows read ({:.0} rows/s)",
+            name,
+            plan.sheet,
+            plan.rows.len(),
+            plan.rows.len() as f64 / secs
+        );
         println!(
             "  new {}, updated {}, unchanged {}, rejected {}, held back as possible duplicates {}, created but flagged {}",
             out["created"], out["updated"], out["unchanged"], errors, out["duplicates"], out["flagged"]
         );
         for e in out["row_errors"].as_array().into_iter().flatten().take(50) {
-            println!("  row {}, column {}: {} ({})", e["row"], e["column"], e["message"], e["value"]);
+            println!(
+                "  row {}, column {}: {} ({})",
+                e["row"], e["column"], e["message"], e["value"]
+            );
         }
         match batch {
             Some(id) => println!("committed as import batch #{id}"),
             None if dry_run => println!("dry run: nothing was written"),
-            None => println!("nothing was written: fix the rejected rows, or add --accept-valid to commit the valid ones"),
+            None => {
+                println!("nothing was written: fix the rejected rows, or add --accept-valid to commit the valid ones")
+            }
         }
     }
     Ok(if errors > 0 { 2 } else { 0 })
@@ -417,7 +602,10 @@ fn print_demo(r: &kopra_db::demo::DemoReport) {
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("KOPRA_LOG").unwrap_or_else(|_| "kopra=info,tower_http=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KOPRA_LOG")
+                .unwrap_or_else(|_| "kopra=info,tower_http=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();

@@ -49,7 +49,12 @@ pub async fn list(
         .list_cooperatives(&req.filter, &user.user.scope(), req.sort, req.page, req.per_page)
         .await
         .map_err(|e| user.fail(e))?;
-    Ok(Json(CooperativePage { items: page.items, total: page.total, page: page.page, per_page: page.per_page }))
+    Ok(Json(CooperativePage {
+        items: page.items,
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
 }
 
 /// Register a cooperative.
@@ -64,7 +69,11 @@ pub async fn create(
     let Json(input) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
     let fields = input.parse(today()).map_err(|e| user.fail(AppError::Invalid(e)))?;
     check_kecamatan(&user.user, &fields.kecamatan_code).map_err(|e| user.fail(e))?;
-    let record = state.db.create_cooperative(&state.office, &fields, &user.actor()).await.map_err(|e| user.fail(e))?;
+    let record = state
+        .db
+        .create_cooperative(&state.office, &fields, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok((StatusCode::CREATED, Json(record)))
 }
 
@@ -77,7 +86,11 @@ pub(super) async fn load(state: &AppState, user: &ApiUser, id: i64) -> Result<Co
 /// One cooperative.
 #[utoipa::path(get, path = "/api/v1/cooperatives/{id}", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = CooperativeRecord), (status = 403), (status = 404)))]
-pub async fn get_one(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> Result<Json<CooperativeRecord>, ApiError> {
+pub async fn get_one(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<CooperativeRecord>, ApiError> {
     user.require(Permission::ViewCooperative)?;
     Ok(Json(load(&state, &user, id).await?))
 }
@@ -96,7 +109,11 @@ pub async fn patch(
     user.require(Permission::EditCooperative)?;
     let Json(body) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
     let Value::Object(mut changes) = body else {
-        return Err(user.fail(AppError::BadRequest(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", "the body must be a JSON object".into())));
+        return Err(user.fail(AppError::BadRequest(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_json",
+            "the body must be a JSON object".into(),
+        )));
     };
     let version = take_version(&mut changes).map_err(|e| user.fail(e))?;
     let current = load(&state, &user, id).await?;
@@ -108,7 +125,13 @@ pub async fn patch(
     check_kecamatan(&user.user, &fields.kecamatan_code).map_err(|e| user.fail(e))?;
     let record = state
         .db
-        .update_cooperative(&state.office, id, &fields, Some(version.unwrap_or(current.version)), &user.actor())
+        .update_cooperative(
+            &state.office,
+            id,
+            &fields,
+            Some(version.unwrap_or(current.version)),
+            &user.actor(),
+        )
         .await
         .map_err(|e| user.fail(e))?;
     Ok(Json(record))
@@ -118,17 +141,24 @@ pub async fn patch(
 pub fn take_version(changes: &mut serde_json::Map<String, Value>) -> Result<Option<i64>, AppError> {
     match changes.remove("version") {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => v.as_i64().map(Some).ok_or_else(|| AppError::Invalid(FieldErrors::single("version", FieldError::ValueNotInList))),
+        Some(v) => v
+            .as_i64()
+            .map(Some)
+            .ok_or_else(|| AppError::Invalid(FieldErrors::single("version", FieldError::ValueNotInList))),
     }
 }
 
 /// The current fields with the given ones laid over them (null clears a field).
-pub fn merged_input(current: &CooperativeRecord, changes: serde_json::Map<String, Value>) -> Result<CooperativeInput, AppError> {
+pub fn merged_input(
+    current: &CooperativeRecord,
+    changes: serde_json::Map<String, Value>,
+) -> Result<CooperativeInput, AppError> {
     let mut merged = serde_json::to_value(current.fields.to_input()).map_err(|e| AppError::Internal(e.to_string()))?;
     if let Value::Object(m) = &mut merged {
         m.extend(changes);
     }
-    serde_json::from_value(merged).map_err(|e| AppError::BadRequest(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", e.to_string()))
+    serde_json::from_value(merged)
+        .map_err(|e| AppError::BadRequest(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", e.to_string()))
 }
 
 /// Archive with a reason (never delete).
@@ -143,14 +173,22 @@ pub async fn archive(
     user.require(Permission::ArchiveCooperative)?;
     let Json(req) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
     load(&state, &user, id).await?;
-    let record = state.db.archive_cooperative(id, &req.reason, req.version, &user.actor()).await.map_err(|e| user.fail(e))?;
+    let record = state
+        .db
+        .archive_cooperative(id, &req.reason, req.version, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok(Json(record))
 }
 
 /// Every version, newest first: who, when, which fields changed from what to what.
 #[utoipa::path(get, path = "/api/v1/cooperatives/{id}/history", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = HistoryList), (status = 403), (status = 404)))]
-pub async fn history(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> Result<Json<HistoryList>, ApiError> {
+pub async fn history(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<HistoryList>, ApiError> {
     user.require(Permission::ViewCooperative)?;
     load(&state, &user, id).await?;
     let items = state.db.cooperative_history(id).await.map_err(|e| user.fail(e))?;

@@ -39,7 +39,11 @@ pub async fn regulations_list(user: ApiUser) -> Result<Json<serde_json::Value>, 
 /// A cooperative's assessments, newest first.
 #[utoipa::path(get, path = "/api/v1/cooperatives/{id}/health-assessments", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = AssessmentList), (status = 403), (status = 404)))]
-pub async fn list(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> Result<Json<AssessmentList>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<AssessmentList>, ApiError> {
     user.require(Permission::ViewCooperative)?;
     load(&state, &user, id).await?;
     let items = state.db.health_assessments(id).await.map_err(|e| user.fail(e))?;
@@ -59,7 +63,9 @@ pub async fn create(
     let Json(req) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
     let c = load(&state, &user, id).await?;
     check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
-    let regulation = req.regulation.unwrap_or_else(|| regulation_for_year(req.book_year).to_string());
+    let regulation = req
+        .regulation
+        .unwrap_or_else(|| regulation_for_year(req.book_year).to_string());
     let record = state
         .db
         .create_health_assessment(id, req.book_year, &regulation, &req.answers, &user.actor())
@@ -77,16 +83,27 @@ pub struct PrefillParams {
 /// The ratios the annual reports already answer for a book year.
 #[utoipa::path(get, path = "/api/v1/cooperatives/{id}/health-assessments/prefill", params(("id" = i64, Path), PrefillParams), security(("bearer" = [])),
     responses((status = 200, body = Object)))]
-pub async fn prefill(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>, Query(p): Query<PrefillParams>) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn prefill(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    Query(p): Query<PrefillParams>,
+) -> Result<Json<serde_json::Value>, ApiError> {
     user.require(Permission::ViewCooperative)?;
     load(&state, &user, id).await?;
-    let answers = prefill_answers(&state, id, p.book_year).await.map_err(|e| user.fail(e))?;
-    Ok(Json(serde_json::json!({ "regulation": regulation_for_year(p.book_year), "answers": answers })))
+    let answers = prefill_answers(&state, id, p.book_year)
+        .await
+        .map_err(|e| user.fail(e))?;
+    Ok(Json(
+        serde_json::json!({ "regulation": regulation_for_year(p.book_year), "answers": answers }),
+    ))
 }
 
 pub async fn prefill_answers(state: &AppState, id: i64, book_year: i32) -> Result<BTreeMap<String, f64>, AppError> {
     let reports = state.db.annual_reports(id).await?;
     let this = reports.iter().find(|r| r.report.book_year == book_year);
     let prev = reports.iter().find(|r| r.report.book_year == book_year - 1);
-    Ok(this.map(|t| kopra_domain::health::prefill_from_reports(&t.report, prev.map(|p| &p.report))).unwrap_or_default())
+    Ok(this
+        .map(|t| kopra_domain::health::prefill_from_reports(&t.report, prev.map(|p| &p.report)))
+        .unwrap_or_default())
 }

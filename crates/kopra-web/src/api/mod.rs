@@ -23,21 +23,32 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/auth/token", post(token::create))
         .route("/cooperatives", get(cooperatives::list).post(cooperatives::create))
-        .route("/cooperatives/{id}", get(cooperatives::get_one).patch(cooperatives::patch))
+        .route(
+            "/cooperatives/{id}",
+            get(cooperatives::get_one).patch(cooperatives::patch),
+        )
         .route("/cooperatives/{id}/archive", post(cooperatives::archive))
         .route("/cooperatives/{id}/history", get(cooperatives::history))
-        .route("/cooperatives/{id}/proposals", get(proposals::list).post(proposals::create))
+        .route(
+            "/cooperatives/{id}/proposals",
+            get(proposals::list).post(proposals::create),
+        )
         .route("/proposals/{id}/apply", post(proposals::apply))
         .route("/proposals/{id}/reject", post(proposals::reject))
         .route("/cooperatives/{id}/status", get(status::status))
-        .route("/cooperatives/{id}/annual-reports", get(status::reports).post(status::create_report))
+        .route(
+            "/cooperatives/{id}/annual-reports",
+            get(status::reports).post(status::create_report),
+        )
         .route("/cooperatives/{id}/legal-state", post(status::set_legal_state))
         .route("/annual-reports/{id}", patch(status::patch_report))
         .route(
             "/annual-reports/{id}/attachments",
             get(status::attachments)
                 .post(status::attach)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::attachments::UPLOAD_BODY_LIMIT)),
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::attachments::UPLOAD_BODY_LIMIT,
+                )),
         )
         .route("/attachments/{id}", get(status::download))
         .route("/annual-reports/{id}/history", get(status::report_history))
@@ -46,7 +57,10 @@ pub fn routes() -> Router<AppState> {
         .route("/activation", get(status::activation))
         .route("/plan", get(status::get_plan).put(status::put_plan))
         .route("/health-regulations", get(health::regulations_list))
-        .route("/cooperatives/{id}/health-assessments", get(health::list).post(health::create))
+        .route(
+            "/cooperatives/{id}/health-assessments",
+            get(health::list).post(health::create),
+        )
         .route("/cooperatives/{id}/health-assessments/prefill", get(health::prefill))
         .route("/worklist", get(worklist::list))
         .route("/worklist/{id}/assign", post(worklist::assign))
@@ -63,7 +77,11 @@ pub fn json_rejection(rej: JsonRejection) -> AppError {
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
         _ => "invalid_json",
     };
-    let status = if status.is_client_error() { status } else { StatusCode::BAD_REQUEST };
+    let status = if status.is_client_error() {
+        status
+    } else {
+        StatusCode::BAD_REQUEST
+    };
     AppError::BadRequest(status, code, rej.body_text())
 }
 

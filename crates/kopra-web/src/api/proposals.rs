@@ -38,7 +38,11 @@ pub async fn create(
     user.require(Permission::ProposeChange)?;
     let Json(body) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
     let Value::Object(mut changes) = body else {
-        return Err(user.fail(AppError::BadRequest(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", "the body must be a JSON object".into())));
+        return Err(user.fail(AppError::BadRequest(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_json",
+            "the body must be a JSON object".into(),
+        )));
     };
     let version = take_version(&mut changes).map_err(|e| user.fail(e))?;
     let note = match changes.remove("note") {
@@ -49,42 +53,77 @@ pub async fn create(
     if version.is_some_and(|v| v != current.version) {
         return Err(user.fail(AppError::Stale(Box::new(current))));
     }
-    let fields = merged_input(&current, changes).map_err(|e| user.fail(e))?.parse(today()).map_err(|e| user.fail(AppError::Invalid(e)))?;
-    let proposal = state.db.propose_change(&state.office, &current, &fields, &note, &user.actor()).await.map_err(|e| user.fail(e))?;
+    let fields = merged_input(&current, changes)
+        .map_err(|e| user.fail(e))?
+        .parse(today())
+        .map_err(|e| user.fail(AppError::Invalid(e)))?;
+    let proposal = state
+        .db
+        .propose_change(&state.office, &current, &fields, &note, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok((StatusCode::CREATED, Json(proposal)))
 }
 
 /// A cooperative's proposals, newest first.
 #[utoipa::path(get, path = "/api/v1/cooperatives/{id}/proposals", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = ProposalList), (status = 403), (status = 404)))]
-pub async fn list(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> Result<Json<ProposalList>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ProposalList>, ApiError> {
     user.require(Permission::ViewCooperative)?;
     load(&state, &user, id).await?;
     let items = state.db.proposals_of(id).await.map_err(|e| user.fail(e))?;
     Ok(Json(ProposalList { items }))
 }
 
-async fn decide(state: AppState, user: ApiUser, id: i64, body: Result<Json<DecisionRequest>, JsonRejection>, apply: bool) -> Result<Json<Proposal>, ApiError> {
+async fn decide(
+    state: AppState,
+    user: ApiUser,
+    id: i64,
+    body: Result<Json<DecisionRequest>, JsonRejection>,
+    apply: bool,
+) -> Result<Json<Proposal>, ApiError> {
     user.require(Permission::ReviewProposals)?;
     let Json(req) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
     let proposal = state.db.proposal(id).await.map_err(|e| user.fail(e))?;
-    let record = state.db.cooperative(proposal.cooperative_id).await.map_err(|e| user.fail(e))?;
+    let record = state
+        .db
+        .cooperative(proposal.cooperative_id)
+        .await
+        .map_err(|e| user.fail(e))?;
     check_scope(&user.user, &record).map_err(|e| user.fail(e))?;
     crate::register::check_kecamatan(&user.user, &record.fields.kecamatan_code).map_err(|e| user.fail(e))?;
-    let decided = state.db.decide_proposal(&state.office, id, apply, &req.note, &user.actor()).await.map_err(|e| user.fail(e))?;
+    let decided = state
+        .db
+        .decide_proposal(&state.office, id, apply, &req.note, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok(Json(decided))
 }
 
 /// Apply a pending proposal (409 when the cooperative changed since it was made).
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/apply", params(("id" = i64, Path)), request_body = DecisionRequest, security(("bearer" = [])),
     responses((status = 200, body = Proposal), (status = 409), (status = 422)))]
-pub async fn apply(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>, body: Result<Json<DecisionRequest>, JsonRejection>) -> Result<Json<Proposal>, ApiError> {
+pub async fn apply(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    body: Result<Json<DecisionRequest>, JsonRejection>,
+) -> Result<Json<Proposal>, ApiError> {
     decide(state, user, id, body, true).await
 }
 
 /// Reject a pending proposal, with a note for the pengurus.
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/reject", params(("id" = i64, Path)), request_body = DecisionRequest, security(("bearer" = [])),
     responses((status = 200, body = Proposal), (status = 422)))]
-pub async fn reject(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>, body: Result<Json<DecisionRequest>, JsonRejection>) -> Result<Json<Proposal>, ApiError> {
+pub async fn reject(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    body: Result<Json<DecisionRequest>, JsonRejection>,
+) -> Result<Json<Proposal>, ApiError> {
     decide(state, user, id, body, false).await
 }

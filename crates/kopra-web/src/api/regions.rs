@@ -34,11 +34,24 @@ pub async fn list(
 ) -> Result<Json<RegionList>, ApiError> {
     let Query(p) = params.map_err(|r| user.fail(super::query_rejection(r)))?;
     let level = match p.level.as_deref().filter(|l| !l.is_empty()) {
-        Some(l) => Some(RegionLevel::parse(l).ok_or_else(|| user.fail(AppError::Invalid(FieldErrors::single("level", FieldError::ValueNotInList))))?),
+        Some(l) => Some(RegionLevel::parse(l).ok_or_else(|| {
+            user.fail(AppError::Invalid(FieldErrors::single(
+                "level",
+                FieldError::ValueNotInList,
+            )))
+        })?),
         None => None,
     };
     // Without level or parent: the provinces (the whole list is 91,599 rows).
-    let level = if level.is_none() && p.parent.as_deref().is_none_or(str::is_empty) { Some(RegionLevel::Provinsi) } else { level };
-    let items = state.db.regions(level, p.parent.as_deref().filter(|s| !s.is_empty())).await.map_err(|e| user.fail(e))?;
+    let level = if level.is_none() && p.parent.as_deref().is_none_or(str::is_empty) {
+        Some(RegionLevel::Provinsi)
+    } else {
+        level
+    };
+    let items = state
+        .db
+        .regions(level, p.parent.as_deref().filter(|s| !s.is_empty()))
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok(Json(RegionList { items }))
 }

@@ -33,7 +33,9 @@ pub struct AsOfParams {
 fn as_of(p: &AsOfParams) -> Result<Date, AppError> {
     match p.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(today()),
-        Some(s) => parse_iso_date(s).ok_or_else(|| AppError::Invalid(FieldErrors::single("as_of", FieldError::DateFormat))),
+        Some(s) => {
+            parse_iso_date(s).ok_or_else(|| AppError::Invalid(FieldErrors::single("as_of", FieldError::DateFormat)))
+        }
     }
 }
 
@@ -72,10 +74,19 @@ pub async fn status(
     let s = ev.status_on(date, rules);
     let timeline = kopra_domain::status::status_timeline(date, &ev.rat_dates, ev.founded, ev.legal.as_ref(), rules)
         .into_iter()
-        .map(|(date, s)| TimelineEntry { date, status: s.as_str().into() })
+        .map(|(date, s)| TimelineEntry {
+            date,
+            status: s.as_str().into(),
+        })
         .collect();
     let tr = crate::i18n::Tr::new(user.ctx.lang);
-    Ok(Json(StatusResponse { status: s.status.as_str().into(), since: s.since, explanation: explain(&tr, &s, rules), as_of: date, timeline }))
+    Ok(Json(StatusResponse {
+        status: s.status.as_str().into(),
+        since: s.since,
+        explanation: explain(&tr, &s, rules),
+        as_of: date,
+        timeline,
+    }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -86,7 +97,11 @@ pub struct ReportList {
 /// A cooperative's annual reports, newest book year first.
 #[utoipa::path(get, path = "/api/v1/cooperatives/{id}/annual-reports", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = ReportList), (status = 403), (status = 404)))]
-pub async fn reports(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> Result<Json<ReportList>, ApiError> {
+pub async fn reports(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ReportList>, ApiError> {
     user.require(Permission::ViewCooperative)?;
     load(&state, &user, id).await?;
     let items = state.db.annual_reports(id).await.map_err(|e| user.fail(e))?;
@@ -135,18 +150,28 @@ pub async fn patch_report(
     }
     let Json(body) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
     let Value::Object(mut changes) = body else {
-        return Err(user.fail(AppError::BadRequest(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", "the body must be a JSON object".into())));
+        return Err(user.fail(AppError::BadRequest(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_json",
+            "the body must be a JSON object".into(),
+        )));
     };
     let version = super::cooperatives::take_version(&mut changes).map_err(|e| user.fail(e))?;
     let current = state.db.annual_report(id).await.map_err(|e| user.fail(e))?;
     let c = load(&state, &user, current.cooperative_id).await?;
     crate::register::check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
-    let mut merged = serde_json::to_value(current.report.to_input()).map_err(|e| user.fail(AppError::Internal(e.to_string())))?;
+    let mut merged =
+        serde_json::to_value(current.report.to_input()).map_err(|e| user.fail(AppError::Internal(e.to_string())))?;
     if let Value::Object(m) = &mut merged {
         m.extend(changes);
     }
-    let input: AnnualReportInput = serde_json::from_value(merged)
-        .map_err(|e| user.fail(AppError::BadRequest(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", e.to_string())))?;
+    let input: AnnualReportInput = serde_json::from_value(merged).map_err(|e| {
+        user.fail(AppError::BadRequest(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_json",
+            e.to_string(),
+        ))
+    })?;
     let report = input.parse(today()).map_err(|e| user.fail(AppError::Invalid(e)))?;
     let record = if office {
         state.db.update_annual_report(id, &report, version, &user.actor()).await
@@ -164,27 +189,47 @@ pub struct ReviewRequest {
     pub note: String,
 }
 
-async fn review(state: AppState, user: ApiUser, id: i64, body: Result<Json<ReviewRequest>, JsonRejection>, verify: bool) -> Result<Json<AnnualReportRecord>, ApiError> {
+async fn review(
+    state: AppState,
+    user: ApiUser,
+    id: i64,
+    body: Result<Json<ReviewRequest>, JsonRejection>,
+    verify: bool,
+) -> Result<Json<AnnualReportRecord>, ApiError> {
     user.require(Permission::EditReports)?;
     let Json(req) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
     let current = state.db.annual_report(id).await.map_err(|e| user.fail(e))?;
     let c = load(&state, &user, current.cooperative_id).await?;
     crate::register::check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
-    let record = state.db.review_annual_report(id, verify, &req.note, &user.actor()).await.map_err(|e| user.fail(e))?;
+    let record = state
+        .db
+        .review_annual_report(id, verify, &req.note, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok(Json(record))
 }
 
 /// Verify a report a pengurus proposed: from now on it is evidence for the status.
 #[utoipa::path(post, path = "/api/v1/annual-reports/{id}/verify", params(("id" = i64, Path)), request_body = ReviewRequest, security(("bearer" = [])),
     responses((status = 200, body = AnnualReportRecord), (status = 422, description = "not waiting for verification")))]
-pub async fn verify(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>, body: Result<Json<ReviewRequest>, JsonRejection>) -> Result<Json<AnnualReportRecord>, ApiError> {
+pub async fn verify(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    body: Result<Json<ReviewRequest>, JsonRejection>,
+) -> Result<Json<AnnualReportRecord>, ApiError> {
     review(state, user, id, body, true).await
 }
 
 /// Return a proposed report to the pengurus with a note.
 #[utoipa::path(post, path = "/api/v1/annual-reports/{id}/return", params(("id" = i64, Path)), request_body = ReviewRequest, security(("bearer" = [])),
     responses((status = 200, body = AnnualReportRecord), (status = 422, description = "no note, or not waiting for verification")))]
-pub async fn return_report(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>, body: Result<Json<ReviewRequest>, JsonRejection>) -> Result<Json<AnnualReportRecord>, ApiError> {
+pub async fn return_report(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    body: Result<Json<ReviewRequest>, JsonRejection>,
+) -> Result<Json<AnnualReportRecord>, ApiError> {
     review(state, user, id, body, false).await
 }
 
@@ -226,20 +271,36 @@ pub async fn set_legal_state(
     if !e.is_empty() {
         return Err(user.fail(AppError::Invalid(e)));
     }
-    let (Some(status), Some(date)) = (status, date) else { unreachable!("checked above") };
-    let row = state.db.set_legal_state(id, status, &req.decree_number, date, &req.note, &user.actor()).await.map_err(|e| user.fail(e))?;
+    let (Some(status), Some(date)) = (status, date) else {
+        unreachable!("checked above")
+    };
+    let row = state
+        .db
+        .set_legal_state(id, status, &req.decree_number, date, &req.note, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
 /// The activation rate and its parts as of a date, in total and by kecamatan.
 #[utoipa::path(get, path = "/api/v1/activation", params(AsOfParams), security(("bearer" = [])),
     responses((status = 200, body = Activation), (status = 422)))]
-pub async fn activation(State(state): State<AppState>, user: ApiUser, params: Result<Query<AsOfParams>, QueryRejection>) -> Result<Json<Activation>, ApiError> {
+pub async fn activation(
+    State(state): State<AppState>,
+    user: ApiUser,
+    params: Result<Query<AsOfParams>, QueryRejection>,
+) -> Result<Json<Activation>, ApiError> {
     user.require(Permission::ViewDashboard)?;
     let Query(p) = params.map_err(|r| user.fail(super::query_rejection(r)))?;
     let date = as_of(&p).map_err(|e| user.fail(e))?;
-    let scope = resolve_scope(&state, p.scope.as_deref()).await.map_err(|e| user.fail(e))?;
-    let a = state.db.activation(date, scope, &state.office).await.map_err(|e| user.fail(e))?;
+    let scope = resolve_scope(&state, p.scope.as_deref())
+        .await
+        .map_err(|e| user.fail(e))?;
+    let a = state
+        .db
+        .activation(date, scope, &state.office)
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok(Json(a))
 }
 
@@ -262,12 +323,20 @@ pub struct PlanRequest {
     pub scope: Option<String>,
     #[serde(default)]
     pub milestones: Vec<kopra_domain::plan::Milestone>,
+    /// Final targets for some kecamatan (code → rate); the others follow the city's.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub kecamatan_targets: std::collections::BTreeMap<String, f64>,
 }
 
 /// Set the plan (admin).
 #[utoipa::path(put, path = "/api/v1/plan", request_body = PlanRequest, security(("bearer" = [])),
     responses((status = 200, body = PlanResponse), (status = 403), (status = 422)))]
-pub async fn put_plan(State(state): State<AppState>, user: ApiUser, body: Result<Json<PlanRequest>, JsonRejection>) -> Result<Json<PlanResponse>, ApiError> {
+pub async fn put_plan(
+    State(state): State<AppState>,
+    user: ApiUser,
+    body: Result<Json<PlanRequest>, JsonRejection>,
+) -> Result<Json<PlanResponse>, ApiError> {
     user.require(Permission::ManageSettings)?;
     let Json(req) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
     let scope = req.scope.clone().unwrap_or_else(|| "supervised".into());
@@ -278,8 +347,13 @@ pub async fn put_plan(State(state): State<AppState>, user: ApiUser, body: Result
         horizon_years: req.horizon_years,
         milestone_overrides: req.milestones,
         scope,
+        kecamatan_targets: req.kecamatan_targets,
     };
-    let saved = state.db.set_plan(&plan, &user.actor()).await.map_err(|e| user.fail(e))?;
+    let saved = state
+        .db
+        .set_plan(&plan, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok(Json(plan_progress(&state, saved).await.map_err(|e| user.fail(e))?))
 }
 
@@ -299,15 +373,27 @@ pub async fn attach(
     form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<kopra_db::attachments::AttachmentInfo>), ApiError> {
     user.require(Permission::EditReports)?;
-    let form = form.map_err(|r| user.fail(AppError::BadRequest(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", r.body_text())))?;
-    let info = crate::attachments::upload(&state, &user.user, id, form, user.ctx.ip.clone()).await.map_err(|e| user.fail(e))?;
+    let form = form.map_err(|r| {
+        user.fail(AppError::BadRequest(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            r.body_text(),
+        ))
+    })?;
+    let info = crate::attachments::upload(&state, &user.user, id, form, user.ctx.ip.clone())
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok((StatusCode::CREATED, Json(info)))
 }
 
 /// A report's attachments.
 #[utoipa::path(get, path = "/api/v1/annual-reports/{id}/attachments", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = AttachmentList)))]
-pub async fn attachments(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> Result<Json<AttachmentList>, ApiError> {
+pub async fn attachments(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<AttachmentList>, ApiError> {
     user.require(Permission::ViewCooperative)?;
     let report = state.db.annual_report(id).await.map_err(|e| user.fail(e))?;
     load(&state, &user, report.cooperative_id).await?;
@@ -318,15 +404,25 @@ pub async fn attachments(State(state): State<AppState>, user: ApiUser, Path(id):
 /// Download an attachment.
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, description = "the file"), (status = 403), (status = 404)))]
-pub async fn download(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> Result<axum::response::Response, ApiError> {
+pub async fn download(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, ApiError> {
     user.require(Permission::ViewCooperative)?;
-    crate::attachments::download(&state, &user.user, id).await.map_err(|e| user.fail(e))
+    crate::attachments::download(&state, &user.user, id)
+        .await
+        .map_err(|e| user.fail(e))
 }
 
 /// Every version of an annual report, newest first: who, when, which fields changed.
 #[utoipa::path(get, path = "/api/v1/annual-reports/{id}/history", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = super::cooperatives::HistoryList), (status = 403), (status = 404)))]
-pub async fn report_history(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> Result<Json<super::cooperatives::HistoryList>, ApiError> {
+pub async fn report_history(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<super::cooperatives::HistoryList>, ApiError> {
     user.require(Permission::ViewCooperative)?;
     let report = state.db.annual_report(id).await.map_err(|e| user.fail(e))?;
     load(&state, &user, report.cooperative_id).await?;

@@ -28,7 +28,9 @@ pub async fn create(
     body: Result<Json<TokenRequest>, JsonRejection>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     let Json(req) = body.map_err(|r| ApiError(super::json_rejection(r), ctx.lang))?;
-    let user = crate::register::login(&state, &req.username, &req.password, &ctx).await.map_err(|e| ApiError(e, ctx.lang))?;
+    let user = crate::register::login(&state, &req.username, &req.password, &ctx)
+        .await
+        .map_err(|e| ApiError(e, ctx.lang))?;
     let (_, token) = state
         .db
         .create_api_token(user.id, "api login", &user.actor(ctx.ip.clone()))

@@ -30,20 +30,44 @@ pub struct WorklistPage {
 /// Inactive and no-data cooperatives, closest to activation first.
 #[utoipa::path(get, path = "/api/v1/worklist", params(WorklistParams), security(("bearer" = [])),
     responses((status = 200, body = WorklistPage), (status = 403), (status = 422)))]
-pub async fn list(State(state): State<AppState>, user: ApiUser, params: Result<Query<WorklistParams>, QueryRejection>) -> Result<Json<WorklistPage>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: ApiUser,
+    params: Result<Query<WorklistParams>, QueryRejection>,
+) -> Result<Json<WorklistPage>, ApiError> {
     user.require(Permission::ViewRegister)?;
     let Query(p) = params.map_err(|r| user.fail(super::query_rejection(r)))?;
     let page = p.page.unwrap_or(1);
     let per_page = p.per_page.unwrap_or(50);
     if page < 1 || !(1..=500).contains(&per_page) {
-        return Err(user.fail(AppError::Invalid(FieldErrors::single(if page < 1 { "page" } else { "per_page" }, FieldError::ValueNotInList))));
+        return Err(user.fail(AppError::Invalid(FieldErrors::single(
+            if page < 1 { "page" } else { "per_page" },
+            FieldError::ValueNotInList,
+        ))));
     }
     let plan = state.db.plan().await.map_err(|e| user.fail(e))?;
-    let filter = WorklistFilter { kecamatan: p.kecamatan, supervised_only: plan.scope == "supervised", assigned_to: None };
-    let all = state.db.worklist(&filter, &user.user.scope(), today()).await.map_err(|e| user.fail(e))?;
+    let filter = WorklistFilter {
+        kecamatan: p.kecamatan,
+        supervised_only: plan.scope == "supervised",
+        assigned_to: None,
+    };
+    let all = state
+        .db
+        .worklist(&filter, &user.user.scope(), today())
+        .await
+        .map_err(|e| user.fail(e))?;
     let total = all.len() as i64;
-    let items = all.into_iter().skip(((page - 1) * per_page) as usize).take(per_page as usize).collect();
-    Ok(Json(WorklistPage { items, total, page, per_page }))
+    let items = all
+        .into_iter()
+        .skip(((page - 1) * per_page) as usize)
+        .take(per_page as usize)
+        .collect();
+    Ok(Json(WorklistPage {
+        items,
+        total,
+        page,
+        per_page,
+    }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -66,6 +90,10 @@ pub async fn assign(
     let c = state.db.cooperative(id).await.map_err(|e| user.fail(e))?;
     check_scope(&user.user, &c).map_err(|e| user.fail(e))?;
     check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
-    state.db.assign_worklist(id, req.user_id, &user.actor()).await.map_err(|e| user.fail(e))?;
+    state
+        .db
+        .assign_worklist(id, req.user_id, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -95,34 +95,78 @@ pub fn activation_map(a: &Activation, home: &HomeRegion, tr: &Tr, scope: Activat
         e.1 += k.counts.active;
         e.2 += k.counts.no_data;
     }
-    let supervised = if scope == ActivationScope::Supervised { "&supervised=true" } else { "" };
+    let supervised = if scope == ActivationScope::Supervised {
+        "&supervised=true"
+    } else {
+        ""
+    };
     // Kecamatan carry their official (Kemendagri) names; larger areas the boundary file's.
-    let names: HashMap<&str, &str> = a.by_kecamatan.iter().map(|k| (k.code.as_str(), k.name.as_str())).collect();
+    let names: HashMap<&str, &str> = a
+        .by_kecamatan
+        .iter()
+        .map(|k| (k.code.as_str(), k.name.as_str()))
+        .collect();
     let values: HashMap<String, AreaValue> = sums
         .into_iter()
         .map(|(code, (registered, active, no_data))| {
-            let rate = if registered > 0 { active as f64 / registered as f64 } else { 0.0 };
-            let name = if segments == 3 { names.get(code.as_str()).copied().unwrap_or("{nama}") } else { "{nama}" };
-            let title = format!("{name}: {} ({active} / {registered}; {no_data} {})", pct(rate, tr.lang), tr.key("activation.no_data").to_lowercase());
+            let rate = if registered > 0 {
+                active as f64 / registered as f64
+            } else {
+                0.0
+            };
+            let name = if segments == 3 {
+                names.get(code.as_str()).copied().unwrap_or("{nama}")
+            } else {
+                "{nama}"
+            };
+            let title = format!(
+                "{name}: {} ({active} / {registered}; {no_data} {})",
+                pct(rate, tr.lang),
+                tr.key("activation.no_data").to_lowercase()
+            );
             let href = (segments == 3).then(|| format!("/koperasi?kecamatan={code}{supervised}"));
-            (code, AreaValue { value: (registered > 0).then_some(rate), title, href })
+            (
+                code,
+                AreaValue {
+                    value: (registered > 0).then_some(rate),
+                    title,
+                    href,
+                },
+            )
         })
         .collect();
     let labels: Vec<String> = (0..5).map(|i| tr.key(&format!("activation.class_{i}"))).collect();
     let none = tr.key("activation.class_none");
-    let classes = Classes { bounds: &BOUNDS, colours: &COLOURS, labels: &labels, no_data_colour: "#d9d9d9", no_data_label: &none };
+    let classes = Classes {
+        bounds: &BOUNDS,
+        colours: &COLOURS,
+        labels: &labels,
+        no_data_colour: "#d9d9d9",
+        no_data_label: &none,
+    };
     choropleth(&geojson, &values, &classes, 560.0, &tr.key("activation.map")).ok()
 }
 
-pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query<Params>) -> Result<Response, PageError> {
+pub async fn page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(p): Query<Params>,
+) -> Result<Response, PageError> {
     user.require(Permission::ViewDashboard)?;
     let tr = Tr::new(user.ctx.lang);
     let as_of = match p.as_of.as_deref().filter(|s| !s.is_empty()) {
         None => today(),
-        Some(s) => parse_iso_date(s).ok_or_else(|| user.fail(AppError::Invalid(FieldErrors::single("as_of", FieldError::DateFormat))))?,
+        Some(s) => parse_iso_date(s)
+            .ok_or_else(|| user.fail(AppError::Invalid(FieldErrors::single("as_of", FieldError::DateFormat))))?,
     };
-    let scope = resolve_scope(&state, p.scope.as_deref()).await.map_err(|e| user.fail(e))?;
-    let a = state.db.activation(as_of, scope, &state.office).await.map_err(|e| user.fail(e))?;
+    let scope = resolve_scope(&state, p.scope.as_deref())
+        .await
+        .map_err(|e| user.fail(e))?;
+    let a = state
+        .db
+        .activation(as_of, scope, &state.office)
+        .await
+        .map_err(|e| user.fail(e))?;
     let rules = state.db.status_rules().await.map_err(|e| user.fail(e))?;
     let c = &a.counts;
     let n = |v: i64| v.to_string();
@@ -133,31 +177,68 @@ pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query
         .milestones
         .iter()
         .find(|m| m.year == as_of.year())
-        .or_else(|| if as_of.year() < plan.baseline_year { progress.milestones.first() } else { progress.milestones.last() })
+        .or_else(|| {
+            if as_of.year() < plan.baseline_year {
+                progress.milestones.first()
+            } else {
+                progress.milestones.last()
+            }
+        })
         .map_or(plan.target_rate, |m| m.target_rate);
-    let target_year = progress.milestones.iter().find(|m| m.target_rate == target).map_or(as_of.year(), |m| m.year);
+    let target_year = progress
+        .milestones
+        .iter()
+        .find(|m| m.target_rate == target)
+        .map_or(as_of.year(), |m| m.year);
     let rows = a
         .by_kecamatan
         .iter()
-        .map(|k| Row {
-            target: pct(target, tr.lang),
-            gap: ((target * k.counts.registered as f64).ceil() as i64 - k.counts.active).max(0),
-            code: k.code.clone(),
-            name: k.name.clone(),
-            registered: k.counts.registered,
-            active: k.counts.active,
-            inactive: k.counts.inactive,
-            no_data: k.counts.no_data,
-            rate: pct(k.counts.rate, tr.lang),
+        .map(|k| {
+            let target = plan
+                .kecamatan_milestone(&k.code, target_year, progress.measured_baseline_rate)
+                .unwrap_or(target);
+            Row {
+                target: pct(target, tr.lang),
+                gap: ((target * k.counts.registered as f64).ceil() as i64 - k.counts.active).max(0),
+                code: k.code.clone(),
+                name: k.name.clone(),
+                registered: k.counts.registered,
+                active: k.counts.active,
+                inactive: k.counts.inactive,
+                no_data: k.counts.no_data,
+                rate: pct(k.counts.rate, tr.lang),
+            }
         })
         .collect();
-    let f = state.db.funnel(as_of, scope, &state.office).await.map_err(|e| user.fail(e))?;
-    let share = |v: i64| if f.registered == 0 { 0 } else { (v as f64 / f.registered as f64 * 100.0).round() as u32 };
+    let f = state
+        .db
+        .funnel(as_of, scope, &state.office)
+        .await
+        .map_err(|e| user.fail(e))?;
+    let share = |v: i64| {
+        if f.registered == 0 {
+            0
+        } else {
+            (v as f64 / f.registered as f64 * 100.0).round() as u32
+        }
+    };
     let funnel = vec![
         (tr.key("funnel.registered"), f.registered, share(f.registered)),
-        (tr.key("funnel.with_rat"), f.with_rat_on_record, share(f.with_rat_on_record)),
-        (tr.fill("funnel.rat_held", &[("year", &(as_of.year() - 1).to_string())]), f.rat_held_last_year, share(f.rat_held_last_year)),
-        (tr.fill("funnel.reported", &[("year", &(as_of.year() - 1).to_string())]), f.reported_last_year, share(f.reported_last_year)),
+        (
+            tr.key("funnel.with_rat"),
+            f.with_rat_on_record,
+            share(f.with_rat_on_record),
+        ),
+        (
+            tr.fill("funnel.rat_held", &[("year", &(as_of.year() - 1).to_string())]),
+            f.rat_held_last_year,
+            share(f.rat_held_last_year),
+        ),
+        (
+            tr.fill("funnel.reported", &[("year", &(as_of.year() - 1).to_string())]),
+            f.reported_last_year,
+            share(f.reported_last_year),
+        ),
         (tr.key("funnel.active"), f.active, share(f.active)),
     ];
     let target_label = tr.key("activation.target");
@@ -168,15 +249,32 @@ pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query
         .map(|m| BarGroup {
             label: m.year.to_string(),
             bars: vec![
-                Some((m.target_rate, format!("{} {}: {}", target_label, m.year, pct(m.target_rate, tr.lang)))),
-                m.actual_rate.map(|r| (r, format!("{} {}: {}", reached, m.year, pct(r, tr.lang)))),
+                Some((
+                    m.target_rate,
+                    format!("{} {}: {}", target_label, m.year, pct(m.target_rate, tr.lang)),
+                )),
+                m.actual_rate
+                    .map(|r| (r, format!("{} {}: {}", reached, m.year, pct(r, tr.lang)))),
             ],
         })
         .collect();
-    let plan_svg = grouped_bars(&groups, &["#9ecae1", "#08519c"], &[target_label.clone(), reached.clone()], &tr.key("activation.plan"));
+    let plan_svg = grouped_bars(
+        &groups,
+        &["#9ecae1", "#08519c"],
+        &[target_label.clone(), reached.clone()],
+        &tr.key("activation.plan"),
+    );
     let scopes = vec![
-        Opt { value: "supervised".into(), label: tr.key("activation.scope_supervised"), selected: scope == ActivationScope::Supervised },
-        Opt { value: "all".into(), label: tr.key("activation.scope_all"), selected: scope == ActivationScope::All },
+        Opt {
+            value: "supervised".into(),
+            label: tr.key("activation.scope_supervised"),
+            selected: scope == ActivationScope::Supervised,
+        },
+        Opt {
+            value: "all".into(),
+            label: tr.key("activation.scope_all"),
+            selected: scope == ActivationScope::All,
+        },
     ];
     let page = ActivationPage {
         t: tr,
@@ -184,10 +282,17 @@ pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query
         as_of: as_of.to_string(),
         scopes,
         rate: pct(c.rate, tr.lang),
-        formula: tr.fill("activation.formula", &[("active", &n(c.active)), ("registered", &n(c.registered))]),
+        formula: tr.fill(
+            "activation.formula",
+            &[("active", &n(c.active)), ("registered", &n(c.registered))],
+        ),
         parts: tr.fill(
             "activation.parts",
-            &[("inactive", &n(c.inactive)), ("candidates", &n(c.dissolution_candidate)), ("no_data", &n(c.no_data))],
+            &[
+                ("inactive", &n(c.inactive)),
+                ("candidates", &n(c.dissolution_candidate)),
+                ("no_data", &n(c.no_data)),
+            ],
         ),
         rule: tr.fill("activation.rule", &[("window", &rules.active_window_years.to_string())]),
         map_svg: activation_map(&a, &state.office.home, &tr, scope),
@@ -219,13 +324,26 @@ fn projection_sentences(tr: &Tr, p: &kopra_domain::plan::Projection, target: f64
     let mut out = vec![tr.fill("projection.pace", &[("pace", &number(p.pace_per_month))])];
     out.push(match (&p.reached_in, p.still_needed) {
         (_, 0) => tr.fill("projection.met", &[("target", &target)]),
-        (Some(month), _) => tr.fill("projection.reached", &[("target", &target), ("month", month), ("n", &p.still_needed.to_string())]),
-        (None, _) => tr.fill("projection.never", &[("target", &target), ("n", &p.still_needed.to_string())]),
+        (Some(month), _) => tr.fill(
+            "projection.reached",
+            &[
+                ("target", &target),
+                ("month", month),
+                ("n", &p.still_needed.to_string()),
+            ],
+        ),
+        (None, _) => tr.fill(
+            "projection.never",
+            &[("target", &target), ("n", &p.still_needed.to_string())],
+        ),
     });
     if let Some(n) = p.needed_per_month {
         let n = format!("{n:.1}");
         let n = if tr.lang == Lang::Id { n.replace('.', ",") } else { n };
-        out.push(tr.fill("projection.needed", &[("months", &p.months_left.to_string()), ("n", &n)]));
+        out.push(tr.fill(
+            "projection.needed",
+            &[("months", &p.months_left.to_string()), ("n", &n)],
+        ));
     }
     out
 }
@@ -236,7 +354,15 @@ mod tests {
     use kopra_db::status::{ActivationCounts, KecamatanActivation};
 
     fn kec(code: &str, registered: i64, active: i64) -> KecamatanActivation {
-        KecamatanActivation { code: code.into(), name: code.into(), counts: ActivationCounts { registered, active, ..Default::default() } }
+        KecamatanActivation {
+            code: code.into(),
+            name: code.into(),
+            counts: ActivationCounts {
+                registered,
+                active,
+                ..Default::default()
+            },
+        }
     }
 
     #[test]

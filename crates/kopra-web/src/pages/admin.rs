@@ -38,13 +38,26 @@ pub struct AuditParams {
     page: Option<i64>,
 }
 
-pub async fn audit_page(State(state): State<AppState>, user: PageUser, Query(p): Query<AuditParams>) -> Result<Response, PageError> {
+pub async fn audit_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(p): Query<AuditParams>,
+) -> Result<Response, PageError> {
     user.require(Permission::ViewAudit)?;
     let t = Tr::new(user.ctx.lang);
     let clean = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
-    let filter = AuditFilter { actor: clean(&p.actor), action: clean(&p.action), entity_type: clean(&p.entity_type), entity_id: clean(&p.entity_id) };
+    let filter = AuditFilter {
+        actor: clean(&p.actor),
+        action: clean(&p.action),
+        entity_type: clean(&p.entity_type),
+        entity_id: clean(&p.entity_id),
+    };
     let page = p.page.unwrap_or(1).max(1);
-    let (rows, total) = state.db.audit_rows(&filter, page, 100).await.map_err(|e| user.fail(e))?;
+    let (rows, total) = state
+        .db
+        .audit_rows(&filter, page, 100)
+        .await
+        .map_err(|e| user.fail(e))?;
     let q = |n: i64| {
         query_string(&[
             ("actor", filter.actor.clone().unwrap_or_default()),
@@ -76,9 +89,25 @@ struct UsersPage {
     notice: Option<String>,
 }
 
-async fn users_view(state: &AppState, user: &PageUser, errors: Vec<String>, notice: Option<String>, status: StatusCode) -> Result<Response, PageError> {
+async fn users_view(
+    state: &AppState,
+    user: &PageUser,
+    errors: Vec<String>,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let users = state.db.users().await.map_err(|e| user.fail(e))?;
-    Ok((status, render(&UsersPage { t: Tr::new(user.ctx.lang), nav: Nav::of(&user.user), users, errors, notice })).into_response())
+    Ok((
+        status,
+        render(&UsersPage {
+            t: Tr::new(user.ctx.lang),
+            nav: Nav::of(&user.user),
+            users,
+            errors,
+            notice,
+        }),
+    )
+        .into_response())
 }
 
 pub async fn users_page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
@@ -95,7 +124,11 @@ pub struct UserForm {
     kecamatan: Option<String>,
 }
 
-pub async fn user_create(State(state): State<AppState>, user: PageUser, Form(form): Form<UserForm>) -> Result<Response, PageError> {
+pub async fn user_create(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<UserForm>,
+) -> Result<Response, PageError> {
     user.require(Permission::ManageUsers)?;
     let t = Tr::new(user.ctx.lang);
     let mut errors = FieldErrors::default();
@@ -113,11 +146,23 @@ pub async fn user_create(State(state): State<AppState>, user: PageUser, Form(for
             }
         },
     };
-    let kecamatan: Vec<String> =
-        form.kecamatan.unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+    let kecamatan: Vec<String> = form
+        .kecamatan
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
     let result = match (role, errors.is_empty()) {
         (Some(role), true) => {
-            let new = NewUser { username: form.username, password: form.password, role, cooperative_id, kecamatan };
+            let new = NewUser {
+                username: form.username,
+                password: form.password,
+                role,
+                cooperative_id,
+                kecamatan,
+            };
             state.db.create_user(&new, &user.actor()).await
         }
         _ => Err(kopra_db::DbError::Invalid(errors)),
@@ -134,15 +179,27 @@ pub async fn user_create(State(state): State<AppState>, user: PageUser, Form(for
 
 async fn set_active(state: AppState, user: PageUser, id: i64, active: bool) -> Result<Response, PageError> {
     user.require(Permission::ManageUsers)?;
-    state.db.set_user_active(id, active, &user.actor()).await.map_err(|e| user.fail(e))?;
+    state
+        .db
+        .set_user_active(id, active, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok(Redirect::to("/pengguna").into_response())
 }
 
-pub async fn user_deactivate(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn user_deactivate(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
     set_active(state, user, id, false).await
 }
 
-pub async fn user_activate(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn user_activate(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
     set_active(state, user, id, true).await
 }
 
@@ -157,7 +214,12 @@ struct TokensPage {
 
 async fn tokens_view(state: &AppState, user: &PageUser, new_secret: Option<String>) -> Result<Response, PageError> {
     let tokens = state.db.api_tokens(user.user.id).await.map_err(|e| user.fail(e))?;
-    Ok(render(&TokensPage { t: Tr::new(user.ctx.lang), nav: Nav::of(&user.user), tokens, new_secret }))
+    Ok(render(&TokensPage {
+        t: Tr::new(user.ctx.lang),
+        nav: Nav::of(&user.user),
+        tokens,
+        new_secret,
+    }))
 }
 
 pub async fn tokens_page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
@@ -170,15 +232,31 @@ pub struct TokenForm {
     name: String,
 }
 
-pub async fn token_create(State(state): State<AppState>, user: PageUser, Form(form): Form<TokenForm>) -> Result<Response, PageError> {
+pub async fn token_create(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, PageError> {
     user.require(Permission::ManageOwnTokens)?;
     let name: String = form.name.chars().take(100).collect();
-    let (_, secret) = state.db.create_api_token(user.user.id, &name, &user.actor()).await.map_err(|e| user.fail(e))?;
+    let (_, secret) = state
+        .db
+        .create_api_token(user.user.id, &name, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
     tokens_view(&state, &user, Some(secret)).await
 }
 
-pub async fn token_revoke(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn token_revoke(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
     user.require(Permission::ManageOwnTokens)?;
-    state.db.revoke_api_token(id, user.user.id, &user.actor()).await.map_err(|e| user.fail(e))?;
+    state
+        .db
+        .revoke_api_token(id, user.user.id, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok(Redirect::to("/token").into_response())
 }

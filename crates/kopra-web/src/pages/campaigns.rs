@@ -36,11 +36,33 @@ struct ListPage {
     error: Option<String>,
 }
 
-async fn list_with(state: &AppState, user: &PageUser, error: Option<String>, status: StatusCode) -> Result<Response, PageError> {
+async fn list_with(
+    state: &AppState,
+    user: &PageUser,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let t = Tr::new(user.ctx.lang);
     let campaigns = state.db.campaigns().await.map_err(|e| user.fail(e))?;
-    let kec: Vec<(String, String)> = state.db.kecamatan_in(&state.office.home).await.map_err(|e| user.fail(e))?.into_iter().map(|r| (r.code, r.name)).collect();
-    Ok((status, render(&ListPage { kecamatan: Opt::list(&t.key("list.all"), &kec, None), t, nav: Nav::of(&user.user), campaigns, error })).into_response())
+    let kec: Vec<(String, String)> = state
+        .db
+        .kecamatan_in(&state.office.home)
+        .await
+        .map_err(|e| user.fail(e))?
+        .into_iter()
+        .map(|r| (r.code, r.name))
+        .collect();
+    Ok((
+        status,
+        render(&ListPage {
+            kecamatan: Opt::list(&t.key("list.all"), &kec, None),
+            t,
+            nav: Nav::of(&user.user),
+            campaigns,
+            error,
+        }),
+    )
+        .into_response())
 }
 
 pub async fn list(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
@@ -57,17 +79,35 @@ pub struct CreateForm {
     all: Option<String>,
 }
 
-pub async fn create(State(state): State<AppState>, user: PageUser, Form(f): Form<CreateForm>) -> Result<Response, PageError> {
+pub async fn create(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(f): Form<CreateForm>,
+) -> Result<Response, PageError> {
     require(&user)?;
     let t = Tr::new(user.ctx.lang);
     let (Some(from), Some(to)) = (parse_iso_date(&f.starts_on), parse_iso_date(&f.ends_on)) else {
-        return list_with(&state, &user, Some(t.field_error("starts_on", "date_format")), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return list_with(
+            &state,
+            &user,
+            Some(t.field_error("starts_on", "date_format")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let kec = f.kecamatan.as_deref().filter(|k| !k.is_empty());
-    match state.db.create_campaign(&f.name, from, to, f.all.is_none(), kec, &user.actor()).await {
+    match state
+        .db
+        .create_campaign(&f.name, from, to, f.all.is_none(), kec, &user.actor())
+        .await
+    {
         Ok(id) => Ok(Redirect::to(&format!("/kampanye/{id}")).into_response()),
         Err(kopra_db::DbError::Invalid(e)) => {
-            let msg = e.iter().map(|(k, c)| t.field_error(k, c.code())).collect::<Vec<_>>().join(" ");
+            let msg = e
+                .iter()
+                .map(|(k, c)| t.field_error(k, c.code()))
+                .collect::<Vec<_>>()
+                .join(" ");
             list_with(&state, &user, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(user.fail(e)),
@@ -115,14 +155,26 @@ struct ShowPage {
 }
 
 fn change_text(t: &Tr, ch: &FieldChange) -> String {
-    format!("{}: {} → {}", t.key(&format!("field.{}", ch.field)), ch.from.clone().unwrap_or_else(|| t.key("detail.empty")), ch.to.clone().unwrap_or_else(|| t.key("detail.empty")))
+    format!(
+        "{}: {} → {}",
+        t.key(&format!("field.{}", ch.field)),
+        ch.from.clone().unwrap_or_else(|| t.key("detail.empty")),
+        ch.to.clone().unwrap_or_else(|| t.key("detail.empty"))
+    )
 }
 
 pub async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
     require(&user)?;
     let t = Tr::new(user.ctx.lang);
     let c = state.db.campaign(id).await.map_err(|e| user.fail(e))?;
-    let names: HashMap<String, String> = state.db.kecamatan_in(&state.office.home).await.map_err(|e| user.fail(e))?.into_iter().map(|r| (r.code, r.name)).collect();
+    let names: HashMap<String, String> = state
+        .db
+        .kecamatan_in(&state.office.home)
+        .await
+        .map_err(|e| user.fail(e))?
+        .into_iter()
+        .map(|r| (r.code, r.name))
+        .collect();
     let by_kecamatan = state
         .db
         .campaign_counts(id)
@@ -143,9 +195,19 @@ pub async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<
     let invitations = state.db.invitations(id).await.map_err(|e| user.fail(e))?;
     let mut pending = Vec::new();
     for (inv, name, _) in invitations.iter().filter(|(i, _, _)| i.outcome == "submitted") {
-        if let Some(s) = state.db.latest_submission(inv.id).await.map_err(|e| user.fail(e))?.filter(|s| s.status == "pending") {
+        if let Some(s) = state
+            .db
+            .latest_submission(inv.id)
+            .await
+            .map_err(|e| user.fail(e))?
+            .filter(|s| s.status == "pending")
+        {
             let changes: Vec<FieldChange> = serde_json::from_str(&s.changes).unwrap_or_default();
-            let r: SubmissionReport = s.report.as_deref().and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
+            let r: SubmissionReport = s
+                .report
+                .as_deref()
+                .and_then(|r| serde_json::from_str(r).ok())
+                .unwrap_or_default();
             let report = match r.rat_date {
                 Some(d) => format!(
                     "{}: {d}; {}: {} / {}",
@@ -177,7 +239,14 @@ pub async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<
             outcome: t.key(&format!("campaign.outcome.{}", i.outcome)),
         })
         .collect();
-    Ok(render(&ShowPage { t, nav: Nav::of(&user.user), c, by_kecamatan, pending, invitations }))
+    Ok(render(&ShowPage {
+        t,
+        nav: Nav::of(&user.user),
+        c,
+        by_kecamatan,
+        pending,
+        invitations,
+    }))
 }
 
 struct Letter {
@@ -198,21 +267,48 @@ struct LettersPage {
 }
 
 /// Printable letters, one per page: the code, the link and a QR code.
-pub async fn letters(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, headers: HeaderMap) -> Result<Response, PageError> {
+pub async fn letters(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
     require(&user)?;
     let c = state.db.campaign(id).await.map_err(|e| user.fail(e))?;
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
     let scheme = if state.secure_cookies { "https" } else { "http" };
     let mut letters = Vec::new();
     for (inv, name, _) in state.db.invitations(id).await.map_err(|e| user.fail(e))? {
-        let coop = state.db.cooperative(inv.cooperative_id).await.map_err(|e| user.fail(e))?;
+        let coop = state
+            .db
+            .cooperative(inv.cooperative_id)
+            .await
+            .map_err(|e| user.fail(e))?;
         let link = format!("{scheme}://{host}/u/{}", inv.code);
         let qr_svg = qrcode::QrCode::new(link.as_bytes())
-            .map(|q| q.render::<qrcode::render::svg::Color>().min_dimensions(140, 140).build())
+            .map(|q| {
+                q.render::<qrcode::render::svg::Color>()
+                    .min_dimensions(140, 140)
+                    .build()
+            })
             .unwrap_or_default();
-        letters.push(Letter { name, address: coop.fields.address.unwrap_or_default(), code: inv.code, link, qr_svg });
+        letters.push(Letter {
+            name,
+            address: coop.fields.address.unwrap_or_default(),
+            code: inv.code,
+            link,
+            qr_svg,
+        });
     }
-    Ok(render(&LettersPage { t: Tr::new(user.ctx.lang), nav: Nav::of(&user.user), c, letters }))
+    Ok(render(&LettersPage {
+        t: Tr::new(user.ctx.lang),
+        nav: Nav::of(&user.user),
+        c,
+        letters,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -221,32 +317,73 @@ pub struct ReviewForm {
     outcome: Option<String>,
 }
 
-async fn review(state: AppState, user: PageUser, id: i64, inv: i64, approve: bool, f: ReviewForm) -> Result<Response, PageError> {
+async fn review(
+    state: AppState,
+    user: PageUser,
+    id: i64,
+    inv: i64,
+    approve: bool,
+    f: ReviewForm,
+) -> Result<Response, PageError> {
     require(&user)?;
     let t = Tr::new(user.ctx.lang);
-    match state.db.review_submission(&state.office, inv, approve, f.note.as_deref().unwrap_or(""), &user.actor()).await {
+    match state
+        .db
+        .review_submission(
+            &state.office,
+            inv,
+            approve,
+            f.note.as_deref().unwrap_or(""),
+            &user.actor(),
+        )
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&format!("/kampanye/{id}")).into_response()),
         Err(kopra_db::DbError::Invalid(e)) => {
-            let msg = e.iter().map(|(k, c)| t.field_error(k, c.code())).collect::<Vec<_>>().join(" ");
+            let msg = e
+                .iter()
+                .map(|(k, c)| t.field_error(k, c.code()))
+                .collect::<Vec<_>>()
+                .join(" ");
             Ok((StatusCode::UNPROCESSABLE_ENTITY, msg).into_response())
         }
         Err(e) => Err(user.fail(e)),
     }
 }
 
-pub async fn approve(State(state): State<AppState>, user: PageUser, Path((id, inv)): Path<(i64, i64)>, Form(f): Form<ReviewForm>) -> Result<Response, PageError> {
+pub async fn approve(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((id, inv)): Path<(i64, i64)>,
+    Form(f): Form<ReviewForm>,
+) -> Result<Response, PageError> {
     review(state, user, id, inv, true, f).await
 }
 
-pub async fn send_back(State(state): State<AppState>, user: PageUser, Path((id, inv)): Path<(i64, i64)>, Form(f): Form<ReviewForm>) -> Result<Response, PageError> {
+pub async fn send_back(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((id, inv)): Path<(i64, i64)>,
+    Form(f): Form<ReviewForm>,
+) -> Result<Response, PageError> {
     review(state, user, id, inv, false, f).await
 }
 
-pub async fn outcome(State(state): State<AppState>, user: PageUser, Path((id, inv)): Path<(i64, i64)>, Form(f): Form<ReviewForm>) -> Result<Response, PageError> {
+pub async fn outcome(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((id, inv)): Path<(i64, i64)>,
+    Form(f): Form<ReviewForm>,
+) -> Result<Response, PageError> {
     require(&user)?;
     state
         .db
-        .set_invitation_outcome(inv, f.outcome.as_deref().unwrap_or(""), f.note.as_deref().unwrap_or(""), &user.actor())
+        .set_invitation_outcome(
+            inv,
+            f.outcome.as_deref().unwrap_or(""),
+            f.note.as_deref().unwrap_or(""),
+            &user.actor(),
+        )
         .await
         .map_err(|e| user.fail(e))?;
     Ok(Redirect::to(&format!("/kampanye/{id}")).into_response())
@@ -267,20 +404,61 @@ struct AnswerPage {
     errors: Vec<String>,
 }
 
-async fn answer_page(state: &AppState, ctx: &Ctx, code: &str, errors: Vec<String>, status: StatusCode) -> Result<Response, PageError> {
+async fn answer_page(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let t = Tr::new(ctx.lang);
-    let inv = state.db.invitation_by_code(code).await.map_err(|e| PageError(e.into(), ctx.lang))?;
-    let c = state.db.cooperative(inv.cooperative_id).await.map_err(|e| PageError(e.into(), ctx.lang))?;
-    let latest = state.db.latest_submission(inv.id).await.map_err(|e| PageError(e.into(), ctx.lang))?;
-    let returned_note = latest.as_ref().filter(|s| s.status == "returned").and_then(|s| s.review_note.clone());
-    let members = state.db.annual_reports(c.id).await.map_err(|e| PageError(e.into(), ctx.lang))?.into_iter().next();
+    let inv = state
+        .db
+        .invitation_by_code(code)
+        .await
+        .map_err(|e| PageError(e.into(), ctx.lang))?;
+    let c = state
+        .db
+        .cooperative(inv.cooperative_id)
+        .await
+        .map_err(|e| PageError(e.into(), ctx.lang))?;
+    let latest = state
+        .db
+        .latest_submission(inv.id)
+        .await
+        .map_err(|e| PageError(e.into(), ctx.lang))?;
+    let returned_note = latest
+        .as_ref()
+        .filter(|s| s.status == "returned")
+        .and_then(|s| s.review_note.clone());
+    let members = state
+        .db
+        .annual_reports(c.id)
+        .await
+        .map_err(|e| PageError(e.into(), ctx.lang))?
+        .into_iter()
+        .next();
     let o = |s: &Option<String>| s.clone().unwrap_or_default();
     let mut values = HashMap::from([
         ("address".to_string(), o(&c.fields.address)),
         ("phone".to_string(), o(&c.fields.phone)),
         ("email".to_string(), o(&c.fields.email)),
-        ("members_male".to_string(), members.as_ref().and_then(|r| r.report.members_male).map(|v| v.to_string()).unwrap_or_default()),
-        ("members_female".to_string(), members.as_ref().and_then(|r| r.report.members_female).map(|v| v.to_string()).unwrap_or_default()),
+        (
+            "members_male".to_string(),
+            members
+                .as_ref()
+                .and_then(|r| r.report.members_male)
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "members_female".to_string(),
+            members
+                .as_ref()
+                .and_then(|r| r.report.members_female)
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        ),
     ]);
     // What was sent last (waiting or returned) is shown back, not the older register values.
     if let Some(sub) = latest.as_ref().filter(|s| s.status != "approved") {
@@ -289,7 +467,11 @@ async fn answer_page(state: &AppState, ctx: &Ctx, code: &str, errors: Vec<String
             values.insert("phone".into(), o(&f.phone));
             values.insert("email".into(), o(&f.email));
         }
-        if let Some(r) = sub.report.as_deref().and_then(|r| serde_json::from_str::<SubmissionReport>(r).ok()) {
+        if let Some(r) = sub
+            .report
+            .as_deref()
+            .and_then(|r| serde_json::from_str::<SubmissionReport>(r).ok())
+        {
             for (k, v) in [("members_male", r.members_male), ("members_female", r.members_female)] {
                 if let Some(v) = v {
                     values.insert(k.into(), v.to_string());
@@ -304,17 +486,43 @@ async fn answer_page(state: &AppState, ctx: &Ctx, code: &str, errors: Vec<String
         }
     }
     let done = matches!(inv.outcome.as_str(), "submitted" | "approved") && returned_note.is_none();
-    Ok((status, render(&AnswerPage { t, nav: None, code: inv.code, name: c.fields.name, values, returned_note, done, errors })).into_response())
+    Ok((
+        status,
+        render(&AnswerPage {
+            t,
+            nav: None,
+            code: inv.code,
+            name: c.fields.name,
+            values,
+            returned_note,
+            done,
+            errors,
+        }),
+    )
+        .into_response())
 }
 
 pub async fn answer(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Result<Response, PageError> {
     answer_page(&state, &ctx, &code, vec![], StatusCode::OK).await
 }
 
-pub async fn answer_submit(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>, Form(f): Form<HashMap<String, String>>) -> Result<Response, PageError> {
+pub async fn answer_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
     let t = Tr::new(ctx.lang);
-    let inv = state.db.invitation_by_code(&code).await.map_err(|e| PageError(e.into(), ctx.lang))?;
-    let c = state.db.cooperative(inv.cooperative_id).await.map_err(|e| PageError(e.into(), ctx.lang))?;
+    let inv = state
+        .db
+        .invitation_by_code(&code)
+        .await
+        .map_err(|e| PageError(e.into(), ctx.lang))?;
+    let c = state
+        .db
+        .cooperative(inv.cooperative_id)
+        .await
+        .map_err(|e| PageError(e.into(), ctx.lang))?;
     let get = |k: &str| f.get(k).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let mut input = c.fields.to_input();
     input.address = get("address").or(input.address);
@@ -355,13 +563,35 @@ pub async fn answer_submit(State(state): State<AppState>, ctx: Ctx, Path(code): 
     let Some(fields) = fields.filter(|_| errors.is_empty()) else {
         return answer_page(&state, &ctx, &code, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let report = SubmissionReport { rat_date, reported_date, members_male, members_female };
+    let report = SubmissionReport {
+        rat_date,
+        reported_date,
+        members_male,
+        members_female,
+    };
     let stopped = f.get("stopped").is_some();
-    match state.db.submit_invitation(&inv, &fields, &report, stopped, f.get("note").map(String::as_str).unwrap_or("")).await {
+    match state
+        .db
+        .submit_invitation(
+            &inv,
+            &fields,
+            &report,
+            stopped,
+            f.get("note").map(String::as_str).unwrap_or(""),
+        )
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/u/{}", inv.code)).into_response()),
         Err(kopra_db::DbError::Invalid(_)) => {
             let _ = FieldErrors::default();
-            answer_page(&state, &ctx, &code, vec![t.key("campaign.closed")], StatusCode::CONFLICT).await
+            answer_page(
+                &state,
+                &ctx,
+                &code,
+                vec![t.key("campaign.closed")],
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(e) => Err(PageError(e.into(), ctx.lang)),
     }

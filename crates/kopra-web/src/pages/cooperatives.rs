@@ -62,7 +62,11 @@ fn params_pairs(p: &ListParams, page: Option<i64>) -> Vec<(&'static str, String)
     ]
 }
 
-pub async fn list_page(State(state): State<AppState>, user: PageUser, Query(p): Query<ListParams>) -> Result<Response, PageError> {
+pub async fn list_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(p): Query<ListParams>,
+) -> Result<Response, PageError> {
     user.require(Permission::ViewRegister)?;
     let t = Tr::new(user.ctx.lang);
     let req = p.parse(50).map_err(|e| user.fail(e))?;
@@ -85,14 +89,29 @@ pub async fn list_page(State(state): State<AppState>, user: PageUser, Query(p): 
         label: t.key(label),
         options: Opt::list(&all, &values, current.as_deref()),
     };
-    let yes_no = vec![("true".to_string(), t.key("list.yes")), ("false".to_string(), t.key("list.no"))];
-    let archived = vec![("true".to_string(), t.key("list.archived_only")), ("all".to_string(), t.key("list.archived_include"))];
-    let statuses: Vec<(String, String)> =
-        kopra_domain::status::Status::ALL.iter().map(|s| (s.as_str().to_string(), crate::status_text::status_label(&t, *s))).collect();
-    let sorts = ["name", "nik", "kecamatan", "legal_entity_date", "updated_at", "last_rat"]
+    let yes_no = vec![
+        ("true".to_string(), t.key("list.yes")),
+        ("false".to_string(), t.key("list.no")),
+    ];
+    let archived = vec![
+        ("true".to_string(), t.key("list.archived_only")),
+        ("all".to_string(), t.key("list.archived_include")),
+    ];
+    let statuses: Vec<(String, String)> = kopra_domain::status::Status::ALL
         .iter()
-        .map(|k| (k.to_string(), t.key(&format!("sort.{k}"))))
+        .map(|s| (s.as_str().to_string(), crate::status_text::status_label(&t, *s)))
         .collect();
+    let sorts = [
+        "name",
+        "nik",
+        "kecamatan",
+        "legal_entity_date",
+        "updated_at",
+        "last_rat",
+    ]
+    .iter()
+    .map(|k| (k.to_string(), t.key(&format!("sort.{k}"))))
+    .collect();
     let mut selects = vec![
         sel("kecamatan", "field.kecamatan_code", kecamatan, &p.kecamatan),
         sel("bentuk", "field.bentuk", pairs(&Bentuk::ALL), &p.bentuk),
@@ -102,7 +121,12 @@ pub async fn list_page(State(state): State<AppState>, user: PageUser, Query(p): 
         sel("status", "status.title", statuses, &p.status),
         sel("supervised", "field.supervised", yes_no, &p.supervised),
         sel("archived", "field.archived", archived, &p.archived),
-        sel("dir", "list.direction", vec![("desc".to_string(), t.key("list.descending"))], &p.dir),
+        sel(
+            "dir",
+            "list.direction",
+            vec![("desc".to_string(), t.key("list.descending"))],
+            &p.dir,
+        ),
         sel("sort", "list.sort", sorts, &p.sort),
     ];
     // The kelurahan of the chosen kecamatan (all of them would be too many for a province).
@@ -112,7 +136,11 @@ pub async fn list_page(State(state): State<AppState>, user: PageUser, Query(p): 
         selects.insert(1, sel("kelurahan", "field.kelurahan_code", values, &p.kelurahan));
     }
     for (name, key) in [("archived", "list.archived_exclude"), ("dir", "list.ascending")] {
-        if let Some(first) = selects.iter_mut().find(|s| s.name == name).and_then(|s| s.options.first_mut()) {
+        if let Some(first) = selects
+            .iter_mut()
+            .find(|s| s.name == name)
+            .and_then(|s| s.options.first_mut())
+        {
             first.label = t.key(key);
         }
     }
@@ -128,7 +156,10 @@ pub async fn list_page(State(state): State<AppState>, user: PageUser, Query(p): 
         q: p.q.clone().unwrap_or_default(),
         selects,
         total_text: t.fill("list.total", &[("n", &page.total.to_string())]),
-        page_text: t.fill("list.page", &[("page", &page.page.to_string()), ("pages", &pages.to_string())]),
+        page_text: t.fill(
+            "list.page",
+            &[("page", &page.page.to_string()), ("pages", &pages.to_string())],
+        ),
         items: page.items,
         query: query_string(&params_pairs(&p, None)),
         prev_query,
@@ -138,13 +169,26 @@ pub async fn list_page(State(state): State<AppState>, user: PageUser, Query(p): 
 }
 
 /// The current list as CSV (UTF-8 with BOM, so Excel opens it right), streamed page by page.
-pub async fn export_csv(State(state): State<AppState>, user: PageUser, Query(p): Query<ListParams>) -> Result<Response, PageError> {
+pub async fn export_csv(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(p): Query<ListParams>,
+) -> Result<Response, PageError> {
     user.require(Permission::ExportRegister)?;
     let req = p.parse(500).map_err(|e| user.fail(e))?;
     let scope = user.user.scope();
     state
         .db
-        .audit(&user.actor(), kopra_db::audit::AuditEntry { action: "export.csv", entity_type: "cooperative", entity_id: None, before: None, after: Some(serde_json::json!({"filters": query_string(&params_pairs(&p, None))})) })
+        .audit(
+            &user.actor(),
+            kopra_db::audit::AuditEntry {
+                action: "export.csv",
+                entity_type: "cooperative",
+                entity_id: None,
+                before: None,
+                after: Some(serde_json::json!({"filters": query_string(&params_pairs(&p, None))})),
+            },
+        )
         .await
         .map_err(|e| user.fail(e))?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
@@ -169,12 +213,35 @@ pub async fn export_csv(State(state): State<AppState>, user: PageUser, Query(p):
                 let o = |s: &Option<String>| s.clone().unwrap_or_default();
                 let f = &c.fields;
                 let _ = w.write_record([
-                    c.id.to_string(), o(&f.nik), f.name.clone(), o(&f.legal_entity_number), d(f.legal_entity_date), o(&f.address),
-                    o(&f.kelurahan_code), c.kelurahan_name.clone().or(f.kelurahan_text.clone()).unwrap_or_default(),
-                    f.kecamatan_code.clone(), o(&c.kecamatan_name), c.kabkota_code.clone(), o(&f.bentuk), o(&f.jenis), o(&f.kelompok),
-                    o(&f.sektor), o(&f.loop_), o(&f.phone), o(&f.email), d(f.certificate_valid_until), o(&f.ods_grade),
-                    c.supervised.to_string(), c.archived.to_string(), c.version.to_string(),
-                    c.updated_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+                    c.id.to_string(),
+                    o(&f.nik),
+                    f.name.clone(),
+                    o(&f.legal_entity_number),
+                    d(f.legal_entity_date),
+                    o(&f.address),
+                    o(&f.kelurahan_code),
+                    c.kelurahan_name
+                        .clone()
+                        .or(f.kelurahan_text.clone())
+                        .unwrap_or_default(),
+                    f.kecamatan_code.clone(),
+                    o(&c.kecamatan_name),
+                    c.kabkota_code.clone(),
+                    o(&f.bentuk),
+                    o(&f.jenis),
+                    o(&f.kelompok),
+                    o(&f.sektor),
+                    o(&f.loop_),
+                    o(&f.phone),
+                    o(&f.email),
+                    d(f.certificate_valid_until),
+                    o(&f.ods_grade),
+                    c.supervised.to_string(),
+                    c.archived.to_string(),
+                    c.version.to_string(),
+                    c.updated_at
+                        .format(&time::format_description::well_known::Rfc3339)
+                        .unwrap_or_default(),
                 ]);
             }
             let bytes = w.into_inner().unwrap_or_default();
@@ -200,7 +267,11 @@ pub async fn export_csv(State(state): State<AppState>, user: PageUser, Query(p):
 
 /// The current list as an Excel workbook, with its filters and the export time written
 /// above the table. Audited like every export.
-pub async fn export_xlsx(State(state): State<AppState>, user: PageUser, Query(p): Query<ListParams>) -> Result<Response, PageError> {
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(p): Query<ListParams>,
+) -> Result<Response, PageError> {
     user.require(Permission::ExportRegister)?;
     let t = Tr::new(user.ctx.lang);
     let req = p.parse(500).map_err(|e| user.fail(e))?;
@@ -208,14 +279,34 @@ pub async fn export_xlsx(State(state): State<AppState>, user: PageUser, Query(p)
     let mut rows = Vec::new();
     let mut page_no = 1;
     loop {
-        let page = state.db.list_cooperatives(&req.filter, &scope, req.sort, page_no, 500).await.map_err(|e| user.fail(e))?;
+        let page = state
+            .db
+            .list_cooperatives(&req.filter, &scope, req.sort, page_no, 500)
+            .await
+            .map_err(|e| user.fail(e))?;
         for c in &page.items {
             let f = &c.fields;
             let o = |s: &Option<String>| s.clone().unwrap_or_default();
             rows.push(vec![
-                c.id.to_string(), o(&f.nik), f.name.clone(), o(&f.legal_entity_number), f.legal_entity_date.map(|d| d.to_string()).unwrap_or_default(),
-                o(&f.address), c.kelurahan_name.clone().or_else(|| f.kelurahan_text.clone()).unwrap_or_default(), o(&c.kecamatan_name), o(&f.bentuk), o(&f.jenis), o(&f.kelompok),
-                o(&f.sektor), c.status.clone(), c.last_rat_date.map(|d| d.to_string()).unwrap_or_default(), c.supervised.to_string(), c.archived.to_string(),
+                c.id.to_string(),
+                o(&f.nik),
+                f.name.clone(),
+                o(&f.legal_entity_number),
+                f.legal_entity_date.map(|d| d.to_string()).unwrap_or_default(),
+                o(&f.address),
+                c.kelurahan_name
+                    .clone()
+                    .or_else(|| f.kelurahan_text.clone())
+                    .unwrap_or_default(),
+                o(&c.kecamatan_name),
+                o(&f.bentuk),
+                o(&f.jenis),
+                o(&f.kelompok),
+                o(&f.sektor),
+                c.status.clone(),
+                c.last_rat_date.map(|d| d.to_string()).unwrap_or_default(),
+                c.supervised.to_string(),
+                c.archived.to_string(),
             ]);
         }
         if page_no * 500 >= page.total {
@@ -223,24 +314,67 @@ pub async fn export_xlsx(State(state): State<AppState>, user: PageUser, Query(p)
         }
         page_no += 1;
     }
-    let headers: Vec<String> = ["id", "nik", "name", "legal_entity_number", "legal_entity_date", "address", "kelurahan", "kecamatan", "bentuk", "jenis", "kelompok", "sektor", "status", "last_rat_date", "supervised", "archived"]
-        .iter()
-        .map(|h| h.to_string())
-        .collect();
+    let headers: Vec<String> = [
+        "id",
+        "nik",
+        "name",
+        "legal_entity_number",
+        "legal_entity_date",
+        "address",
+        "kelurahan",
+        "kecamatan",
+        "bentuk",
+        "jenis",
+        "kelompok",
+        "sektor",
+        "status",
+        "last_rat_date",
+        "supervised",
+        "archived",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
     let filters = query_string(&params_pairs(&p, None));
     let title = vec![
-        format!("{}: {}", t.key("export.filters"), if filters.is_empty() { "-".to_string() } else { filters.clone() }),
-        format!("{}: {} · {}", t.key("export.at"), format_time(kopra_db::now()), user.user.username),
+        format!(
+            "{}: {}",
+            t.key("export.filters"),
+            if filters.is_empty() {
+                "-".to_string()
+            } else {
+                filters.clone()
+            }
+        ),
+        format!(
+            "{}: {} · {}",
+            t.key("export.at"),
+            format_time(kopra_db::now()),
+            user.user.username
+        ),
     ];
-    let bytes = kopra_report::xlsx::table_workbook("Koperasi", &title, &headers, &rows).map_err(|e| user.fail(AppError::Internal(e.to_string())))?;
+    let bytes = kopra_report::xlsx::table_workbook("Koperasi", &title, &headers, &rows)
+        .map_err(|e| user.fail(AppError::Internal(e.to_string())))?;
     state
         .db
-        .audit(&user.actor(), kopra_db::audit::AuditEntry { action: "export.xlsx", entity_type: "cooperative", entity_id: None, before: None, after: Some(serde_json::json!({"filters": filters, "rows": rows.len()})) })
+        .audit(
+            &user.actor(),
+            kopra_db::audit::AuditEntry {
+                action: "export.xlsx",
+                entity_type: "cooperative",
+                entity_id: None,
+                before: None,
+                after: Some(serde_json::json!({"filters": filters, "rows": rows.len()})),
+            },
+        )
         .await
         .map_err(|e| user.fail(e))?;
     Ok((
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
             (header::CONTENT_DISPOSITION, "attachment; filename=\"koperasi.xlsx\""),
         ],
         bytes,
@@ -253,7 +387,10 @@ struct ChunkStream(tokio::sync::mpsc::Receiver<Result<Vec<u8>, std::io::Error>>)
 
 impl futures_core::Stream for ChunkStream {
     type Item = Result<Vec<u8>, std::io::Error>;
-    fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
         self.0.poll_recv(cx)
     }
 }
@@ -367,7 +504,12 @@ pub(super) async fn load(state: &AppState, user: &PageUser, id: i64) -> Result<C
     Ok(c)
 }
 
-pub(super) async fn detail(state: &AppState, user: &PageUser, c: CooperativeRecord, notice: Option<String>) -> Result<Response, PageError> {
+pub(super) async fn detail(
+    state: &AppState,
+    user: &PageUser,
+    c: CooperativeRecord,
+    notice: Option<String>,
+) -> Result<Response, PageError> {
     let t = Tr::new(user.ctx.lang);
     let history = state
         .db
@@ -391,7 +533,10 @@ pub(super) async fn detail(state: &AppState, user: &PageUser, c: CooperativeReco
         for v in state.db.annual_report_history(r.id).await.map_err(|e| user.fail(e))? {
             history.push(HistoryView {
                 version: v.version,
-                action: t.fill(&format!("action.report_{}", v.action), &[("year", &r.report.book_year.to_string())]),
+                action: t.fill(
+                    &format!("action.report_{}", v.action),
+                    &[("year", &r.report.book_year.to_string())],
+                ),
                 at: format_time(v.at),
                 actor: v.actor_name,
                 reason: None,
@@ -415,7 +560,11 @@ pub(super) async fn detail(state: &AppState, user: &PageUser, c: CooperativeReco
             by: p.proposed_by_name,
             note: p.note,
             decision: p.decided_by_name.map(|who| {
-                format!("{} {who}{}", t.key(&format!("proposal.status.{}", p.status)), p.decision_note.map(|n| format!(": {n}")).unwrap_or_default())
+                format!(
+                    "{} {who}{}",
+                    t.key(&format!("proposal.status.{}", p.status)),
+                    p.decision_note.map(|n| format!(": {n}")).unwrap_or_default()
+                )
             }),
             changes: change_views(&t, p.changes),
         })
@@ -423,8 +572,15 @@ pub(super) async fn detail(state: &AppState, user: &PageUser, c: CooperativeReco
     let mut rows: Vec<(String, String)> = Vec::new();
     for (field, value) in c.fields.display_fields() {
         let value = match field {
-            "kecamatan_code" => c.kecamatan_name.as_ref().map(|n| format!("{n} ({})", c.fields.kecamatan_code)),
-            "kelurahan_code" => c.fields.kelurahan_code.as_ref().map(|k| format!("{} ({k})", c.kelurahan_name.clone().unwrap_or_default())),
+            "kecamatan_code" => c
+                .kecamatan_name
+                .as_ref()
+                .map(|n| format!("{n} ({})", c.fields.kecamatan_code)),
+            "kelurahan_code" => c
+                .fields
+                .kelurahan_code
+                .as_ref()
+                .map(|k| format!("{} ({k})", c.kelurahan_name.clone().unwrap_or_default())),
             "loop" => value.map(|v| t.key(&format!("loop.{v}"))),
             _ => value,
         };
@@ -434,7 +590,11 @@ pub(super) async fn detail(state: &AppState, user: &PageUser, c: CooperativeReco
     }
     rows.push((
         t.key("field.supervised"),
-        t.key(if c.supervised { "detail.supervised_yes" } else { "detail.supervised_no" }),
+        t.key(if c.supervised {
+            "detail.supervised_yes"
+        } else {
+            "detail.supervised_no"
+        }),
     ));
     rows.push((t.key("field.version"), c.version.to_string()));
     let in_scope = crate::register::check_kecamatan(&user.user, &c.fields.kecamatan_code).is_ok();
@@ -442,15 +602,25 @@ pub(super) async fn detail(state: &AppState, user: &PageUser, c: CooperativeReco
     let evidence = state.db.status_evidence(c.id).await.map_err(|e| user.fail(e))?;
     let now = today();
     let status = evidence.status_on(now, rules);
-    let timeline = kopra_domain::status::status_timeline(now, &evidence.rat_dates, evidence.founded, evidence.legal.as_ref(), rules)
-        .into_iter()
-        .rev()
-        .map(|(d, s)| (d.to_string(), crate::status_text::status_label(&t, s)))
-        .collect();
+    let timeline = kopra_domain::status::status_timeline(
+        now,
+        &evidence.rat_dates,
+        evidence.founded,
+        evidence.legal.as_ref(),
+        rules,
+    )
+    .into_iter()
+    .rev()
+    .map(|(d, s)| (d.to_string(), crate::status_text::status_label(&t, s)))
+    .collect();
     let money = |v: Option<i64>| v.map(|n| format!("Rp{}", thousands(n))).unwrap_or_default();
     let mut reports = Vec::new();
     for r in state.db.annual_reports(c.id).await.map_err(|e| user.fail(e))? {
-        let mut notes: Vec<String> = r.flags.iter().map(|f| t.key(&format!("report.flag.{}", f.as_str()))).collect();
+        let mut notes: Vec<String> = r
+            .flags
+            .iter()
+            .map(|f| t.key(&format!("report.flag.{}", f.as_str())))
+            .collect();
         notes.push(t.key(&format!("report.source.{}", r.source)));
         let attachments = state
             .db
@@ -458,11 +628,25 @@ pub(super) async fn detail(state: &AppState, user: &PageUser, c: CooperativeReco
             .await
             .map_err(|e| user.fail(e))?
             .into_iter()
-            .map(|a| (a.id, format!("{} · {} ({} KB)", t.key(&format!("attachment.kind.{}", a.kind)), a.file_name, (a.size + 1023) / 1024)))
+            .map(|a| {
+                (
+                    a.id,
+                    format!(
+                        "{} · {} ({} KB)",
+                        t.key(&format!("attachment.kind.{}", a.kind)),
+                        a.file_name,
+                        (a.size + 1023) / 1024
+                    ),
+                )
+            })
             .collect();
         let review = match r.review_status.as_str() {
             "proposed" => t.key("report.review.proposed"),
-            "returned" => format!("{}: {}", t.key("report.review.returned"), r.review_note.clone().unwrap_or_default()),
+            "returned" => format!(
+                "{}: {}",
+                t.key("report.review.returned"),
+                r.review_note.clone().unwrap_or_default()
+            ),
             _ => String::new(),
         };
         reports.push(ReportView {
@@ -486,7 +670,9 @@ pub(super) async fn detail(state: &AppState, user: &PageUser, c: CooperativeReco
         .map_err(|e| user.fail(e))?
         .into_iter()
         .map(|l| {
-            let label = kopra_domain::status::Status::parse(&l.status).map(|s| crate::status_text::status_label(&t, s)).unwrap_or(l.status);
+            let label = kopra_domain::status::Status::parse(&l.status)
+                .map(|s| crate::status_text::status_label(&t, s))
+                .unwrap_or(l.status);
             format!("{label}: {} ({}) · {}", l.decree_number, l.decree_date, l.actor_name)
         })
         .collect();
@@ -496,19 +682,38 @@ pub(super) async fn detail(state: &AppState, user: &PageUser, c: CooperativeReco
         None,
     );
     let savings_and_loan = c.fields.jenis.as_deref() == Some("Simpan Pinjam")
-        || c.fields.kelompok.as_deref().is_some_and(|k| k.contains("Simpan Pinjam"));
+        || c.fields
+            .kelompok
+            .as_deref()
+            .is_some_and(|k| k.contains("Simpan Pinjam"));
     let decimal = |v: f64| {
         let s = format!("{v:.2}");
-        if t.lang == crate::i18n::Lang::Id { s.replace('.', ",") } else { s }
+        if t.lang == crate::i18n::Lang::Id {
+            s.replace('.', ",")
+        } else {
+            s
+        }
     };
-    let health = state.db.health_assessments(c.id).await.map_err(|e| user.fail(e))?.into_iter().next().map(|h| HealthView {
-        book_year: h.book_year,
-        total: decimal(h.result.total),
-        category: h.result.category_label.clone(),
-        category_key: h.result.category.clone(),
-        aspects: h.result.aspects.iter().map(|a| (a.label.clone(), format!("{}%", a.weight), decimal(a.percent))).collect(),
-        by: format!("{} · {}", h.actor_name, format_time(h.created_at)),
-    });
+    let health = state
+        .db
+        .health_assessments(c.id)
+        .await
+        .map_err(|e| user.fail(e))?
+        .into_iter()
+        .next()
+        .map(|h| HealthView {
+            book_year: h.book_year,
+            total: decimal(h.result.total),
+            category: h.result.category_label.clone(),
+            category_key: h.result.category.clone(),
+            aspects: h
+                .result
+                .aspects
+                .iter()
+                .map(|a| (a.label.clone(), format!("{}%", a.weight), decimal(a.percent)))
+                .collect(),
+            by: format!("{} · {}", h.actor_name, format_time(h.created_at)),
+        });
     Ok(render(&DetailPage {
         can_assess: savings_and_loan && user.user.role.allows(Permission::EditReports) && in_scope,
         health,
@@ -516,10 +721,12 @@ pub(super) async fn detail(state: &AppState, user: &PageUser, c: CooperativeReco
         status_key: status.status.as_str(),
         explanation: crate::status_text::explain(&t, &status, rules),
         timeline,
-        certificate: kopra_domain::certificate::CertificateStatus::of(c.fields.certificate_valid_until, now).ods_label(),
+        certificate: kopra_domain::certificate::CertificateStatus::of(c.fields.certificate_valid_until, now)
+            .ods_label(),
         reports,
         can_edit_reports: user.user.role.allows(Permission::EditReports) && in_scope,
-        can_propose_reports: user.user.role.allows(Permission::ProposeChange) && !user.user.role.allows(Permission::EditReports),
+        can_propose_reports: user.user.role.allows(Permission::ProposeChange)
+            && !user.user.role.allows(Permission::EditReports),
         legal_states,
         legal_options,
         t,
@@ -543,10 +750,23 @@ pub(super) fn format_time(t: time::OffsetDateTime) -> String {
 }
 
 /// The cooperative's page again with the field errors of a refused action (422).
-pub(super) async fn detail_with_errors(state: &AppState, user: &PageUser, c: CooperativeRecord, errors: &FieldErrors) -> Result<Response, PageError> {
+pub(super) async fn detail_with_errors(
+    state: &AppState,
+    user: &PageUser,
+    c: CooperativeRecord,
+    errors: &FieldErrors,
+) -> Result<Response, PageError> {
     let t = Tr::new(user.ctx.lang);
-    let msg = errors.iter().map(|(f, code)| t.field_error(f, code.code())).collect::<Vec<_>>().join(" ");
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, detail(state, user, c, Some(msg)).await?).into_response())
+    let msg = errors
+        .iter()
+        .map(|(f, code)| t.field_error(f, code.code()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        detail(state, user, c, Some(msg)).await?,
+    )
+        .into_response())
 }
 
 /// Loads a cooperative the user may change: in scope and in their kecamatan.
@@ -557,10 +777,35 @@ pub(super) async fn load_editable(state: &AppState, user: &PageUser, id: i64) ->
 }
 
 /// Renders a form page; the error summary lists the fields' errors in form order.
-pub(super) fn form_response(user: &PageUser, title: String, action: String, cancel: String, fields: Vec<FieldView>, notice: Option<String>, status: StatusCode) -> Response {
-    let errors = fields.iter().filter_map(|f| f.error.clone().map(|e| (f.name.clone(), e))).collect();
+pub(super) fn form_response(
+    user: &PageUser,
+    title: String,
+    action: String,
+    cancel: String,
+    fields: Vec<FieldView>,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let errors = fields
+        .iter()
+        .filter_map(|f| f.error.clone().map(|e| (f.name.clone(), e)))
+        .collect();
     let t = Tr::new(user.ctx.lang);
-    (status, render(&FormPage { t, nav: Nav::of(&user.user), title, action, cancel, version: None, fields, errors, notice })).into_response()
+    (
+        status,
+        render(&FormPage {
+            t,
+            nav: Nav::of(&user.user),
+            title,
+            action,
+            cancel,
+            version: None,
+            fields,
+            errors,
+            notice,
+        }),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -568,7 +813,12 @@ pub struct DetailQuery {
     pesan: Option<String>,
 }
 
-pub async fn detail_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Query(q): Query<DetailQuery>) -> Result<Response, PageError> {
+pub async fn detail_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
+) -> Result<Response, PageError> {
     let c = load(&state, &user, id).await?;
     let notice = (q.pesan.as_deref() == Some("usulan")).then(|| Tr::new(user.ctx.lang).key("proposal.sent"));
     detail(&state, &user, c, notice).await
@@ -616,7 +866,10 @@ impl CooperativeForm {
                     Some((n, d)) => (n.trim().to_string(), Some(d.trim().to_string())),
                     None => (l.trim().to_string(), None),
                 };
-                AmendmentInput { number: Some(number), date }
+                AmendmentInput {
+                    number: Some(number),
+                    date,
+                }
             })
             .collect();
         CooperativeInput {
@@ -747,7 +1000,11 @@ async fn form_page(
 ) -> Result<Response, PageError> {
     let t = Tr::new(user.ctx.lang);
     let choose = t.key("field.choose");
-    let kecamatan = state.db.kecamatan_in(&state.office.home).await.map_err(|e| user.fail(e))?;
+    let kecamatan = state
+        .db
+        .kecamatan_in(&state.office.home)
+        .await
+        .map_err(|e| user.fail(e))?;
     let mut kelurahan = Vec::new();
     if kecamatan.len() <= 60 {
         for k in &kecamatan {
@@ -769,35 +1026,98 @@ async fn form_page(
         hint: (name == "amendments").then(|| t.key("field.amendments_hint")),
         required,
     };
-    let loops = vec![("open".to_string(), t.key("loop.open")), ("closed".to_string(), t.key("loop.closed"))];
+    let loops = vec![
+        ("open".to_string(), t.key("loop.open")),
+        ("closed".to_string(), t.key("loop.closed")),
+    ];
     let grades = pairs(&kopra_domain::value_sets::ODS_GRADES);
     let mut fields = vec![
         mk("name", "text", v(&form.name), vec![], true),
         mk("nik", "text", v(&form.nik), vec![], false),
-        mk("legal_entity_number", "text", v(&form.legal_entity_number), vec![], false),
+        mk(
+            "legal_entity_number",
+            "text",
+            v(&form.legal_entity_number),
+            vec![],
+            false,
+        ),
         mk("legal_entity_date", "date", v(&form.legal_entity_date), vec![], false),
         mk("amendments", "textarea", v(&form.amendments), vec![], false),
         mk("address", "textarea", v(&form.address), vec![], false),
-        mk("kecamatan_code", "select", String::new(), Opt::list(&choose, &kec_values, form.kecamatan_code.as_deref()), true),
+        mk(
+            "kecamatan_code",
+            "select",
+            String::new(),
+            Opt::list(&choose, &kec_values, form.kecamatan_code.as_deref()),
+            true,
+        ),
     ];
     if kelurahan.is_empty() {
         fields.push(mk("kelurahan_code", "text", v(&form.kelurahan_code), vec![], false));
     } else {
-        fields.push(mk("kelurahan_code", "select", String::new(), Opt::list(&choose, &kelurahan, form.kelurahan_code.as_deref()), false));
+        fields.push(mk(
+            "kelurahan_code",
+            "select",
+            String::new(),
+            Opt::list(&choose, &kelurahan, form.kelurahan_code.as_deref()),
+            false,
+        ));
     }
     if form.kelurahan_text.as_deref().is_some_and(|s| !s.is_empty()) {
         fields.push(mk("kelurahan_text", "text", v(&form.kelurahan_text), vec![], false));
     }
     fields.extend([
-        mk("bentuk", "select", String::new(), Opt::list(&choose, &pairs(&Bentuk::ALL), form.bentuk.as_deref()), false),
-        mk("jenis", "select", String::new(), Opt::list(&choose, &pairs(&Jenis::ALL), form.jenis.as_deref()), false),
-        mk("kelompok", "select", String::new(), Opt::list(&choose, &pairs(&Kelompok::ALL), form.kelompok.as_deref()), false),
-        mk("sektor", "select", String::new(), Opt::list(&choose, &pairs(&Sektor::ALL), form.sektor.as_deref()), false),
-        mk("loop", "select", String::new(), Opt::list(&choose, &loops, form.loop_.as_deref()), false),
+        mk(
+            "bentuk",
+            "select",
+            String::new(),
+            Opt::list(&choose, &pairs(&Bentuk::ALL), form.bentuk.as_deref()),
+            false,
+        ),
+        mk(
+            "jenis",
+            "select",
+            String::new(),
+            Opt::list(&choose, &pairs(&Jenis::ALL), form.jenis.as_deref()),
+            false,
+        ),
+        mk(
+            "kelompok",
+            "select",
+            String::new(),
+            Opt::list(&choose, &pairs(&Kelompok::ALL), form.kelompok.as_deref()),
+            false,
+        ),
+        mk(
+            "sektor",
+            "select",
+            String::new(),
+            Opt::list(&choose, &pairs(&Sektor::ALL), form.sektor.as_deref()),
+            false,
+        ),
+        mk(
+            "loop",
+            "select",
+            String::new(),
+            Opt::list(&choose, &loops, form.loop_.as_deref()),
+            false,
+        ),
         mk("phone", "tel", v(&form.phone), vec![], false),
         mk("email", "email", v(&form.email), vec![], false),
-        mk("certificate_valid_until", "date", v(&form.certificate_valid_until), vec![], false),
-        mk("ods_grade", "select", String::new(), Opt::list(&choose, &grades, form.ods_grade.as_deref()), false),
+        mk(
+            "certificate_valid_until",
+            "date",
+            v(&form.certificate_valid_until),
+            vec![],
+            false,
+        ),
+        mk(
+            "ods_grade",
+            "select",
+            String::new(),
+            Opt::list(&choose, &grades, form.ods_grade.as_deref()),
+            false,
+        ),
         mk("ods_last_rat_date", "date", v(&form.ods_last_rat_date), vec![], false),
         mk("notes", "textarea", v(&form.notes), vec![], false),
     ]);
@@ -805,8 +1125,10 @@ async fn form_page(
         fields.push(mk("note", "textarea", v(&form.note), vec![], false));
     }
     // The summary lists errors in the order of the form, then any others.
-    let mut errors_list: Vec<(String, String)> =
-        fields.iter().filter_map(|f| f.error.clone().map(|e| (f.name.clone(), e))).collect();
+    let mut errors_list: Vec<(String, String)> = fields
+        .iter()
+        .filter_map(|f| f.error.clone().map(|e| (f.name.clone(), e)))
+        .collect();
     for (f, e) in errors.iter() {
         if !errors_list.iter().any(|(name, _)| name == f) {
             errors_list.push((f.to_string(), t.field_error(f, e.code())));
@@ -828,10 +1150,23 @@ async fn form_page(
 
 pub async fn new_page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
     user.require(Permission::EditCooperative)?;
-    form_page(&state, &user, FormKind::New, &CooperativeForm::default(), &FieldErrors::default(), None, StatusCode::OK).await
+    form_page(
+        &state,
+        &user,
+        FormKind::New,
+        &CooperativeForm::default(),
+        &FieldErrors::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
-pub async fn create_submit(State(state): State<AppState>, user: PageUser, Form(form): Form<CooperativeForm>) -> Result<Response, PageError> {
+pub async fn create_submit(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<CooperativeForm>,
+) -> Result<Response, PageError> {
     user.require(Permission::EditCooperative)?;
     let errors = match form.to_input().parse(today()) {
         Ok(fields) => {
@@ -844,17 +1179,44 @@ pub async fn create_submit(State(state): State<AppState>, user: PageUser, Form(f
         }
         Err(e) => e,
     };
-    form_page(&state, &user, FormKind::New, &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+    form_page(
+        &state,
+        &user,
+        FormKind::New,
+        &form,
+        &errors,
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
-pub async fn edit_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn edit_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
     user.require(Permission::EditCooperative)?;
     let c = load_editable(&state, &user, id).await?;
     let form = CooperativeForm::from_input(&c.fields.to_input(), Some(c.version));
-    form_page(&state, &user, FormKind::Edit(id), &form, &FieldErrors::default(), None, StatusCode::OK).await
+    form_page(
+        &state,
+        &user,
+        FormKind::Edit(id),
+        &form,
+        &FieldErrors::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
-pub async fn edit_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<CooperativeForm>) -> Result<Response, PageError> {
+pub async fn edit_submit(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<CooperativeForm>,
+) -> Result<Response, PageError> {
     user.require(Permission::EditCooperative)?;
     load_editable(&state, &user, id).await?;
     let version = form.version.as_deref().and_then(|v| v.parse::<i64>().ok());
@@ -862,21 +1224,43 @@ pub async fn edit_submit(State(state): State<AppState>, user: PageUser, Path(id)
     let errors = match form.to_input().parse(today()) {
         Ok(fields) => {
             check_kecamatan(&user.user, &fields.kecamatan_code).map_err(|e| user.fail(e))?;
-            match state.db.update_cooperative(&state.office, id, &fields, version, &user.actor()).await {
+            match state
+                .db
+                .update_cooperative(&state.office, id, &fields, version, &user.actor())
+                .await
+            {
                 Ok(_) => return Ok(Redirect::to(&format!("/koperasi/{id}")).into_response()),
                 Err(kopra_db::DbError::Invalid(e) | kopra_db::DbError::Duplicate(e)) => e,
                 Err(kopra_db::DbError::StaleVersion(current)) => {
                     // Show the user's text again over the newest version, with a clear message.
                     let mut again = form;
                     again.version = Some(current.version.to_string());
-                    return form_page(&state, &user, FormKind::Edit(id), &again, &FieldErrors::default(), Some(t.key("error.stale")), StatusCode::CONFLICT).await;
+                    return form_page(
+                        &state,
+                        &user,
+                        FormKind::Edit(id),
+                        &again,
+                        &FieldErrors::default(),
+                        Some(t.key("error.stale")),
+                        StatusCode::CONFLICT,
+                    )
+                    .await;
                 }
                 Err(e) => return Err(user.fail(e)),
             }
         }
         Err(e) => e,
     };
-    form_page(&state, &user, FormKind::Edit(id), &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+    form_page(
+        &state,
+        &user,
+        FormKind::Edit(id),
+        &form,
+        &errors,
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -885,7 +1269,13 @@ pub struct ArchiveForm {
     version: Option<String>,
 }
 
-async fn archive_or_restore(state: AppState, user: PageUser, id: i64, form: ArchiveForm, archive: bool) -> Result<Response, PageError> {
+async fn archive_or_restore(
+    state: AppState,
+    user: PageUser,
+    id: i64,
+    form: ArchiveForm,
+    archive: bool,
+) -> Result<Response, PageError> {
     user.require(Permission::ArchiveCooperative)?;
     load_editable(&state, &user, id).await?;
     let t = Tr::new(user.ctx.lang);
@@ -902,46 +1292,111 @@ async fn archive_or_restore(state: AppState, user: PageUser, id: i64, form: Arch
             let c = state.db.cooperative(id).await.map_err(|e| user.fail(e))?;
             detail_with_errors(&state, &user, c, &e).await
         }
-        Err(kopra_db::DbError::StaleVersion(current)) => {
-            Ok((StatusCode::CONFLICT, detail(&state, &user, *current, Some(t.key("error.stale"))).await?).into_response())
-        }
+        Err(kopra_db::DbError::StaleVersion(current)) => Ok((
+            StatusCode::CONFLICT,
+            detail(&state, &user, *current, Some(t.key("error.stale"))).await?,
+        )
+            .into_response()),
         Err(e) => Err(user.fail(AppError::from(e))),
     }
 }
 
-pub async fn archive_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<ArchiveForm>) -> Result<Response, PageError> {
+pub async fn archive_submit(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<ArchiveForm>,
+) -> Result<Response, PageError> {
     archive_or_restore(state, user, id, form, true).await
 }
 
-pub async fn restore_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<ArchiveForm>) -> Result<Response, PageError> {
+pub async fn restore_submit(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<ArchiveForm>,
+) -> Result<Response, PageError> {
     archive_or_restore(state, user, id, form, false).await
 }
 
-pub async fn propose_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn propose_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
     user.require(Permission::ProposeChange)?;
     let c = load(&state, &user, id).await?;
     let form = CooperativeForm::from_input(&c.fields.to_input(), Some(c.version));
-    form_page(&state, &user, FormKind::Propose(id), &form, &FieldErrors::default(), None, StatusCode::OK).await
+    form_page(
+        &state,
+        &user,
+        FormKind::Propose(id),
+        &form,
+        &FieldErrors::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
-pub async fn propose_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<CooperativeForm>) -> Result<Response, PageError> {
+pub async fn propose_submit(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<CooperativeForm>,
+) -> Result<Response, PageError> {
     user.require(Permission::ProposeChange)?;
     let c = load(&state, &user, id).await?;
     let t = Tr::new(user.ctx.lang);
-    if form.version.as_deref().and_then(|v| v.parse::<i64>().ok()).is_some_and(|v| v != c.version) {
+    if form
+        .version
+        .as_deref()
+        .and_then(|v| v.parse::<i64>().ok())
+        .is_some_and(|v| v != c.version)
+    {
         let mut again = form;
         again.version = Some(c.version.to_string());
-        return form_page(&state, &user, FormKind::Propose(id), &again, &FieldErrors::default(), Some(t.key("error.stale")), StatusCode::CONFLICT).await;
+        return form_page(
+            &state,
+            &user,
+            FormKind::Propose(id),
+            &again,
+            &FieldErrors::default(),
+            Some(t.key("error.stale")),
+            StatusCode::CONFLICT,
+        )
+        .await;
     }
     let errors = match form.to_input().parse(today()) {
-        Ok(fields) => match state.db.propose_change(&state.office, &c, &fields, form.note.as_deref().unwrap_or(""), &user.actor()).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/koperasi/{id}?pesan=usulan")).into_response()),
+        Ok(fields) => match state
+            .db
+            .propose_change(
+                &state.office,
+                &c,
+                &fields,
+                form.note.as_deref().unwrap_or(""),
+                &user.actor(),
+            )
+            .await
+        {
+            Ok(_) => {
+                return Ok(Redirect::to(&format!("/koperasi/{id}?pesan=usulan")).into_response());
+            }
             Err(kopra_db::DbError::Invalid(e) | kopra_db::DbError::Duplicate(e)) => e,
             Err(e) => return Err(user.fail(e)),
         },
         Err(e) => e,
     };
-    form_page(&state, &user, FormKind::Propose(id), &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+    form_page(
+        &state,
+        &user,
+        FormKind::Propose(id),
+        &form,
+        &errors,
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -949,7 +1404,14 @@ pub struct DecisionForm {
     note: Option<String>,
 }
 
-async fn decide(state: AppState, user: PageUser, id: i64, pid: i64, form: DecisionForm, apply: bool) -> Result<Response, PageError> {
+async fn decide(
+    state: AppState,
+    user: PageUser,
+    id: i64,
+    pid: i64,
+    form: DecisionForm,
+    apply: bool,
+) -> Result<Response, PageError> {
     user.require(Permission::ReviewProposals)?;
     let c = load_editable(&state, &user, id).await?;
     let proposal = state.db.proposal(pid).await.map_err(|e| user.fail(e))?;
@@ -957,21 +1419,45 @@ async fn decide(state: AppState, user: PageUser, id: i64, pid: i64, form: Decisi
         return Err(user.fail(AppError::NotFound));
     }
     let t = Tr::new(user.ctx.lang);
-    match state.db.decide_proposal(&state.office, pid, apply, form.note.as_deref().unwrap_or(""), &user.actor()).await {
+    match state
+        .db
+        .decide_proposal(
+            &state.office,
+            pid,
+            apply,
+            form.note.as_deref().unwrap_or(""),
+            &user.actor(),
+        )
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/koperasi/{id}#usulan")).into_response()),
-        Err(kopra_db::DbError::StaleVersion(current)) => {
-            Ok((StatusCode::CONFLICT, detail(&state, &user, *current, Some(t.key("proposal.stale"))).await?).into_response())
+        Err(kopra_db::DbError::StaleVersion(current)) => Ok((
+            StatusCode::CONFLICT,
+            detail(&state, &user, *current, Some(t.key("proposal.stale"))).await?,
+        )
+            .into_response()),
+        Err(kopra_db::DbError::Invalid(e) | kopra_db::DbError::Duplicate(e)) => {
+            detail_with_errors(&state, &user, c, &e).await
         }
-        Err(kopra_db::DbError::Invalid(e) | kopra_db::DbError::Duplicate(e)) => detail_with_errors(&state, &user, c, &e).await,
         Err(e) => Err(user.fail(e)),
     }
 }
 
-pub async fn proposal_apply(State(state): State<AppState>, user: PageUser, Path((id, pid)): Path<(i64, i64)>, Form(form): Form<DecisionForm>) -> Result<Response, PageError> {
+pub async fn proposal_apply(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((id, pid)): Path<(i64, i64)>,
+    Form(form): Form<DecisionForm>,
+) -> Result<Response, PageError> {
     decide(state, user, id, pid, form, true).await
 }
 
-pub async fn proposal_reject(State(state): State<AppState>, user: PageUser, Path((id, pid)): Path<(i64, i64)>, Form(form): Form<DecisionForm>) -> Result<Response, PageError> {
+pub async fn proposal_reject(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((id, pid)): Path<(i64, i64)>,
+    Form(form): Form<DecisionForm>,
+) -> Result<Response, PageError> {
     decide(state, user, id, pid, form, false).await
 }
 
@@ -1004,7 +1490,12 @@ pub async fn proposals_page(State(state): State<AppState>, user: PageUser) -> Re
         .map(|p| PendingView {
             cooperative_id: p.cooperative_id,
             cooperative_name: p.cooperative_name,
-            fields: p.changes.iter().map(|c| t.key(&format!("field.{}", c.field))).collect::<Vec<_>>().join(", "),
+            fields: p
+                .changes
+                .iter()
+                .map(|c| t.key(&format!("field.{}", c.field)))
+                .collect::<Vec<_>>()
+                .join(", "),
             by: p.proposed_by_name,
             at: format_time(p.proposed_at),
         })
@@ -1015,7 +1506,19 @@ pub async fn proposals_page(State(state): State<AppState>, user: PageUser) -> Re
         .await
         .map_err(|e| user.fail(e))?
         .into_iter()
-        .map(|(r, name)| (r.cooperative_id, name, r.report.book_year, r.report.rat_date.map(|d| d.to_string()).unwrap_or_default()))
+        .map(|(r, name)| {
+            (
+                r.cooperative_id,
+                name,
+                r.report.book_year,
+                r.report.rat_date.map(|d| d.to_string()).unwrap_or_default(),
+            )
+        })
         .collect();
-    Ok(render(&ProposalsPage { t, nav: Nav::of(&user.user), items, reports }))
+    Ok(render(&ProposalsPage {
+        t,
+        nav: Nav::of(&user.user),
+        items,
+        reports,
+    }))
 }

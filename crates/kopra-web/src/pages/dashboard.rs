@@ -29,18 +29,39 @@ struct DashboardPage {
 
 pub async fn page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
     if user.user.role == Role::Pengurus {
-        let to = user.user.cooperative_id.map_or("/token".to_string(), |id| format!("/koperasi/{id}"));
+        let to = user
+            .user
+            .cooperative_id
+            .map_or("/token".to_string(), |id| format!("/koperasi/{id}"));
         return Ok(Redirect::to(&to).into_response());
     }
     user.require(Permission::ViewDashboard)?;
     let scope = user.user.scope();
-    let by_kecamatan = state.db.count_cooperatives(CountBy::Kecamatan, &scope).await.map_err(|e| user.fail(e))?;
-    let by_jenis = state.db.count_cooperatives(CountBy::Jenis, &scope).await.map_err(|e| user.fail(e))?;
-    let by_supervision = state.db.count_cooperatives(CountBy::Supervised, &scope).await.map_err(|e| user.fail(e))?;
+    let by_kecamatan = state
+        .db
+        .count_cooperatives(CountBy::Kecamatan, &scope)
+        .await
+        .map_err(|e| user.fail(e))?;
+    let by_jenis = state
+        .db
+        .count_cooperatives(CountBy::Jenis, &scope)
+        .await
+        .map_err(|e| user.fail(e))?;
+    let by_supervision = state
+        .db
+        .count_cooperatives(CountBy::Supervised, &scope)
+        .await
+        .map_err(|e| user.fail(e))?;
     let total = by_kecamatan.iter().map(|r| r.count).sum();
     let t = Tr::new(user.ctx.lang);
-    let scope = crate::register::resolve_scope(&state, None).await.map_err(|e| user.fail(e))?;
-    let a = state.db.activation(crate::register::today(), scope, &state.office).await.map_err(|e| user.fail(e))?;
+    let scope = crate::register::resolve_scope(&state, None)
+        .await
+        .map_err(|e| user.fail(e))?;
+    let a = state
+        .db
+        .activation(crate::register::today(), scope, &state.office)
+        .await
+        .map_err(|e| user.fail(e))?;
     let c = &a.counts;
     let n = |v: i64| v.to_string();
     Ok(render(&DashboardPage {
@@ -50,10 +71,17 @@ pub async fn page(State(state): State<AppState>, user: PageUser) -> Result<Respo
         by_jenis,
         by_supervision,
         activation_rate: kopra_report::percent(c.rate, t.lang == crate::i18n::Lang::Id),
-        activation_formula: t.fill("activation.formula", &[("active", &n(c.active)), ("registered", &n(c.registered))]),
+        activation_formula: t.fill(
+            "activation.formula",
+            &[("active", &n(c.active)), ("registered", &n(c.registered))],
+        ),
         activation_parts: t.fill(
             "activation.parts",
-            &[("inactive", &n(c.inactive)), ("candidates", &n(c.dissolution_candidate)), ("no_data", &n(c.no_data))],
+            &[
+                ("inactive", &n(c.inactive)),
+                ("candidates", &n(c.dissolution_candidate)),
+                ("no_data", &n(c.no_data)),
+            ],
         ),
         map_svg: super::activation::activation_map(&a, &state.office.home, &t, scope),
         health: {

@@ -26,7 +26,11 @@ struct DuplicatesPage {
 
 pub async fn page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
     user.require(Permission::ArchiveCooperative)?;
-    let mut pairs = state.db.duplicate_pairs(DUPLICATE_MIN_SCORE).await.map_err(|e| user.fail(e))?;
+    let mut pairs = state
+        .db
+        .duplicate_pairs(DUPLICATE_MIN_SCORE)
+        .await
+        .map_err(|e| user.fail(e))?;
     if !user.user.kecamatan.is_empty() {
         let mut visible = Vec::new();
         for p in pairs {
@@ -38,7 +42,11 @@ pub async fn page(State(state): State<AppState>, user: PageUser) -> Result<Respo
         pairs = visible;
     }
     pairs.truncate(200);
-    Ok(render(&DuplicatesPage { t: Tr::new(user.ctx.lang), nav: Nav::of(&user.user), pairs }))
+    Ok(render(&DuplicatesPage {
+        t: Tr::new(user.ctx.lang),
+        nav: Nav::of(&user.user),
+        pairs,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -56,17 +64,33 @@ async fn both_in_scope(state: &AppState, user: &PageUser, a: i64, b: i64) -> Res
     Ok(())
 }
 
-pub async fn distinct(State(state): State<AppState>, user: PageUser, Form(f): Form<PairForm>) -> Result<Response, PageError> {
+pub async fn distinct(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(f): Form<PairForm>,
+) -> Result<Response, PageError> {
     user.require(Permission::ArchiveCooperative)?;
     both_in_scope(&state, &user, f.a, f.b).await?;
-    state.db.mark_distinct(f.a, f.b, &user.actor()).await.map_err(|e| user.fail(e))?;
+    state
+        .db
+        .mark_distinct(f.a, f.b, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok(Redirect::to("/duplikat").into_response())
 }
 
 /// `a` survives; `b` is archived as merged into it.
-pub async fn merge(State(state): State<AppState>, user: PageUser, Form(f): Form<PairForm>) -> Result<Response, PageError> {
+pub async fn merge(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(f): Form<PairForm>,
+) -> Result<Response, PageError> {
     user.require(Permission::ArchiveCooperative)?;
     both_in_scope(&state, &user, f.a, f.b).await?;
-    state.db.merge_cooperatives(&state.office, f.a, f.b, &user.actor()).await.map_err(|e| user.fail(e))?;
+    state
+        .db
+        .merge_cooperatives(&state.office, f.a, f.b, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok(Redirect::to(&format!("/koperasi/{}", f.a)).into_response())
 }

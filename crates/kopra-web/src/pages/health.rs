@@ -21,7 +21,14 @@ pub struct Params {
     book_year: Option<i32>,
 }
 
-fn form(user: &PageUser, id: i64, book_year: i32, values: &HashMap<String, String>, errors: &FieldErrors, status: StatusCode) -> Response {
+fn form(
+    user: &PageUser,
+    id: i64,
+    book_year: i32,
+    values: &HashMap<String, String>,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> Response {
     let t = Tr::new(user.ctx.lang);
     let reg_id = regulation_for_year(book_year);
     let reg = regulations().into_iter().find(|r| r.id == reg_id);
@@ -32,7 +39,11 @@ fn form(user: &PageUser, id: i64, book_year: i32, values: &HashMap<String, Strin
         value: book_year.to_string(),
         options: vec![],
         error: errors.get("book_year").map(|e| t.field_error("book_year", e.code())),
-        hint: Some(format!("{}: {}", t.key("field.regulation"), reg.as_ref().map(|r| r.title.clone()).unwrap_or_default())),
+        hint: Some(format!(
+            "{}: {}",
+            t.key("field.regulation"),
+            reg.as_ref().map(|r| r.title.clone()).unwrap_or_default()
+        )),
         required: true,
     }];
     for a in reg.iter().flat_map(|r| r.aspects.iter()) {
@@ -40,7 +51,9 @@ fn form(user: &PageUser, id: i64, book_year: i32, values: &HashMap<String, Strin
             let hint = match &i.kind {
                 IndicatorKind::Checklist { items } => t.fill("health.items", &[("items", &items.to_string())]),
                 IndicatorKind::Ratio { .. } => "%".to_string(),
-                IndicatorKind::Points => format!("0–{}", reg.as_ref().map_or(100.0, |r| r.scale_max)),
+                IndicatorKind::Points => {
+                    format!("0–{}", reg.as_ref().map_or(100.0, |r| r.scale_max))
+                }
             };
             fields.push(FieldView {
                 name: i.key.clone(),
@@ -54,36 +67,77 @@ fn form(user: &PageUser, id: i64, book_year: i32, values: &HashMap<String, Strin
             });
         }
     }
-    form_response(user, t.key("health.form_title"), format!("/koperasi/{id}/kesehatan"), format!("/koperasi/{id}"), fields, None, status)
+    form_response(
+        user,
+        t.key("health.form_title"),
+        format!("/koperasi/{id}/kesehatan"),
+        format!("/koperasi/{id}"),
+        fields,
+        None,
+        status,
+    )
 }
 
-pub async fn page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Query(p): Query<Params>) -> Result<Response, PageError> {
+pub async fn page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(p): Query<Params>,
+) -> Result<Response, PageError> {
     user.require(Permission::EditReports)?;
     load_editable(&state, &user, id).await?;
     let reports = state.db.annual_reports(id).await.map_err(|e| user.fail(e))?;
-    let book_year = p.book_year.or_else(|| reports.first().map(|r| r.report.book_year)).unwrap_or(today().year() - 1);
+    let book_year = p
+        .book_year
+        .or_else(|| reports.first().map(|r| r.report.book_year))
+        .unwrap_or(today().year() - 1);
     let values: HashMap<String, String> = crate::api::health::prefill_answers(&state, id, book_year)
         .await
         .map_err(|e| user.fail(e))?
         .into_iter()
         .map(|(k, v)| (k, v.to_string()))
         .collect();
-    Ok(form(&user, id, book_year, &values, &FieldErrors::default(), StatusCode::OK))
+    Ok(form(
+        &user,
+        id,
+        book_year,
+        &values,
+        &FieldErrors::default(),
+        StatusCode::OK,
+    ))
 }
 
-pub async fn submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(values): Form<HashMap<String, String>>) -> Result<Response, PageError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
     user.require(Permission::EditReports)?;
     load_editable(&state, &user, id).await?;
-    let Some(book_year) = values.get("book_year").and_then(|y| y.trim().parse::<i32>().ok()).filter(|y| (1945..=today().year()).contains(y)) else {
+    let Some(book_year) = values
+        .get("book_year")
+        .and_then(|y| y.trim().parse::<i32>().ok())
+        .filter(|y| (1945..=today().year()).contains(y))
+    else {
         let errors = FieldErrors::single("book_year", FieldError::ValueNotInList);
-        return Ok(form(&user, id, today().year() - 1, &values, &errors, StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(form(
+            &user,
+            id,
+            today().year() - 1,
+            &values,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
     };
     let regulation = regulation_for_year(book_year);
     let mut answers = BTreeMap::new();
     let mut unreadable = FieldErrors::default();
     for reg in regulations().into_iter().filter(|r| r.id == regulation) {
         for i in reg.aspects.into_iter().flat_map(|a| a.indicators) {
-            let Some(v) = values.get(&i.key).map(|v| v.trim()).filter(|v| !v.is_empty()) else { continue };
+            let Some(v) = values.get(&i.key).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
+                continue;
+            };
             match v.replace(',', ".").parse::<f64>() {
                 Ok(n) => {
                     answers.insert(i.key, n);
@@ -93,7 +147,11 @@ pub async fn submit(State(state): State<AppState>, user: PageUser, Path(id): Pat
         }
     }
     let errors = if unreadable.is_empty() {
-        match state.db.create_health_assessment(id, book_year, regulation, &answers, &user.actor()).await {
+        match state
+            .db
+            .create_health_assessment(id, book_year, regulation, &answers, &user.actor())
+            .await
+        {
             Ok(_) => return Ok(Redirect::to(&format!("/koperasi/{id}#kesehatan")).into_response()),
             Err(kopra_db::DbError::Invalid(e)) => e,
             Err(e) => return Err(user.fail(e)),
@@ -101,5 +159,12 @@ pub async fn submit(State(state): State<AppState>, user: PageUser, Path(id): Pat
     } else {
         unreadable
     };
-    Ok(form(&user, id, book_year, &values, &errors, StatusCode::UNPROCESSABLE_ENTITY))
+    Ok(form(
+        &user,
+        id,
+        book_year,
+        &values,
+        &errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    ))
 }

@@ -64,7 +64,12 @@ fn summary_text(t: &Tr, summary: &serde_json::Value) -> String {
     )
 }
 
-async fn upload_page_with(state: &AppState, user: &PageUser, error: Option<String>, status: StatusCode) -> Result<Response, PageError> {
+async fn upload_page_with(
+    state: &AppState,
+    user: &PageUser,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let t = Tr::new(user.ctx.lang);
     let batches = state
         .db
@@ -81,7 +86,16 @@ async fn upload_page_with(state: &AppState, user: &PageUser, error: Option<Strin
             undone: b.undone_by.map(|by| t.fill("import.undone", &[("by", &by)])),
         })
         .collect();
-    Ok((status, render(&UploadPage { t, nav: Nav::of(&user.user), error, batches })).into_response())
+    Ok((
+        status,
+        render(&UploadPage {
+            t,
+            nav: Nav::of(&user.user),
+            error,
+            batches,
+        }),
+    )
+        .into_response())
 }
 
 pub async fn page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
@@ -89,41 +103,107 @@ pub async fn page(State(state): State<AppState>, user: PageUser) -> Result<Respo
     upload_page_with(&state, &user, None, StatusCode::OK).await
 }
 
-pub async fn upload(State(state): State<AppState>, user: PageUser, form: Result<Multipart, MultipartRejection>) -> Result<Response, PageError> {
+pub async fn upload(
+    State(state): State<AppState>,
+    user: PageUser,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Response, PageError> {
     require(&user)?;
     let t = Tr::new(user.ctx.lang);
-    let mut form = form.map_err(|r| user.fail(AppError::BadRequest(StatusCode::BAD_REQUEST, "bad_request", r.body_text())))?;
+    let mut form = form.map_err(|r| {
+        user.fail(AppError::BadRequest(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            r.body_text(),
+        ))
+    })?;
     let (mut file, mut sheet) = (None, None);
     loop {
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return upload_page_with(&state, &user, Some(t.key("import.error.too_large")), StatusCode::PAYLOAD_TOO_LARGE).await;
+                return upload_page_with(
+                    &state,
+                    &user,
+                    Some(t.key("import.error.too_large")),
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                )
+                .await;
             }
-            Err(e) => return Err(user.fail(AppError::BadRequest(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))),
+            Err(e) => {
+                return Err(user.fail(AppError::BadRequest(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    e.body_text(),
+                )));
+            }
         };
         match field.name() {
-            Some("sheet") => sheet = field.text().await.ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+            Some("sheet") => {
+                sheet = field
+                    .text()
+                    .await
+                    .ok()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+            }
             Some("file") => {
                 let name = field.file_name().unwrap_or("impor").to_string();
                 match field.bytes().await {
                     Ok(b) => file = Some((name, b.to_vec())),
-                    Err(_) => return upload_page_with(&state, &user, Some(t.key("import.error.too_large")), StatusCode::PAYLOAD_TOO_LARGE).await,
+                    Err(_) => {
+                        return upload_page_with(
+                            &state,
+                            &user,
+                            Some(t.key("import.error.too_large")),
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                        )
+                        .await;
+                    }
                 }
             }
             _ => {}
         }
     }
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return upload_page_with(&state, &user, Some(t.key("import.error.empty")), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return upload_page_with(
+            &state,
+            &user,
+            Some(t.key("import.error.empty")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     // Check the file can be read before keeping it.
     let office = &state.office;
-    if let Err(ImportFailure::File(e)) = state.db.plan_import(&bytes, &name, office, &ImportOptions { sheet: sheet.clone(), ..Default::default() }, today()).await {
-        return upload_page_with(&state, &user, Some(t.key(&format!("import.error.{}", e.code()))), StatusCode::UNPROCESSABLE_ENTITY).await;
+    if let Err(ImportFailure::File(e)) = state
+        .db
+        .plan_import(
+            &bytes,
+            &name,
+            office,
+            &ImportOptions {
+                sheet: sheet.clone(),
+                ..Default::default()
+            },
+            today(),
+        )
+        .await
+    {
+        return upload_page_with(
+            &state,
+            &user,
+            Some(t.key(&format!("import.error.{}", e.code()))),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
-    let id = state.db.store_upload(&name, sheet.as_deref(), &bytes, &user.actor()).await.map_err(|e| user.fail(e))?;
+    let id = state
+        .db
+        .store_upload(&name, sheet.as_deref(), &bytes, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok(Redirect::to(&format!("/impor/unggahan/{id}")).into_response())
 }
 
@@ -182,38 +262,87 @@ async fn plan_of(state: &AppState, user: &PageUser, id: i64) -> Result<(ImportPl
     let (name, sheet, bytes, batch) = state.db.upload(id).await.map_err(|e| user.fail(e))?;
     let plan = state
         .db
-        .plan_import(&bytes, &name, &state.office, &ImportOptions { sheet, ..Default::default() }, today())
+        .plan_import(
+            &bytes,
+            &name,
+            &state.office,
+            &ImportOptions {
+                sheet,
+                ..Default::default()
+            },
+            today(),
+        )
         .await
         .map_err(|e| match e {
             ImportFailure::Db(d) => user.fail(d),
-            ImportFailure::File(f) => user.fail(AppError::BadRequest(StatusCode::UNPROCESSABLE_ENTITY, "bad_request", f.to_string())),
+            ImportFailure::File(f) => user.fail(AppError::BadRequest(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_request",
+                f.to_string(),
+            )),
         })?;
     Ok((plan, batch))
 }
 
-async fn preview_with(state: &AppState, user: &PageUser, id: i64, p: &PreviewParams, notice: Option<String>, status: StatusCode) -> Result<Response, PageError> {
+async fn preview_with(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    p: &PreviewParams,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let t = Tr::new(user.ctx.lang);
     let (plan, batch) = plan_of(state, user, id).await?;
     if let Some(b) = batch {
         return Ok(Redirect::to(&format!("/impor/batch/{b}")).into_response());
     }
     let wanted = p.tindakan.clone().filter(|s| !s.is_empty());
-    let selected: Vec<_> = plan.rows.iter().filter(|r| wanted.as_deref().is_none_or(|w| w == action_key(r.action))).collect();
+    let selected: Vec<_> = plan
+        .rows
+        .iter()
+        .filter(|r| wanted.as_deref().is_none_or(|w| w == action_key(r.action)))
+        .collect();
     let page = p.page.unwrap_or(1).max(1);
     let rows = selected
         .iter()
         .skip((page - 1) * PER_PAGE)
         .take(PER_PAGE)
         .map(|r| {
-            let mut details: Vec<String> = r.messages.iter().map(|(col, val, _, code)| format!("{col}: {} ({val})", t.key(&format!("import.{code}")))).collect();
-            details.extend(r.changes.iter().map(|c| format!("{}: {} → {}", t.key(&format!("field.{}", c.field)), c.from.clone().unwrap_or_default(), c.to.clone().unwrap_or_default())));
+            let mut details: Vec<String> = r
+                .messages
+                .iter()
+                .map(|(col, val, _, code)| format!("{col}: {} ({val})", t.key(&format!("import.{code}"))))
+                .collect();
+            details.extend(r.changes.iter().map(|c| {
+                format!(
+                    "{}: {} → {}",
+                    t.key(&format!("field.{}", c.field)),
+                    c.from.clone().unwrap_or_default(),
+                    c.to.clone().unwrap_or_default()
+                )
+            }));
             if !r.matches.is_empty() {
                 let m: Vec<String> = r
                     .matches
                     .iter()
-                    .map(|m| format!("{} ({}{}, {}%)", m.name, m.id.map(|i| format!("#{i}")).unwrap_or_default(), m.row.map(|l| format!(" {} {l}", t.key("import.line"))).unwrap_or_default(), m.score))
+                    .map(|m| {
+                        format!(
+                            "{} ({}{}, {}%)",
+                            m.name,
+                            m.id.map(|i| format!("#{i}")).unwrap_or_default(),
+                            m.row
+                                .map(|l| format!(" {} {l}", t.key("import.line")))
+                                .unwrap_or_default(),
+                            m.score
+                        )
+                    })
                     .collect();
-                details.push(format!("{}: {}", t.key(if r.flagged { "import.flagged" } else { "import.matches" }), m.join("; ")));
+                details.push(format!(
+                    "{}: {}",
+                    t.key(if r.flagged { "import.flagged" } else { "import.matches" }),
+                    m.join("; ")
+                ));
             }
             RowView {
                 line: r.line,
@@ -232,18 +361,35 @@ async fn preview_with(state: &AppState, user: &PageUser, id: i64, p: &PreviewPar
         .zip(&plan.mapping.fields)
         .filter(|(h, _)| !h.is_empty())
         .map(|(h, f)| {
-            let field = f.map(|f| serde_json::to_value(f).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default());
-            (h.clone(), field.map_or_else(|| t.key("import.ignored"), |f| t.key(&format!("import.field.{f}"))))
+            let field = f.map(|f| {
+                serde_json::to_value(f)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default()
+            });
+            (
+                h.clone(),
+                field.map_or_else(|| t.key("import.ignored"), |f| t.key(&format!("import.field.{f}"))),
+            )
         })
         .collect();
     let filters = ["", "create", "update", "unchanged", "rejected", "held_back"]
         .iter()
         .map(|k| {
-            let label = if k.is_empty() { t.key("list.all") } else { t.key(&format!("import.action.{k}")) };
+            let label = if k.is_empty() {
+                t.key("list.all")
+            } else {
+                t.key(&format!("import.action.{k}"))
+            };
             (k.to_string(), label, wanted.as_deref().unwrap_or("") == *k)
         })
         .collect();
-    let q = |n: usize| query_string(&[("tindakan", wanted.clone().unwrap_or_default()), ("page", n.to_string())]);
+    let q = |n: usize| {
+        query_string(&[
+            ("tindakan", wanted.clone().unwrap_or_default()),
+            ("page", n.to_string()),
+        ])
+    };
     let view = PreviewPage {
         nav: Nav::of(&user.user),
         id,
@@ -262,7 +408,12 @@ async fn preview_with(state: &AppState, user: &PageUser, id: i64, p: &PreviewPar
     Ok((status, render(&view)).into_response())
 }
 
-pub async fn preview(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Query(p): Query<PreviewParams>) -> Result<Response, PageError> {
+pub async fn preview(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(p): Query<PreviewParams>,
+) -> Result<Response, PageError> {
     require(&user)?;
     preview_with(&state, &user, id, &p, None, StatusCode::OK).await
 }
@@ -272,7 +423,12 @@ pub struct CommitForm {
     accept_valid: Option<String>,
 }
 
-pub async fn commit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<CommitForm>) -> Result<Response, PageError> {
+pub async fn commit(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<CommitForm>,
+) -> Result<Response, PageError> {
     require(&user)?;
     let t = Tr::new(user.ctx.lang);
     let (plan, batch) = plan_of(&state, &user, id).await?;
@@ -280,10 +436,26 @@ pub async fn commit(State(state): State<AppState>, user: PageUser, Path(id): Pat
         return Ok(Redirect::to(&format!("/impor/batch/{b}")).into_response());
     }
     if plan.count(RowAction::Rejected) > 0 && form.accept_valid.is_none() {
-        return preview_with(&state, &user, id, &PreviewParams::default(), Some(t.key("import.must_fix")), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return preview_with(
+            &state,
+            &user,
+            id,
+            &PreviewParams::default(),
+            Some(t.key("import.must_fix")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
-    let batch = state.db.commit_import(&plan, &state.office, &user.actor()).await.map_err(|e| user.fail(e))?;
-    state.db.mark_upload_committed(id, batch).await.map_err(|e| user.fail(e))?;
+    let batch = state
+        .db
+        .commit_import(&plan, &state.office, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
+    state
+        .db
+        .mark_upload_committed(id, batch)
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok(Redirect::to(&format!("/impor/batch/{batch}")).into_response())
 }
 
@@ -340,7 +512,11 @@ pub async fn undo(State(state): State<AppState>, user: PageUser, Path(id): Path<
         Ok(r) => {
             let notice = t.fill(
                 "import.undo_done",
-                &[("archived", &r.archived.to_string()), ("restored", &r.restored.to_string()), ("skipped", &r.skipped.len().to_string())],
+                &[
+                    ("archived", &r.archived.to_string()),
+                    ("restored", &r.restored.to_string()),
+                    ("skipped", &r.skipped.len().to_string()),
+                ],
             );
             batch_with(&state, &user, id, Some(notice)).await
         }
@@ -360,10 +536,19 @@ pub async fn report(State(state): State<AppState>, user: PageUser, Path(id): Pat
     let label = |a: RowAction| t.key(&format!("import.action.{}", action_key(a)));
     let message = |code: &str| t.key(&format!("import.{code}"));
     let bytes = plan.report_xlsx(&label, &message).map_err(|e| user.fail(e))?;
-    let name = format!("attachment; filename=\"hasil-{}.xlsx\"", plan.file_name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-').collect::<String>());
+    let name = format!(
+        "attachment; filename=\"hasil-{}.xlsx\"",
+        plan.file_name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+            .collect::<String>()
+    );
     Ok((
         [
-            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
             (axum::http::header::CONTENT_DISPOSITION, name),
         ],
         bytes,

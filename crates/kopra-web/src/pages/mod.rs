@@ -33,18 +33,35 @@ pub fn routes() -> Router<AppState> {
         .route("/static/app.css", get(stylesheet))
         .route("/koperasi", get(cooperatives::list_page))
         .route("/koperasi/export.csv", get(cooperatives::export_csv))
-        .route("/koperasi/baru", get(cooperatives::new_page).post(cooperatives::create_submit))
+        .route(
+            "/koperasi/baru",
+            get(cooperatives::new_page).post(cooperatives::create_submit),
+        )
         .route("/koperasi/{id}", get(cooperatives::detail_page))
-        .route("/koperasi/{id}/ubah", get(cooperatives::edit_page).post(cooperatives::edit_submit))
+        .route(
+            "/koperasi/{id}/ubah",
+            get(cooperatives::edit_page).post(cooperatives::edit_submit),
+        )
         .route("/koperasi/{id}/arsip", post(cooperatives::archive_submit))
         .route("/koperasi/{id}/pulihkan", post(cooperatives::restore_submit))
-        .route("/koperasi/{id}/usul", get(cooperatives::propose_page).post(cooperatives::propose_submit))
-        .route("/koperasi/{id}/usulan/{pid}/terapkan", post(cooperatives::proposal_apply))
+        .route(
+            "/koperasi/{id}/usul",
+            get(cooperatives::propose_page).post(cooperatives::propose_submit),
+        )
+        .route(
+            "/koperasi/{id}/usulan/{pid}/terapkan",
+            post(cooperatives::proposal_apply),
+        )
         .route("/koperasi/{id}/usulan/{pid}/tolak", post(cooperatives::proposal_reject))
         .route("/usulan", get(cooperatives::proposals_page))
         .route("/aktivasi", get(activation::page))
         .route("/koperasi/{id}/kesehatan", get(health::page).post(health::submit))
-        .route("/impor", get(import::page).post(import::upload).layer(axum::extract::DefaultBodyLimit::max(import::IMPORT_BODY_LIMIT)))
+        .route(
+            "/impor",
+            get(import::page)
+                .post(import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(import::IMPORT_BODY_LIMIT)),
+        )
         .route("/impor/unggahan/{id}", get(import::preview))
         .route("/impor/unggahan/{id}/simpan", post(import::commit))
         .route("/impor/unggahan/{id}/hasil.xlsx", get(import::report))
@@ -64,11 +81,16 @@ pub fn routes() -> Router<AppState> {
         .route("/daftar-kerja", get(worklist::page))
         .route("/daftar-kerja/export.csv", get(worklist::export_csv))
         .route("/daftar-kerja/{id}/tugaskan", post(worklist::assign))
-        .route("/koperasi/{id}/laporan", get(reports::new_page).post(reports::create_submit))
+        .route(
+            "/koperasi/{id}/laporan",
+            get(reports::new_page).post(reports::create_submit),
+        )
         .route("/koperasi/{id}/status-hukum", post(reports::legal_state_submit))
         .route(
             "/koperasi/{id}/laporan/{rid}/lampiran",
-            post(reports::attach).layer(axum::extract::DefaultBodyLimit::max(crate::attachments::UPLOAD_BODY_LIMIT)),
+            post(reports::attach).layer(axum::extract::DefaultBodyLimit::max(
+                crate::attachments::UPLOAD_BODY_LIMIT,
+            )),
         )
         .route("/lampiran/{id}", get(reports::download))
         .route("/koperasi/{id}/laporan/{rid}/verifikasi", post(reports::verify))
@@ -94,7 +116,10 @@ pub fn render<T: Template>(t: &T) -> Response {
 
 async fn stylesheet() -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         include_str!("../../static/app.css"),
     )
 }
@@ -144,8 +169,16 @@ pub struct Opt {
 
 impl Opt {
     pub fn list(choose: &str, values: &[(String, String)], current: Option<&str>) -> Vec<Opt> {
-        let mut out = vec![Opt { value: String::new(), label: choose.to_string(), selected: current.is_none_or(str::is_empty) }];
-        out.extend(values.iter().map(|(v, l)| Opt { value: v.clone(), label: l.clone(), selected: current == Some(v.as_str()) }));
+        let mut out = vec![Opt {
+            value: String::new(),
+            label: choose.to_string(),
+            selected: current.is_none_or(str::is_empty),
+        }];
+        out.extend(values.iter().map(|(v, l)| Opt {
+            value: v.clone(),
+            label: l.clone(),
+            selected: current == Some(v.as_str()),
+        }));
         out
     }
 }

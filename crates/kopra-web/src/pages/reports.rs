@@ -49,7 +49,11 @@ const REPORT_FIELDS: [(&str, &str); 23] = [
 /// `1.500.000,00`, `-2.000.000`. Returns `None` when the text is not such a number.
 pub fn parse_whole_number(raw: &str) -> Option<i64> {
     let s = raw.trim();
-    let s = s.strip_prefix("Rp").or_else(|| s.strip_prefix("rp")).unwrap_or(s).trim();
+    let s = s
+        .strip_prefix("Rp")
+        .or_else(|| s.strip_prefix("rp"))
+        .unwrap_or(s)
+        .trim();
     let s = s.strip_suffix(",00").or_else(|| s.strip_suffix(",0")).unwrap_or(s);
     let (neg, digits) = match s.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -67,7 +71,9 @@ fn input_from_form(form: &HashMap<String, String>) -> Result<AnnualReportInput, 
     let mut errors = FieldErrors::default();
     let mut obj = serde_json::Map::new();
     for (name, kind) in REPORT_FIELDS {
-        let Some(v) = form.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) else { continue };
+        let Some(v) = form.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
+            continue;
+        };
         let value = match kind {
             "date" | "select" => serde_json::Value::String(v.to_string()),
             _ => match parse_whole_number(v) {
@@ -83,10 +89,17 @@ fn input_from_form(form: &HashMap<String, String>) -> Result<AnnualReportInput, 
     if !errors.is_empty() {
         return Err(errors);
     }
-    serde_json::from_value(serde_json::Value::Object(obj)).map_err(|_| FieldErrors::single("book_year", FieldError::NumberFormat))
+    serde_json::from_value(serde_json::Value::Object(obj))
+        .map_err(|_| FieldErrors::single("book_year", FieldError::NumberFormat))
 }
 
-fn report_form(user: &PageUser, id: i64, values: &HashMap<String, String>, errors: &FieldErrors, status: StatusCode) -> Response {
+fn report_form(
+    user: &PageUser,
+    id: i64,
+    values: &HashMap<String, String>,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> Response {
     let t = Tr::new(user.ctx.lang);
     let choose = t.key("field.choose");
     let channels: Vec<(String, String)> = CHANNELS.iter().map(|c| (c.to_string(), c.to_uppercase())).collect();
@@ -101,13 +114,25 @@ fn report_form(user: &PageUser, id: i64, values: &HashMap<String, String>, error
                 _ => "text",
             },
             value: values.get(*name).cloned().unwrap_or_default(),
-            options: if *kind == "select" { Opt::list(&choose, &channels, values.get(*name).map(String::as_str)) } else { vec![] },
+            options: if *kind == "select" {
+                Opt::list(&choose, &channels, values.get(*name).map(String::as_str))
+            } else {
+                vec![]
+            },
             error: errors.get(name).map(|e| t.field_error(name, e.code())),
             hint: None,
             required: matches!(*name, "book_year"),
         })
         .collect();
-    form_response(user, t.key("report.form_title"), format!("/koperasi/{id}/laporan"), format!("/koperasi/{id}"), fields, None, status)
+    form_response(
+        user,
+        t.key("report.form_title"),
+        format!("/koperasi/{id}/laporan"),
+        format!("/koperasi/{id}"),
+        fields,
+        None,
+        status,
+    )
 }
 
 /// The office enters reports; a cooperative's pengurus proposes them for verification.
@@ -119,14 +144,23 @@ fn require_report_entry(user: &PageUser) -> Result<bool, PageError> {
     Ok(false)
 }
 
-pub async fn new_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn new_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
     require_report_entry(&user)?;
     load_editable(&state, &user, id).await?;
     let values = HashMap::from([("book_year".to_string(), (today().year() - 1).to_string())]);
     Ok(report_form(&user, id, &values, &FieldErrors::default(), StatusCode::OK))
 }
 
-pub async fn create_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<HashMap<String, String>>) -> Result<Response, PageError> {
+pub async fn create_submit(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
     let office = require_report_entry(&user)?;
     load_editable(&state, &user, id).await?;
     let errors = match input_from_form(&form).and_then(|i| i.parse(today())) {
@@ -144,7 +178,12 @@ pub async fn create_submit(State(state): State<AppState>, user: PageUser, Path(i
     Ok(report_form(&user, id, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY))
 }
 
-pub async fn legal_state_submit(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<HashMap<String, String>>) -> Result<Response, PageError> {
+pub async fn legal_state_submit(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
     user.require(Permission::ArchiveCooperative)?;
     let c = load_editable(&state, &user, id).await?;
     let get = |k: &str| form.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
@@ -158,7 +197,11 @@ pub async fn legal_state_submit(State(state): State<AppState>, user: PageUser, P
         errors.add("decree_date", FieldError::DateFormat);
     }
     let result = match (status, date) {
-        (Some(s), Some(d)) if errors.is_empty() => state.db.set_legal_state(id, s, &get("decree_number"), d, &get("note"), &user.actor()).await.map(|_| ()),
+        (Some(s), Some(d)) if errors.is_empty() => state
+            .db
+            .set_legal_state(id, s, &get("decree_number"), d, &get("note"), &user.actor())
+            .await
+            .map(|_| ()),
         _ => Err(kopra_db::DbError::Invalid(errors)),
     };
     match result {
@@ -195,7 +238,13 @@ pub async fn attach(
     if report.cooperative_id != id {
         return Err(user.fail(crate::error::AppError::NotFound));
     }
-    let form = form.map_err(|r| user.fail(crate::error::AppError::BadRequest(StatusCode::BAD_REQUEST, "bad_request", r.body_text())))?;
+    let form = form.map_err(|r| {
+        user.fail(crate::error::AppError::BadRequest(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            r.body_text(),
+        ))
+    })?;
     match crate::attachments::upload(&state, &user.user, rid, form, user.ctx.ip.clone()).await {
         Ok(_) => Ok(Redirect::to(&format!("/koperasi/{id}#laporan")).into_response()),
         Err(crate::error::AppError::Invalid(e)) => detail_with_errors(&state, &user, c, &e).await,
@@ -203,9 +252,15 @@ pub async fn attach(
     }
 }
 
-pub async fn download(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn download(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
     user.require(Permission::ViewCooperative)?;
-    crate::attachments::download(&state, &user.user, id).await.map_err(|e| user.fail(e))
+    crate::attachments::download(&state, &user.user, id)
+        .await
+        .map_err(|e| user.fail(e))
 }
 
 #[derive(serde::Deserialize)]
@@ -213,24 +268,45 @@ pub struct ReviewForm {
     note: Option<String>,
 }
 
-async fn review(state: AppState, user: PageUser, id: i64, rid: i64, form: ReviewForm, verify: bool) -> Result<Response, PageError> {
+async fn review(
+    state: AppState,
+    user: PageUser,
+    id: i64,
+    rid: i64,
+    form: ReviewForm,
+    verify: bool,
+) -> Result<Response, PageError> {
     user.require(Permission::EditReports)?;
     let c = load_editable(&state, &user, id).await?;
     let report = state.db.annual_report(rid).await.map_err(|e| user.fail(e))?;
     if report.cooperative_id != id {
         return Err(user.fail(crate::error::AppError::NotFound));
     }
-    match state.db.review_annual_report(rid, verify, form.note.as_deref().unwrap_or(""), &user.actor()).await {
+    match state
+        .db
+        .review_annual_report(rid, verify, form.note.as_deref().unwrap_or(""), &user.actor())
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/koperasi/{id}#laporan")).into_response()),
         Err(kopra_db::DbError::Invalid(e)) => detail_with_errors(&state, &user, c, &e).await,
         Err(e) => Err(user.fail(e)),
     }
 }
 
-pub async fn verify(State(state): State<AppState>, user: PageUser, Path((id, rid)): Path<(i64, i64)>, Form(form): Form<ReviewForm>) -> Result<Response, PageError> {
+pub async fn verify(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((id, rid)): Path<(i64, i64)>,
+    Form(form): Form<ReviewForm>,
+) -> Result<Response, PageError> {
     review(state, user, id, rid, form, true).await
 }
 
-pub async fn return_report(State(state): State<AppState>, user: PageUser, Path((id, rid)): Path<(i64, i64)>, Form(form): Form<ReviewForm>) -> Result<Response, PageError> {
+pub async fn return_report(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((id, rid)): Path<(i64, i64)>,
+    Form(form): Form<ReviewForm>,
+) -> Result<Response, PageError> {
     review(state, user, id, rid, form, false).await
 }

@@ -22,7 +22,12 @@ struct LoginPage {
 }
 
 pub async fn login_page(ctx: Ctx) -> Response {
-    render(&LoginPage { t: Tr::new(ctx.lang), nav: None, error: None, username: String::new() })
+    render(&LoginPage {
+        t: Tr::new(ctx.lang),
+        nav: None,
+        error: None,
+        username: String::new(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -43,18 +48,32 @@ pub async fn login_submit(State(state): State<AppState>, ctx: Ctx, Form(form): F
             Ok(secret) => {
                 let max_age = kopra_db::sessions::SESSION_LIFETIME.whole_seconds();
                 let home = if user.role == kopra_domain::Role::Pengurus {
-                    user.cooperative_id.map_or("/token".to_string(), |id| format!("/koperasi/{id}"))
+                    user.cooperative_id
+                        .map_or("/token".to_string(), |id| format!("/koperasi/{id}"))
                 } else {
                     "/".to_string()
                 };
-                ([(header::SET_COOKIE, session_cookie(&state, &secret, max_age))], Redirect::to(&home)).into_response()
+                (
+                    [(header::SET_COOKIE, session_cookie(&state, &secret, max_age))],
+                    Redirect::to(&home),
+                )
+                    .into_response()
             }
             Err(e) => PageError(e.into(), ctx.lang).into_response(),
         },
         Err(e @ (AppError::InvalidCredentials | AppError::Throttled)) => {
             let status = e.status();
-            let key = if matches!(e, AppError::Throttled) { "login.throttled" } else { "login.failed" };
-            let page = LoginPage { t, nav: None, error: Some(t.key(key)), username: form.username };
+            let key = if matches!(e, AppError::Throttled) {
+                "login.throttled"
+            } else {
+                "login.failed"
+            };
+            let page = LoginPage {
+                t,
+                nav: None,
+                error: Some(t.key(key)),
+                username: form.username,
+            };
             (status, render(&page)).into_response()
         }
         Err(e) => PageError(e, ctx.lang).into_response(),
@@ -65,7 +84,11 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
     if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
         let _ = state.db.end_session(&secret).await;
     }
-    ([(header::SET_COOKIE, session_cookie(&state, "", 0))], Redirect::to("/login")).into_response()
+    (
+        [(header::SET_COOKIE, session_cookie(&state, "", 0))],
+        Redirect::to("/login"),
+    )
+        .into_response()
 }
 
 /// Sets the language cookie and goes back where the user was.
@@ -76,7 +99,10 @@ pub async fn switch_language(Path(lang): Path<String>, headers: HeaderMap) -> Re
     let back = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|r| r.find("://").and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string())))
+        .and_then(|r| {
+            r.find("://")
+                .and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))
+        })
         .filter(|p| p.starts_with('/') && !p.starts_with("//"))
         .unwrap_or_else(|| "/".into());
     let c = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code());

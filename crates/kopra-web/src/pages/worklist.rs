@@ -55,24 +55,42 @@ struct WorklistPage {
 
 const PER_PAGE: usize = 100;
 
-async fn items(state: &AppState, user: &PageUser, p: &Params) -> Result<Vec<kopra_db::worklist::WorklistItem>, PageError> {
+async fn items(
+    state: &AppState,
+    user: &PageUser,
+    p: &Params,
+) -> Result<Vec<kopra_db::worklist::WorklistItem>, PageError> {
     let plan = state.db.plan().await.map_err(|e| user.fail(e))?;
     let filter = WorklistFilter {
         kecamatan: p.kecamatan.clone().filter(|k| !k.is_empty()),
         supervised_only: plan.scope == "supervised",
         assigned_to: p.mine.as_deref().filter(|m| !m.is_empty()).map(|_| user.user.id),
     };
-    state.db.worklist(&filter, &user.user.scope(), today()).await.map_err(|e| user.fail(e))
+    state
+        .db
+        .worklist(&filter, &user.user.scope(), today())
+        .await
+        .map_err(|e| user.fail(e))
 }
 
-pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query<Params>) -> Result<Response, PageError> {
+pub async fn page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(p): Query<Params>,
+) -> Result<Response, PageError> {
     user.require(Permission::ViewRegister)?;
     let t = Tr::new(user.ctx.lang);
     let all = items(&state, &user, &p).await?;
     let total = all.len();
     let page = p.page.unwrap_or(1).max(1) as usize;
-    let kec: Vec<(String, String)> =
-        state.db.kecamatan_in(&state.office.home).await.map_err(|e| user.fail(e))?.into_iter().map(|r| (r.code, r.name)).collect();
+    let kec: Vec<(String, String)> = state
+        .db
+        .kecamatan_in(&state.office.home)
+        .await
+        .map_err(|e| user.fail(e))?
+        .into_iter()
+        .map(|r| (r.code, r.name))
+        .collect();
     let officers: Vec<(String, String)> = state
         .db
         .users()
@@ -92,7 +110,9 @@ pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query
             id: w.cooperative_id,
             name: w.name,
             kecamatan: w.kecamatan_name.unwrap_or(w.kecamatan_code),
-            status: Status::parse(&w.status).map(|s| status_label(&t, s)).unwrap_or_default(),
+            status: Status::parse(&w.status)
+                .map(|s| status_label(&t, s))
+                .unwrap_or_default(),
             status_key: w.status,
             score: w.score,
             reasons: reasons_text(&t, &w.reasons),
@@ -113,7 +133,10 @@ pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query
         items,
         officers: Opt::list(&t.key("worklist.unassigned"), &officers, None),
         total,
-        query: query_string(&[("kecamatan", p.kecamatan.clone().unwrap_or_default()), ("mine", p.mine.clone().unwrap_or_default())]),
+        query: query_string(&[
+            ("kecamatan", p.kecamatan.clone().unwrap_or_default()),
+            ("mine", p.mine.clone().unwrap_or_default()),
+        ]),
         prev_query: (page > 1).then(|| q(page - 1)),
         next_query: (page * PER_PAGE < total).then(|| q(page + 1)),
         can_assign: user.user.role.allows(Permission::EditCooperative),
@@ -122,12 +145,27 @@ pub async fn page(State(state): State<AppState>, user: PageUser, Query(p): Query
     Ok(render(&page_view))
 }
 
-pub async fn export_csv(State(state): State<AppState>, user: PageUser, Query(p): Query<Params>) -> Result<Response, PageError> {
+pub async fn export_csv(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(p): Query<Params>,
+) -> Result<Response, PageError> {
     user.require(Permission::ExportRegister)?;
     let t = Tr::new(user.ctx.lang);
     let all = items(&state, &user, &p).await?;
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let _ = w.write_record(["rank", "id", "nik", "name", "kecamatan_code", "kecamatan", "status", "score", "reasons", "assigned_to"]);
+    let _ = w.write_record([
+        "rank",
+        "id",
+        "nik",
+        "name",
+        "kecamatan_code",
+        "kecamatan",
+        "status",
+        "score",
+        "reasons",
+        "assigned_to",
+    ]);
     for (i, item) in all.iter().enumerate() {
         let _ = w.write_record([
             (i + 1).to_string(),
@@ -144,7 +182,10 @@ pub async fn export_csv(State(state): State<AppState>, user: PageUser, Query(p):
     }
     let body = w.into_inner().unwrap_or_default();
     Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"daftar-kerja.csv\"")],
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"daftar-kerja.csv\""),
+        ],
         body,
     )
         .into_response())
@@ -155,12 +196,25 @@ pub struct AssignForm {
     user_id: Option<String>,
 }
 
-pub async fn assign(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>, Form(form): Form<AssignForm>) -> Result<Response, PageError> {
+pub async fn assign(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<AssignForm>,
+) -> Result<Response, PageError> {
     user.require(Permission::EditCooperative)?;
     let c = state.db.cooperative(id).await.map_err(|e| user.fail(e))?;
     check_scope(&user.user, &c).map_err(|e| user.fail(e))?;
     check_kecamatan(&user.user, &c.fields.kecamatan_code).map_err(|e| user.fail(e))?;
-    let target = form.user_id.as_deref().filter(|s| !s.is_empty()).and_then(|s| s.parse::<i64>().ok());
-    state.db.assign_worklist(id, target, &user.actor()).await.map_err(|e| user.fail(e))?;
+    let target = form
+        .user_id
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(|s| s.parse::<i64>().ok());
+    state
+        .db
+        .assign_worklist(id, target, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
     Ok(Redirect::to("/daftar-kerja").into_response())
 }

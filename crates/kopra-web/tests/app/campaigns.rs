@@ -8,55 +8,169 @@ both_engines!(a_pengurus_answers_an_invitation_and_the_office_approves);
 
 async fn a_pengurus_answers_an_invitation_and_the_office_approves(app: TestApp) {
     let t = app.admin().await;
-    let (_, c) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(cooperative("Kop Anggrek", None))).await;
-    let (_, other) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(cooperative("Kop Kenanga", None))).await;
+    let (_, c) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(cooperative("Kop Anggrek", None)),
+        )
+        .await;
+    let (_, other) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(cooperative("Kop Kenanga", None)),
+        )
+        .await;
     let cookie = app.login_cookie("admin").await;
-    let (s, h, _) = app.page(Method::POST, "/kampanye", Some(&cookie), Some("name=Pendataan+2026&starts_on=2026-11-01&ends_on=2026-12-31&kecamatan=")).await;
+    let (s, h, _) = app
+        .page(
+            Method::POST,
+            "/kampanye",
+            Some(&cookie),
+            Some("name=Pendataan+2026&starts_on=2026-11-01&ends_on=2026-12-31&kecamatan="),
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let campaign = h[header::LOCATION].to_str().unwrap().to_string();
-    let (_, _, letters) = app.page(Method::GET, &format!("{campaign}/surat"), Some(&cookie), None).await;
+    let (_, _, letters) = app
+        .page(Method::GET, &format!("{campaign}/surat"), Some(&cookie), None)
+        .await;
     assert_eq!(letters.matches("class=\"letter\"").count(), 2);
     assert!(letters.contains("<svg"), "a QR code per letter");
     let id = c["id"].as_i64().unwrap();
-    let invitations = app.db.invitations(campaign.rsplit('/').next().unwrap().parse().unwrap()).await.unwrap();
-    let code = invitations.iter().find(|(i, _, _)| i.cooperative_id == id).unwrap().0.code.clone();
+    let invitations = app
+        .db
+        .invitations(campaign.rsplit('/').next().unwrap().parse().unwrap())
+        .await
+        .unwrap();
+    let code = invitations
+        .iter()
+        .find(|(i, _, _)| i.cooperative_id == id)
+        .unwrap()
+        .0
+        .code
+        .clone();
 
     // The pengurus, without an account.
-    let (s, _, html) = app.page(Method::GET, &format!("/u/{}", code.to_lowercase()), None, None).await;
+    let (s, _, html) = app
+        .page(Method::GET, &format!("/u/{}", code.to_lowercase()), None, None)
+        .await;
     assert_eq!(s, StatusCode::OK, "codes are not case-sensitive");
     assert!(html.contains("Kop Anggrek"));
-    let (s, _, html) = app.page(Method::POST, &format!("/u/{code}"), None, Some("phone=nomor&members_male=10")).await;
+    let (s, _, html) = app
+        .page(
+            Method::POST,
+            &format!("/u/{code}"),
+            None,
+            Some("phone=nomor&members_male=10"),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Telepon bukan nomor telepon yang sah"));
-    let (s, _, _) = app.page(Method::POST, &format!("/u/{code}"), None, Some("phone=0812-5555-1234&members_male=30&members_female=25&rat_date=2026-03-21")).await;
+    let (s, _, _) = app
+        .page(
+            Method::POST,
+            &format!("/u/{code}"),
+            None,
+            Some("phone=0812-5555-1234&members_male=30&members_female=25&rat_date=2026-03-21"),
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (s, _, _) = app.page(Method::GET, "/u/TIDAKADA12", None, None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
     // The office sees the change, returns it once, then approves the corrected answer.
     let (_, _, html) = app.page(Method::GET, &campaign, Some(&cookie), None).await;
-    assert!(html.contains("Telepon: (kosong) → 081255551234"), "a field-by-field diff");
-    let inv = invitations.iter().find(|(i, _, _)| i.cooperative_id == id).unwrap().0.id;
-    let (s, _, _) = app.page(Method::POST, &format!("{campaign}/undangan/{inv}/kembalikan"), Some(&cookie), Some("note=Jumlah+anggota+perempuan+kurang")).await;
+    assert!(
+        html.contains("Telepon: (kosong) → 081255551234"),
+        "a field-by-field diff"
+    );
+    let inv = invitations
+        .iter()
+        .find(|(i, _, _)| i.cooperative_id == id)
+        .unwrap()
+        .0
+        .id;
+    let (s, _, _) = app
+        .page(
+            Method::POST,
+            &format!("{campaign}/undangan/{inv}/kembalikan"),
+            Some(&cookie),
+            Some("note=Jumlah+anggota+perempuan+kurang"),
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (_, _, html) = app.page(Method::GET, &format!("/u/{code}"), None, None).await;
-    assert!(html.contains("Jumlah anggota perempuan kurang"), "the pengurus sees the note");
-    assert!(html.contains("value=\"25\"") && html.contains("value=\"2026-03-21\""), "and what they sent, to correct it");
-    app.page(Method::POST, &format!("/u/{code}"), None, Some("phone=0812-5555-1234&members_male=30&members_female=27&rat_date=2026-03-21")).await;
-    let (s, _, _) = app.page(Method::POST, &format!("{campaign}/undangan/{inv}/setujui"), Some(&cookie), Some("")).await;
+    assert!(
+        html.contains("Jumlah anggota perempuan kurang"),
+        "the pengurus sees the note"
+    );
+    assert!(
+        html.contains("value=\"25\"") && html.contains("value=\"2026-03-21\""),
+        "and what they sent, to correct it"
+    );
+    app.page(
+        Method::POST,
+        &format!("/u/{code}"),
+        None,
+        Some("phone=0812-5555-1234&members_male=30&members_female=27&rat_date=2026-03-21"),
+    )
+    .await;
+    let (s, _, _) = app
+        .page(
+            Method::POST,
+            &format!("{campaign}/undangan/{inv}/setujui"),
+            Some(&cookie),
+            Some(""),
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let record = app.db.cooperative(id).await.unwrap();
     assert_eq!(record.fields.phone.as_deref(), Some("081255551234"));
     let history = app.db.cooperative_history(id).await.unwrap();
-    assert!(history[0].actor_name.starts_with("kampanye \"Pendataan 2026\""), "{}", history[0].actor_name);
+    assert!(
+        history[0].actor_name.starts_with("kampanye \"Pendataan 2026\""),
+        "{}",
+        history[0].actor_name
+    );
     let reports = app.db.annual_reports(id).await.unwrap();
-    assert_eq!((reports[0].report.members_total, reports[0].review_status.as_str()), (Some(57), "verified"));
-    let (_, st) = app.api(Method::GET, &format!("/api/v1/cooperatives/{id}/status"), Some(&t), None).await;
+    assert_eq!(
+        (reports[0].report.members_total, reports[0].review_status.as_str()),
+        (Some(57), "verified")
+    );
+    let (_, st) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cooperatives/{id}/status"),
+            Some(&t),
+            None,
+        )
+        .await;
     assert_eq!(st["status"], "active");
     // Not found at the address: recorded, the cooperative untouched.
-    let other_inv = invitations.iter().find(|(i, _, _)| i.cooperative_id == other["id"].as_i64().unwrap()).unwrap().0.id;
-    app.page(Method::POST, &format!("{campaign}/undangan/{other_inv}/hasil"), Some(&cookie), Some("outcome=not_found&note=Kantor+kosong")).await;
+    let other_inv = invitations
+        .iter()
+        .find(|(i, _, _)| i.cooperative_id == other["id"].as_i64().unwrap())
+        .unwrap()
+        .0
+        .id;
+    app.page(
+        Method::POST,
+        &format!("{campaign}/undangan/{other_inv}/hasil"),
+        Some(&cookie),
+        Some("outcome=not_found&note=Kantor+kosong"),
+    )
+    .await;
     let (_, _, html) = app.page(Method::GET, &campaign, Some(&cookie), None).await;
     assert!(html.contains("Tidak ditemukan di alamat"));
-    assert!(!app.db.cooperative(other["id"].as_i64().unwrap()).await.unwrap().archived);
+    assert!(
+        !app.db
+            .cooperative(other["id"].as_i64().unwrap())
+            .await
+            .unwrap()
+            .archived
+    );
 }

@@ -23,7 +23,11 @@ async fn demo_loads_every_ods_cooperative_into_its_kecamatan(app: TestApp) {
     for rec in r.records() {
         *expected.entry(region_name_key(&rec.unwrap()[col])).or_default() += 1;
     }
-    let counts = app.db.count_cooperatives(CountBy::Kecamatan, &Scope::All).await.unwrap();
+    let counts = app
+        .db
+        .count_cooperatives(CountBy::Kecamatan, &Scope::All)
+        .await
+        .unwrap();
     assert_eq!(counts.len(), 12);
     for c in &counts {
         let name = c.label.as_deref().unwrap();
@@ -33,11 +37,23 @@ async fn demo_loads_every_ods_cooperative_into_its_kecamatan(app: TestApp) {
     assert_eq!((selatan.label.as_deref(), selatan.count), (Some("Bekasi Selatan"), 173));
 
     let t = app.admin().await;
-    let (_, found) = app.api(Method::GET, "/api/v1/cooperatives?q=bridgestone", Some(&t), None).await;
+    let (_, found) = app
+        .api(Method::GET, "/api/v1/cooperatives?q=bridgestone", Some(&t), None)
+        .await;
     assert_eq!(found["total"], 1);
     assert_eq!(found["items"][0]["nik"], "3275070040031");
     assert_eq!(found["items"][0]["bentuk"], "Primer Provinsi");
-    assert_eq!(found["items"][0]["supervised"], false, "a Primer Provinsi cooperative is the province's");
-    let (_, supervised) = app.api(Method::GET, "/api/v1/cooperatives?supervised=true&per_page=1", Some(&t), None).await;
+    assert_eq!(
+        found["items"][0]["supervised"], false,
+        "a Primer Provinsi cooperative is the province's"
+    );
+    let (_, supervised) = app
+        .api(
+            Method::GET,
+            "/api/v1/cooperatives?supervised=true&per_page=1",
+            Some(&t),
+            None,
+        )
+        .await;
     assert_eq!(supervised["total"], 780, "779 Primer + 1 Sekunder Kabupaten/Kota");
 }

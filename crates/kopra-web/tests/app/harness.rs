@@ -62,7 +62,9 @@ fn with_database(url: &str, db: &str) -> String {
 
 async fn prepare(db: &Db) {
     db.migrate().await.expect("migrate");
-    db.load_regions_if_empty(kopra_db::regions::WILAYAH_CSV).await.expect("regions");
+    db.load_regions_if_empty(kopra_db::regions::WILAYAH_CSV)
+        .await
+        .expect("regions");
 }
 
 fn unique() -> String {
@@ -75,7 +77,11 @@ impl TestApp {
             Engine::Sqlite => {
                 let template = SQLITE_TEMPLATE
                     .get_or_init(|| async {
-                        let dir = std::env::temp_dir().join(format!("kopra-test-template-{}-{}", std::process::id(), unique()));
+                        let dir = std::env::temp_dir().join(format!(
+                            "kopra-test-template-{}-{}",
+                            std::process::id(),
+                            unique()
+                        ));
                         let db = Db::connect(None, &dir).await.expect("sqlite template");
                         prepare(&db).await;
                         db.close().await;
@@ -92,9 +98,13 @@ impl TestApp {
                 let template = PG_TEMPLATE
                     .get_or_init(|| async {
                         let name = format!("kopra_tpl_{}", unique());
-                        let admin_db = Db::connect(Some(&admin), std::path::Path::new(".")).await.expect("postgres admin");
+                        let admin_db = Db::connect(Some(&admin), std::path::Path::new("."))
+                            .await
+                            .expect("postgres admin");
                         exec(&admin_db, &format!("CREATE DATABASE {name}")).await;
-                        let db = Db::connect(Some(&with_database(&admin, &name)), std::path::Path::new(".")).await.expect("template");
+                        let db = Db::connect(Some(&with_database(&admin, &name)), std::path::Path::new("."))
+                            .await
+                            .expect("template");
                         prepare(&db).await;
                         db.close().await;
                         admin_db.close().await;
@@ -102,15 +112,23 @@ impl TestApp {
                     })
                     .await;
                 let name = format!("kopra_test_{}", unique());
-                let admin_db = Db::connect(Some(&admin), std::path::Path::new(".")).await.expect("postgres admin");
+                let admin_db = Db::connect(Some(&admin), std::path::Path::new("."))
+                    .await
+                    .expect("postgres admin");
                 exec(&admin_db, &format!("CREATE DATABASE {name} TEMPLATE {template}")).await;
                 admin_db.close().await;
-                let db = Db::connect(Some(&with_database(&admin, &name)), std::path::Path::new(".")).await.expect("test database");
+                let db = Db::connect(Some(&with_database(&admin, &name)), std::path::Path::new("."))
+                    .await
+                    .expect("test database");
                 (db, None)
             }
         };
         let office = db.office(Some("32.75")).await.expect("office");
-        let router = kopra_web::router(kopra_web::AppState { db: db.clone(), office, secure_cookies: false });
+        let router = kopra_web::router(kopra_web::AppState {
+            db: db.clone(),
+            office,
+            secure_cookies: false,
+        });
         TestApp { db, router, _dir: dir }
     }
 
@@ -128,7 +146,11 @@ impl TestApp {
             kecamatan: kecamatan.iter().map(|s| s.to_string()).collect(),
         };
         let row = self.db.create_user(&new, &Actor::system()).await.expect("user");
-        self.db.create_api_token(row.id, "test", &Actor::system()).await.expect("token").1
+        self.db
+            .create_api_token(row.id, "test", &Actor::system())
+            .await
+            .expect("token")
+            .1
     }
 
     pub async fn admin(&self) -> String {
@@ -145,13 +167,22 @@ impl TestApp {
     }
 
     /// A JSON API call with a bearer token (or none).
-    pub async fn api(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut b = Request::builder().method(method).uri(path);
         if let Some(t) = token {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
         let req = match body {
-            Some(v) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(v.to_string())).unwrap(),
+            Some(v) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(v.to_string()))
+                .unwrap(),
             None => b.body(Body::empty()).unwrap(),
         };
         let (status, _, text) = self.send(req).await;
@@ -174,13 +205,22 @@ impl TestApp {
     }
 
     /// A page request with a session cookie; a form body when given.
-    pub async fn page(&self, method: Method, path: &str, cookie: Option<&str>, form: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
+    pub async fn page(
+        &self,
+        method: Method,
+        path: &str,
+        cookie: Option<&str>,
+        form: Option<&str>,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
         let mut b = Request::builder().method(method).uri(path);
         if let Some(c) = cookie {
             b = b.header(header::COOKIE, c);
         }
         let req = match form {
-            Some(f) => b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(f.to_string())).unwrap(),
+            Some(f) => b
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(f.to_string()))
+                .unwrap(),
             None => b.body(Body::empty()).unwrap(),
         };
         self.send(req).await
@@ -198,10 +238,16 @@ impl TestApp {
 async fn exec(db: &Db, sql: &str) {
     match db {
         Db::Sqlite(p) => {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(p).await.expect(sql);
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(p)
+                .await
+                .expect(sql);
         }
         Db::Postgres(p) => {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(p).await.expect(sql);
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(p)
+                .await
+                .expect(sql);
         }
     }
 }
@@ -239,9 +285,20 @@ pub fn multipart_body(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>
 
 impl TestApp {
     /// Posts a multipart form with a session cookie or a bearer token header.
-    pub async fn post_multipart(&self, path: &str, auth: (&str, &str), parts: &[(&str, Option<&str>, &[u8])]) -> (StatusCode, axum::http::HeaderMap, String) {
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        auth: (&str, &str),
+        parts: &[(&str, Option<&str>, &[u8])],
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
         let (ctype, body) = multipart_body(parts);
-        let req = Request::builder().method(Method::POST).uri(path).header(auth.0, auth.1).header(header::CONTENT_TYPE, ctype).body(Body::from(body)).unwrap();
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(auth.0, auth.1)
+            .header(header::CONTENT_TYPE, ctype)
+            .body(Body::from(body))
+            .unwrap();
         self.send(req).await
     }
 }

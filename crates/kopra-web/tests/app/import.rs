@@ -22,27 +22,97 @@ async fn duplicate_pairs_are_merged_or_marked_distinct(app: TestApp) {
         }
         b
     };
-    let (_, a) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(mk("Koperasi Mitra Mandiri Berkarya", json!({"nik": "3275050020444"})))).await;
-    let (_, b) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(mk("Kop. Mitra Mandiri Berkarya", json!({"phone": "0812 1111 3333"})))).await;
-    let (_, c) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(mk("Koperasi Swadaya", json!({})))).await;
-    let (_, d) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(mk("Kop. Swadaya", json!({})))).await;
-    app.api(Method::POST, &format!("/api/v1/cooperatives/{}/annual-reports", b["id"]), Some(&t), Some(json!({"book_year": 2024, "rat_date": "2025-03-01"}))).await;
+    let (_, a) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(mk("Koperasi Mitra Mandiri Berkarya", json!({"nik": "3275050020444"}))),
+        )
+        .await;
+    let (_, b) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(mk("Kop. Mitra Mandiri Berkarya", json!({"phone": "0812 1111 3333"}))),
+        )
+        .await;
+    let (_, c) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(mk("Koperasi Swadaya", json!({}))),
+        )
+        .await;
+    let (_, d) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(mk("Kop. Swadaya", json!({}))),
+        )
+        .await;
+    app.api(
+        Method::POST,
+        &format!("/api/v1/cooperatives/{}/annual-reports", b["id"]),
+        Some(&t),
+        Some(json!({"book_year": 2024, "rat_date": "2025-03-01"})),
+    )
+    .await;
     let pairs = app.db.duplicate_pairs(90).await.unwrap();
     assert_eq!(pairs.len(), 2, "{pairs:?}");
     let cookie = app.login_cookie("admin").await;
     let (_, _, html) = app.page(Method::GET, "/duplikat", Some(&cookie), None).await;
     assert!(html.contains("Mitra Mandiri Berkarya") && html.contains("same kecamatan"));
-    let (s, _, _) = app.page(Method::POST, "/duplikat/berbeda", Some(&cookie), Some(&format!("a={}&b={}", c["id"], d["id"]))).await;
+    let (s, _, _) = app
+        .page(
+            Method::POST,
+            "/duplikat/berbeda",
+            Some(&cookie),
+            Some(&format!("a={}&b={}", c["id"], d["id"])),
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    assert_eq!(app.db.duplicate_pairs(90).await.unwrap().len(), 1, "a pair marked distinct is not proposed again");
-    let (s, _, _) = app.page(Method::POST, "/duplikat/gabung", Some(&cookie), Some(&format!("a={}&b={}", a["id"], b["id"]))).await;
+    assert_eq!(
+        app.db.duplicate_pairs(90).await.unwrap().len(),
+        1,
+        "a pair marked distinct is not proposed again"
+    );
+    let (s, _, _) = app
+        .page(
+            Method::POST,
+            "/duplikat/gabung",
+            Some(&cookie),
+            Some(&format!("a={}&b={}", a["id"], b["id"])),
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let survivor = app.db.cooperative(a["id"].as_i64().unwrap()).await.unwrap();
     let merged = app.db.cooperative(b["id"].as_i64().unwrap()).await.unwrap();
-    assert_eq!(survivor.fields.phone.as_deref(), Some("081211113333"), "the survivor gains what it lacked");
-    assert!(merged.archived && merged.archive_reason.as_deref().unwrap().contains(&format!("#{}", a["id"])));
-    assert_eq!(app.db.annual_reports(survivor.id).await.unwrap().len(), 1, "the report moved to the survivor");
-    assert!(app.db.cooperative_history(merged.id).await.unwrap().len() >= 2, "the merged record keeps its history");
+    assert_eq!(
+        survivor.fields.phone.as_deref(),
+        Some("081211113333"),
+        "the survivor gains what it lacked"
+    );
+    assert!(
+        merged.archived
+            && merged
+                .archive_reason
+                .as_deref()
+                .unwrap()
+                .contains(&format!("#{}", a["id"]))
+    );
+    assert_eq!(
+        app.db.annual_reports(survivor.id).await.unwrap().len(),
+        1,
+        "the report moved to the survivor"
+    );
+    assert!(
+        app.db.cooperative_history(merged.id).await.unwrap().len() >= 2,
+        "the merged record keeps its history"
+    );
     assert!(app.db.duplicate_pairs(90).await.unwrap().is_empty());
 }
 
@@ -51,36 +121,77 @@ async fn an_office_imports_previews_saves_and_undoes_in_the_browser(app: TestApp
     app.admin().await;
     let cookie = app.login_cookie("admin").await;
     let auth = ("cookie", cookie.as_str());
-    let (s, _, html) = app.post_multipart("/impor", auth, &[("file", Some("bukan.xlsx"), b"PK\x03\x04 rusak")]).await;
+    let (s, _, html) = app
+        .post_multipart("/impor", auth, &[("file", Some("bukan.xlsx"), b"PK\x03\x04 rusak")])
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("tidak dapat dibaca"), "a broken file gets a clear message");
+    assert!(
+        html.contains("tidak dapat dibaca"),
+        "a broken file gets a clear message"
+    );
     let csv = "NAMA KOPERASI;KECAMATAN;NIK;ANGGOTA L\nKoperasi Uji Satu;Bekasi Utara;3275070049991;10\nKoperasi Uji Dua;Rawa Lumbu;;12\n;Bekasi Utara;;1\n";
-    let (s, h, _) = app.post_multipart("/impor", auth, &[("file", Some("uji.csv"), csv.as_bytes()), ("sheet", None, b"")]).await;
+    let (s, h, _) = app
+        .post_multipart(
+            "/impor",
+            auth,
+            &[("file", Some("uji.csv"), csv.as_bytes()), ("sheet", None, b"")],
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let preview = h[header::LOCATION].to_str().unwrap().to_string();
     let (s, _, html) = app.page(Method::GET, &preview, Some(&cookie), None).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains("3 baris: 2 baru, 0 diubah, 0 tidak berubah, 1 ditolak"), "preview counts");
+    assert!(
+        html.contains("3 baris: 2 baru, 0 diubah, 0 tidak berubah, 1 ditolak"),
+        "preview counts"
+    );
     assert!(html.contains("Nama koperasi kosong"));
     assert_eq!(app.count("cooperatives").await, 0, "nothing stored by a preview");
-    let (s, h, _) = app.page(Method::GET, &format!("{preview}/hasil.xlsx"), Some(&cookie), None).await;
+    let (s, h, _) = app
+        .page(Method::GET, &format!("{preview}/hasil.xlsx"), Some(&cookie), None)
+        .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(h[header::CONTENT_DISPOSITION].to_str().unwrap().contains("hasil-uji.csv.xlsx"));
-    let (s, _, html) = app.page(Method::POST, &format!("{preview}/simpan"), Some(&cookie), Some("")).await;
+    assert!(
+        h[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("hasil-uji.csv.xlsx")
+    );
+    let (s, _, html) = app
+        .page(Method::POST, &format!("{preview}/simpan"), Some(&cookie), Some(""))
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "rejected rows need a decision");
     assert!(html.contains("Ada baris yang ditolak"));
-    let (s, h, _) = app.page(Method::POST, &format!("{preview}/simpan"), Some(&cookie), Some("accept_valid=1")).await;
+    let (s, h, _) = app
+        .page(
+            Method::POST,
+            &format!("{preview}/simpan"),
+            Some(&cookie),
+            Some("accept_valid=1"),
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let batch = h[header::LOCATION].to_str().unwrap().to_string();
     assert_eq!(app.count("cooperatives").await, 2);
     let (_, _, html) = app.page(Method::GET, "/impor", Some(&cookie), None).await;
     assert!(html.contains("uji.csv"), "the batch is listed");
-    let (s, _, html) = app.page(Method::POST, &format!("{batch}/batalkan"), Some(&cookie), Some("")).await;
+    let (s, _, html) = app
+        .page(Method::POST, &format!("{batch}/batalkan"), Some(&cookie), Some(""))
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("2 diarsipkan"), "undo archives what the batch created");
-    let (_, list) = app.api(Method::GET, "/api/v1/cooperatives", Some(&app.user("petugas", kopra_domain::Role::Petugas, None, &[]).await), None).await;
+    let (_, list) = app
+        .api(
+            Method::GET,
+            "/api/v1/cooperatives",
+            Some(&app.user("petugas", kopra_domain::Role::Petugas, None, &[]).await),
+            None,
+        )
+        .await;
     assert_eq!(list["total"], 0);
-    let (s, _, _) = app.page(Method::POST, &format!("{batch}/batalkan"), Some(&cookie), Some("")).await;
+    let (s, _, _) = app
+        .page(Method::POST, &format!("{batch}/batalkan"), Some(&cookie), Some(""))
+        .await;
     assert_eq!(s, StatusCode::CONFLICT, "a batch is undone once");
 }
 
@@ -88,39 +199,102 @@ async fn the_ods_list_and_the_office_workbook_import_and_reimport_changes_nothin
     let office = app.office().await;
     let today = time::macros::date!(2026 - 11 - 29);
     let opts = ImportOptions::default();
-    let actor = Actor { user_id: None, name: "petugas".into(), ip: None };
+    let actor = Actor {
+        user_id: None,
+        name: "petugas".into(),
+        ip: None,
+    };
     let ods = kopra_db::demo::ODS_KOTA_BEKASI_2021.as_bytes();
 
-    let plan = app.db.plan_import(ods, "ods_kota_bekasi_2021.csv", &office, &opts, today).await.unwrap();
-    assert_eq!((plan.rows.len(), plan.count(RowAction::Create), plan.count(RowAction::Rejected), plan.count(RowAction::HeldBack)), (1046, 1046, 0, 0));
-    assert!(plan.flagged() <= 8, "a few same-name pairs with their own NIKs are flagged, not held back");
+    let plan = app
+        .db
+        .plan_import(ods, "ods_kota_bekasi_2021.csv", &office, &opts, today)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            plan.rows.len(),
+            plan.count(RowAction::Create),
+            plan.count(RowAction::Rejected),
+            plan.count(RowAction::HeldBack)
+        ),
+        (1046, 1046, 0, 0)
+    );
+    assert!(
+        plan.flagged() <= 8,
+        "a few same-name pairs with their own NIKs are flagged, not held back"
+    );
     let batch = app.db.commit_import(&plan, &office, &actor).await.unwrap();
     assert_eq!(app.count("cooperatives").await, 1046);
-    let again = app.db.plan_import(ods, "ods_kota_bekasi_2021.csv", &office, &opts, today).await.unwrap();
-    assert_eq!(again.count(RowAction::Unchanged), 1046, "importing the same file again changes nothing");
+    let again = app
+        .db
+        .plan_import(ods, "ods_kota_bekasi_2021.csv", &office, &opts, today)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.count(RowAction::Unchanged),
+        1046,
+        "importing the same file again changes nothing"
+    );
 
     let xlsx = include_bytes!("../../../../data/samples/dinas_koperasi_kota_bekasi_2021.xlsx");
-    let plan = app.db.plan_import(xlsx, "dinas.xlsx", &office, &opts, today).await.unwrap();
+    let plan = app
+        .db
+        .plan_import(xlsx, "dinas.xlsx", &office, &opts, today)
+        .await
+        .unwrap();
     assert_eq!(plan.rows.len(), 1063);
     assert_eq!(plan.count(RowAction::Rejected), 5);
     assert_eq!(plan.count(RowAction::HeldBack), 12, "the twelve re-typed cooperatives");
-    assert_eq!(plan.count(RowAction::Create), 0, "every other row is a cooperative already registered");
-    let held: Vec<&str> = plan.rows.iter().filter(|r| r.action == RowAction::HeldBack).map(|r| r.name.trim()).collect();
+    assert_eq!(
+        plan.count(RowAction::Create),
+        0,
+        "every other row is a cooperative already registered"
+    );
+    let held: Vec<&str> = plan
+        .rows
+        .iter()
+        .filter(|r| r.action == RowAction::HeldBack)
+        .map(|r| r.name.trim())
+        .collect();
     assert!(held.contains(&"Kop. Karyawan PT. Hrapan M.Utm") && held.contains(&"Koperasi Swadaya"));
     let second = app.db.commit_import(&plan, &office, &actor).await.unwrap();
     assert!(second > batch);
     // The history shows the change with the import batch as its actor.
     let updated = plan.rows.iter().find(|r| r.action == RowAction::Update).unwrap();
-    let history = app.db.cooperative_history(updated.cooperative_id.unwrap()).await.unwrap();
-    assert!(history[0].actor_name.starts_with(&format!("impor #{second}")), "{}", history[0].actor_name);
+    let history = app
+        .db
+        .cooperative_history(updated.cooperative_id.unwrap())
+        .await
+        .unwrap();
+    assert!(
+        history[0].actor_name.starts_with(&format!("impor #{second}")),
+        "{}",
+        history[0].actor_name
+    );
     assert_eq!(history[0].changes, updated.changes);
-    let again = app.db.plan_import(xlsx, "dinas.xlsx", &office, &opts, today).await.unwrap();
+    let again = app
+        .db
+        .plan_import(xlsx, "dinas.xlsx", &office, &opts, today)
+        .await
+        .unwrap();
     assert_eq!(
-        (again.count(RowAction::Update), again.count(RowAction::Create), again.count(RowAction::Unchanged)),
+        (
+            again.count(RowAction::Update),
+            again.count(RowAction::Create),
+            again.count(RowAction::Unchanged)
+        ),
         (0, 0, 1046),
         "importing the workbook again changes nothing"
     );
     // A rejected file is a clear error, not a crash.
-    let err = app.db.plan_import(b"\x00\x01\x02 not a spreadsheet", "x.xlsx", &office, &opts, today).await.unwrap_err();
-    assert!(err.to_string().contains("no data table") || err.to_string().contains("cannot be read"), "{err}");
+    let err = app
+        .db
+        .plan_import(b"\x00\x01\x02 not a spreadsheet", "x.xlsx", &office, &opts, today)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("no data table") || err.to_string().contains("cannot be read"),
+        "{err}"
+    );
 }

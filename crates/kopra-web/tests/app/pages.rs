@@ -4,12 +4,25 @@ use crate::both_engines;
 use crate::harness::{TestApp, cooperative};
 use axum::http::{Method, StatusCode, header};
 
-both_engines!(form_errors_name_the_field_and_store_nothing, stale_form_edit_is_a_conflict, list_search_export_and_language, logout_ends_the_session, wrong_login_shows_a_message);
+both_engines!(
+    form_errors_name_the_field_and_store_nothing,
+    stale_form_edit_is_a_conflict,
+    list_search_export_and_language,
+    logout_ends_the_session,
+    wrong_login_shows_a_message
+);
 
 async fn form_errors_name_the_field_and_store_nothing(app: TestApp) {
     app.admin().await;
     let cookie = app.login_cookie("admin").await;
-    let (s, _, html) = app.page(Method::POST, "/koperasi/baru", Some(&cookie), Some("name=&nik=123&kecamatan_code=32.75.04")).await;
+    let (s, _, html) = app
+        .page(
+            Method::POST,
+            "/koperasi/baru",
+            Some(&cookie),
+            Some("name=&nik=123&kecamatan_code=32.75.04"),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Periksa isian berikut"), "error summary");
     assert!(html.contains("NIK Koperasi harus tepat 13 angka"), "NIK message");
@@ -18,30 +31,73 @@ async fn form_errors_name_the_field_and_store_nothing(app: TestApp) {
     assert!(html.contains("value=\"123\""), "the user's input is kept");
     assert_eq!(app.count("cooperatives").await, 0);
     // Escaping: markup typed into a field comes back as text.
-    let (_, _, html) = app.page(Method::POST, "/koperasi/baru", Some(&cookie), Some("name=%3Cscript%3Ex%3C%2Fscript%3E&nik=1")).await;
-    assert!(!html.contains("<script>x</script>") && html.contains("&#60;script&#62;") || html.contains("&lt;script&gt;"));
+    let (_, _, html) = app
+        .page(
+            Method::POST,
+            "/koperasi/baru",
+            Some(&cookie),
+            Some("name=%3Cscript%3Ex%3C%2Fscript%3E&nik=1"),
+        )
+        .await;
+    assert!(
+        !html.contains("<script>x</script>") && html.contains("&#60;script&#62;") || html.contains("&lt;script&gt;")
+    );
 }
 
 async fn stale_form_edit_is_a_conflict(app: TestApp) {
     let t = app.admin().await;
-    let (_, c) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(cooperative("Kop Awal", None))).await;
+    let (_, c) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(cooperative("Kop Awal", None)),
+        )
+        .await;
     let id = c["id"].as_i64().unwrap();
     let cookie = app.login_cookie("admin").await;
-    let (s, _, html) = app.page(Method::GET, &format!("/koperasi/{id}/ubah"), Some(&cookie), None).await;
+    let (s, _, html) = app
+        .page(Method::GET, &format!("/koperasi/{id}/ubah"), Some(&cookie), None)
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("name=\"version\" value=\"1\""));
     // Someone else saves first.
-    app.api(Method::PATCH, &format!("/api/v1/cooperatives/{id}"), Some(&t), Some(serde_json::json!({"name": "Kop Orang Lain"}))).await;
-    let (s, _, html) = app.page(Method::POST, &format!("/koperasi/{id}/ubah"), Some(&cookie), Some("version=1&name=Kop+Saya&kecamatan_code=32.75.04&kelurahan_code=32.75.04.1004")).await;
+    app.api(
+        Method::PATCH,
+        &format!("/api/v1/cooperatives/{id}"),
+        Some(&t),
+        Some(serde_json::json!({"name": "Kop Orang Lain"})),
+    )
+    .await;
+    let (s, _, html) = app
+        .page(
+            Method::POST,
+            &format!("/koperasi/{id}/ubah"),
+            Some(&cookie),
+            Some("version=1&name=Kop+Saya&kecamatan_code=32.75.04&kelurahan_code=32.75.04.1004"),
+        )
+        .await;
     assert_eq!(s, StatusCode::CONFLICT);
     assert!(html.contains("sudah diubah orang lain"));
-    assert!(html.contains("name=\"version\" value=\"2\""), "the form now carries the current version");
+    assert!(
+        html.contains("name=\"version\" value=\"2\""),
+        "the form now carries the current version"
+    );
     assert_eq!(app.db.cooperative(id).await.unwrap().fields.name, "Kop Orang Lain");
     // Saving again from the new version works, and the detail page shows the history.
-    let (s, h, _) = app.page(Method::POST, &format!("/koperasi/{id}/ubah"), Some(&cookie), Some("version=2&name=Kop+Saya&kecamatan_code=32.75.04&kelurahan_code=32.75.04.1004")).await;
+    let (s, h, _) = app
+        .page(
+            Method::POST,
+            &format!("/koperasi/{id}/ubah"),
+            Some(&cookie),
+            Some("version=2&name=Kop+Saya&kecamatan_code=32.75.04&kelurahan_code=32.75.04.1004"),
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     assert_eq!(h[header::LOCATION], format!("/koperasi/{id}").as_str());
-    let (_, _, html) = app.page(Method::GET, &format!("/koperasi/{id}"), Some(&cookie), None).await;
+    let (_, _, html) = app
+        .page(Method::GET, &format!("/koperasi/{id}"), Some(&cookie), None)
+        .await;
     assert_eq!(html.matches("class=\"history-entry\"").count(), 3);
     assert!(html.contains("Kop Orang Lain") && html.contains("Kop Saya"));
 }
@@ -49,34 +105,81 @@ async fn stale_form_edit_is_a_conflict(app: TestApp) {
 async fn list_search_export_and_language(app: TestApp) {
     let t = app.admin().await;
     for name in ["Kopkar Bridgestone", "Koperasi Sentra Boneka", "KSP Lima Garuda"] {
-        app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(cooperative(name, None))).await;
+        app.api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(cooperative(name, None)),
+        )
+        .await;
     }
     let cookie = app.login_cookie("admin").await;
-    let (s, _, html) = app.page(Method::GET, "/koperasi?q=bridgestone", Some(&cookie), None).await;
+    let (s, _, html) = app
+        .page(Method::GET, "/koperasi?q=bridgestone", Some(&cookie), None)
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Ditemukan 1 koperasi"));
     assert!(html.contains("Kopkar Bridgestone") && !html.contains("Lima Garuda"));
-    let (_, _, html) = app.page(Method::GET, "/koperasi?kecamatan=32.75.04", Some(&cookie), None).await;
-    assert!(html.contains("name=\"kelurahan\"") && html.contains("Jakasetia"), "kelurahan filter for the chosen kecamatan");
-    let (_, _, html) = app.page(Method::GET, "/koperasi?kecamatan=32.75.04&kelurahan=32.75.04.1001", Some(&cookie), None).await;
+    let (_, _, html) = app
+        .page(Method::GET, "/koperasi?kecamatan=32.75.04", Some(&cookie), None)
+        .await;
+    assert!(
+        html.contains("name=\"kelurahan\"") && html.contains("Jakasetia"),
+        "kelurahan filter for the chosen kecamatan"
+    );
+    let (_, _, html) = app
+        .page(
+            Method::GET,
+            "/koperasi?kecamatan=32.75.04&kelurahan=32.75.04.1001",
+            Some(&cookie),
+            None,
+        )
+        .await;
     assert!(html.contains("Ditemukan 0 koperasi"));
-    let (s, h, csv) = app.page(Method::GET, "/koperasi/export.csv?jenis=Konsumen", Some(&cookie), None).await;
+    let (s, h, csv) = app
+        .page(Method::GET, "/koperasi/export.csv?jenis=Konsumen", Some(&cookie), None)
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(h[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].trim_start_matches('\u{feff}').starts_with("id,nik,name"));
     assert_eq!(lines.len(), 4, "header and three rows: {csv}");
-    let (s, h, xlsx) = app.page(Method::GET, "/koperasi/export.xlsx?jenis=Konsumen", Some(&cookie), None).await;
+    let (s, h, xlsx) = app
+        .page(Method::GET, "/koperasi/export.xlsx?jenis=Konsumen", Some(&cookie), None)
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(h[header::CONTENT_TYPE].to_str().unwrap().contains("spreadsheetml"));
     assert!(xlsx.len() > 1000);
-    let (rows, _) = app.db.audit_rows(&kopra_db::audit::AuditFilter { action: Some("export".into()), ..Default::default() }, 1, 10).await.unwrap();
-    assert_eq!(rows.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(), vec!["export.xlsx", "export.csv"], "every export is audited");
+    let (rows, _) = app
+        .db
+        .audit_rows(
+            &kopra_db::audit::AuditFilter {
+                action: Some("export".into()),
+                ..Default::default()
+            },
+            1,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(),
+        vec!["export.xlsx", "export.csv"],
+        "every export is audited"
+    );
     let (s, h, _) = app.page(Method::GET, "/bahasa/en", Some(&cookie), None).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    let lang = h[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let lang = h[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let both = format!("{cookie}; {lang}");
-    let (_, _, html) = app.page(Method::GET, "/koperasi?q=bridgestone", Some(&both), None).await;
+    let (_, _, html) = app
+        .page(Method::GET, "/koperasi?q=bridgestone", Some(&both), None)
+        .await;
     assert!(html.contains("1 cooperatives found"));
     let (_, _, html) = app.page(Method::GET, "/", Some(&cookie), None).await;
     assert!(html.contains("Per kecamatan") && html.contains("Bekasi Selatan"));
@@ -94,11 +197,20 @@ async fn logout_ends_the_session(app: TestApp) {
 
 async fn wrong_login_shows_a_message(app: TestApp) {
     app.admin().await;
-    let (s, h, html) = app.page(Method::POST, "/login", None, Some("username=admin&password=salah")).await;
+    let (s, h, html) = app
+        .page(Method::POST, "/login", None, Some("username=admin&password=salah"))
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert!(html.contains("Nama pengguna atau kata sandi salah"));
     assert!(h.get(header::SET_COOKIE).is_none());
-    let (_, h, _) = app.page(Method::POST, "/login", None, Some(&format!("username=admin&password={}", crate::harness::PASSWORD))).await;
+    let (_, h, _) = app
+        .page(
+            Method::POST,
+            "/login",
+            None,
+            Some(&format!("username=admin&password={}", crate::harness::PASSWORD)),
+        )
+        .await;
     let set = h[header::SET_COOKIE].to_str().unwrap();
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"));
 }

@@ -11,11 +11,17 @@ async fn audit_rows_cannot_be_changed_or_deleted(app: TestApp) {
     assert!(app.count("audit_log").await >= 2);
     let (update, delete) = match &app.db {
         Db::Sqlite(p) => (
-            sqlx::query("UPDATE audit_log SET actor_name = 'x'").execute(p).await.is_err(),
+            sqlx::query("UPDATE audit_log SET actor_name = 'x'")
+                .execute(p)
+                .await
+                .is_err(),
             sqlx::query("DELETE FROM audit_log").execute(p).await.is_err(),
         ),
         Db::Postgres(p) => (
-            sqlx::query("UPDATE audit_log SET actor_name = 'x'").execute(p).await.is_err(),
+            sqlx::query("UPDATE audit_log SET actor_name = 'x'")
+                .execute(p)
+                .await
+                .is_err(),
             sqlx::query("DELETE FROM audit_log").execute(p).await.is_err(),
         ),
     };
@@ -26,13 +32,23 @@ async fn audit_rows_cannot_be_changed_or_deleted(app: TestApp) {
 fn migration_folders_are_in_step() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
     let names = |engine: &str| {
-        let mut v: Vec<String> = std::fs::read_dir(root.join(engine)).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let mut v: Vec<String> = std::fs::read_dir(root.join(engine))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
         v.sort();
         v
     };
     assert_eq!(names("sqlite"), names("postgres"));
-    let listed: Vec<String> = kopra_db::migrate::MIGRATIONS.iter().map(|(n, _, _)| format!("{n}.sql")).collect();
-    assert_eq!(names("sqlite"), listed, "every migration file is listed in kopra_db::migrate::MIGRATIONS");
+    let listed: Vec<String> = kopra_db::migrate::MIGRATIONS
+        .iter()
+        .map(|(n, _, _)| format!("{n}.sql"))
+        .collect();
+    assert_eq!(
+        names("sqlite"),
+        listed,
+        "every migration file is listed in kopra_db::migrate::MIGRATIONS"
+    );
 }
 
 #[tokio::test]
@@ -49,10 +65,12 @@ async fn both_engines_have_the_same_tables_and_columns() {
         _ => unreachable!(),
     };
     let mut post: Vec<(String, String)> = match &pg.db {
-        Db::Postgres(p) => sqlx::query_as("SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = 'public'")
-            .fetch_all(p)
-            .await
-            .unwrap(),
+        Db::Postgres(p) => sqlx::query_as(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = 'public'",
+        )
+        .fetch_all(p)
+        .await
+        .unwrap(),
         _ => unreachable!(),
     };
     lite.sort();

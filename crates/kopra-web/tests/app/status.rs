@@ -28,25 +28,78 @@ async fn the_worklist_ranks_with_reasons_and_can_be_assigned(app: TestApp) {
     };
     let today = kopra_db::status::wib_today();
     let lapsed = kopra_domain::status::add_years(today, -3) - time::Duration::days(30);
-    let (_, near) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(mk("Kop Hampir Aktif", json!({})))).await;
+    let (_, near) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(mk("Kop Hampir Aktif", json!({}))),
+        )
+        .await;
     let rat = lapsed.to_string();
-    app.api(Method::POST, &format!("/api/v1/cooperatives/{}/annual-reports", near["id"]), Some(&t), Some(json!({"book_year": lapsed.year() - 1, "rat_date": rat, "members_male": 200, "members_female": 100}))).await;
-    app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(mk("Kop Tanpa Petunjuk", json!({})))).await;
-    let (_, active) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(mk("Kop Sudah Aktif", json!({})))).await;
+    app.api(
+        Method::POST,
+        &format!("/api/v1/cooperatives/{}/annual-reports", near["id"]),
+        Some(&t),
+        Some(json!({"book_year": lapsed.year() - 1, "rat_date": rat, "members_male": 200, "members_female": 100})),
+    )
+    .await;
+    app.api(
+        Method::POST,
+        "/api/v1/cooperatives",
+        Some(&t),
+        Some(mk("Kop Tanpa Petunjuk", json!({}))),
+    )
+    .await;
+    let (_, active) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(mk("Kop Sudah Aktif", json!({}))),
+        )
+        .await;
     let recent = (today - time::Duration::days(10)).to_string();
-    app.api(Method::POST, &format!("/api/v1/cooperatives/{}/annual-reports", active["id"]), Some(&t), Some(json!({"book_year": today.year() - 1, "rat_date": recent}))).await;
+    app.api(
+        Method::POST,
+        &format!("/api/v1/cooperatives/{}/annual-reports", active["id"]),
+        Some(&t),
+        Some(json!({"book_year": today.year() - 1, "rat_date": recent})),
+    )
+    .await;
 
     let (s, w) = app.api(Method::GET, "/api/v1/worklist", Some(&t), None).await;
     assert_eq!(s, StatusCode::OK, "{w}");
-    let names: Vec<&str> = w["items"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
-    assert_eq!(names, vec!["Kop Hampir Aktif", "Kop Tanpa Petunjuk"], "active cooperatives are not on the worklist");
-    let reasons: Vec<&str> = w["items"][0]["reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
+    let names: Vec<&str> = w["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["Kop Hampir Aktif", "Kop Tanpa Petunjuk"],
+        "active cooperatives are not on the worklist"
+    );
+    let reasons: Vec<&str> = w["items"][0]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
     assert_eq!(reasons, vec!["recently_lapsed", "many_members"]);
     assert_eq!(w["items"][0]["score"], 40 + 6);
 
     let petugas = app.user("petugas", Role::Petugas, None, &[]).await;
     let pid = app.db.token_user(&petugas).await.unwrap().unwrap().id;
-    let (s, _) = app.api(Method::POST, &format!("/api/v1/worklist/{}/assign", near["id"]), Some(&t), Some(json!({"user_id": pid}))).await;
+    let (s, _) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/worklist/{}/assign", near["id"]),
+            Some(&t),
+            Some(json!({"user_id": pid})),
+        )
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (_, w) = app.api(Method::GET, "/api/v1/worklist", Some(&petugas), None).await;
     assert_eq!(w["items"][0]["assigned_to"], "petugas");
@@ -54,7 +107,9 @@ async fn the_worklist_ranks_with_reasons_and_can_be_assigned(app: TestApp) {
     let (_, _, html) = app.page(Method::GET, "/daftar-kerja?mine=1", Some(&cookie), None).await;
     assert!(html.contains("Kop Hampir Aktif") && !html.contains("Kop Tanpa Petunjuk"));
     assert!(html.contains("baru lewat masa aktif"), "reasons in words");
-    let (_, _, csv) = app.page(Method::GET, "/daftar-kerja/export.csv", Some(&cookie), None).await;
+    let (_, _, csv) = app
+        .page(Method::GET, "/daftar-kerja/export.csv", Some(&cookie), None)
+        .await;
     assert_eq!(csv.lines().count(), 3);
 }
 
@@ -63,11 +118,18 @@ async fn pages_show_the_same_figures_as_the_api(app: TestApp) {
     app.db.load_demo(&office).await.unwrap();
     let t = app.admin().await;
     let cookie = app.login_cookie("admin").await;
-    let (_, a) = app.api(Method::GET, "/api/v1/activation?as_of=2021-12-31", Some(&t), None).await;
-    let (s, _, html) = app.page(Method::GET, "/aktivasi?as_of=2021-12-31", Some(&cookie), None).await;
+    let (_, a) = app
+        .api(Method::GET, "/api/v1/activation?as_of=2021-12-31", Some(&t), None)
+        .await;
+    let (s, _, html) = app
+        .page(Method::GET, "/aktivasi?as_of=2021-12-31", Some(&cookie), None)
+        .await;
     assert_eq!(s, StatusCode::OK);
     let rate = format!("{:.1}%", a["rate"].as_f64().unwrap() * 100.0).replace('.', ",");
-    assert!(html.contains(&format!("<strong id=\"activation-rate\">{rate}</strong>")), "page rate {rate}");
+    assert!(
+        html.contains(&format!("<strong id=\"activation-rate\">{rate}</strong>")),
+        "page rate {rate}"
+    );
     assert!(html.contains(&format!("{} aktif ÷ {} terdaftar", a["active"], a["registered"])));
     assert!(html.contains(&format!("{} belum ada data RAT", a["no_data"])));
     // The map: 12 kecamatan, each titled with its own figures and linked to its list.
@@ -77,37 +139,74 @@ async fn pages_show_the_same_figures_as_the_api(app: TestApp) {
         assert!(html.contains(&format!("<title>{title}")), "map title for {title}");
         assert!(html.contains(&format!("data-code=\"{}\"", k["code"].as_str().unwrap())));
     }
-    assert!(!html.contains("fill=\"#d9d9d9\" stroke"), "every kecamatan has cooperatives, so none is grey");
+    assert!(
+        !html.contains("fill=\"#d9d9d9\" stroke"),
+        "every kecamatan has cooperatives, so none is grey"
+    );
     // The funnel starts from the same registered count and ends at the same active count.
     assert!(html.contains(&format!("Terdaftar: <strong>{}</strong>", a["registered"])));
     assert!(html.contains(&format!("Aktif: <strong>{}</strong>", a["active"])));
     assert!(html.contains("RAT tahun buku 2020 diadakan"));
-    let (s, _, html) = app.page(Method::GET, "/aktivasi?as_of=31-12-2021", Some(&cookie), None).await;
+    let (s, _, html) = app
+        .page(Method::GET, "/aktivasi?as_of=31-12-2021", Some(&cookie), None)
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("TTTT-BB-HH"));
     // The list filters by stored status.
-    let (_, _, html) = app.page(Method::GET, "/koperasi?status=no_data&per_page=1", Some(&cookie), None).await;
+    let (_, _, html) = app
+        .page(Method::GET, "/koperasi?status=no_data&per_page=1", Some(&cookie), None)
+        .await;
     assert!(html.contains("Belum ada data"));
 }
 
 async fn a_report_entered_in_the_form_makes_the_cooperative_active(app: TestApp) {
     let t = app.admin().await;
-    let (_, c) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(cooperative("Kop Bangkit", None))).await;
+    let (_, c) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(cooperative("Kop Bangkit", None)),
+        )
+        .await;
     let id = c["id"].as_i64().unwrap();
     let cookie = app.login_cookie("admin").await;
-    let (_, _, html) = app.page(Method::GET, &format!("/koperasi/{id}"), Some(&cookie), None).await;
+    let (_, _, html) = app
+        .page(Method::GET, &format!("/koperasi/{id}"), Some(&cookie), None)
+        .await;
     assert!(html.contains("Belum ada data: belum ada RAT yang tercatat"));
-    let (s, _, html) = app.page(Method::POST, &format!("/koperasi/{id}/laporan"), Some(&cookie), Some("book_year=2025&rat_date=2026-03-14&members_male=12&members_female=abc")).await;
+    let (s, _, html) = app
+        .page(
+            Method::POST,
+            &format!("/koperasi/{id}/laporan"),
+            Some(&cookie),
+            Some("book_year=2025&rat_date=2026-03-14&members_male=12&members_female=abc"),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Anggota perempuan bukan angka yang sah"));
     let form = "book_year=2025&rat_date=2026-03-14&reported_date=2026-03-20&members_male=12&members_female=10&assets=Rp+250.000.000&shu=-1.500.000";
-    let (s, _, _) = app.page(Method::POST, &format!("/koperasi/{id}/laporan"), Some(&cookie), Some(form)).await;
+    let (s, _, _) = app
+        .page(
+            Method::POST,
+            &format!("/koperasi/{id}/laporan"),
+            Some(&cookie),
+            Some(form),
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    let (_, _, html) = app.page(Method::GET, &format!("/koperasi/{id}"), Some(&cookie), None).await;
-    assert!(html.contains("Aktif sejak 2026-03-14: RAT diadakan 2026-03-14"), "explanation on the page");
+    let (_, _, html) = app
+        .page(Method::GET, &format!("/koperasi/{id}"), Some(&cookie), None)
+        .await;
+    assert!(
+        html.contains("Aktif sejak 2026-03-14: RAT diadakan 2026-03-14"),
+        "explanation on the page"
+    );
     assert!(html.contains("Rp250.000.000") && html.contains("Rp-1.500.000"));
     assert!(html.contains("2026-03-14: Aktif"), "timeline entry");
-    let (_, list) = app.api(Method::GET, "/api/v1/cooperatives?status=active", Some(&t), None).await;
+    let (_, list) = app
+        .api(Method::GET, "/api/v1/cooperatives?status=active", Some(&t), None)
+        .await;
     assert_eq!(list["total"], 1);
 }
 
@@ -115,23 +214,46 @@ async fn a_rat_report_changes_the_status_from_its_date(app: TestApp) {
     let t = app.admin().await;
     let mut body = cooperative("Kop Aktif Kembali", None);
     body["legal_entity_date"] = json!("2010-05-04");
-    let (_, c) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(body)).await;
+    let (_, c) = app
+        .api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(body))
+        .await;
     let url = format!("/api/v1/cooperatives/{}", c["id"]);
     let (s, st) = app.api(Method::GET, &format!("{url}/status"), Some(&t), None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!((st["status"].as_str(), st["since"].is_null()), (Some("no_data"), true));
 
-    let (s, e) = app.api(Method::POST, &format!("{url}/annual-reports"), Some(&t), Some(json!({"book_year": 2023, "rat_date": "2023-11-30"}))).await;
+    let (s, e) = app
+        .api(
+            Method::POST,
+            &format!("{url}/annual-reports"),
+            Some(&t),
+            Some(json!({"book_year": 2023, "rat_date": "2023-11-30"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(e["error"]["fields"]["rat_date"].as_str().unwrap().contains("akhir tahun buku"));
+    assert!(
+        e["error"]["fields"]["rat_date"]
+            .as_str()
+            .unwrap()
+            .contains("akhir tahun buku")
+    );
     let report = json!({"book_year": 2023, "rat_date": "2024-07-16", "reported_date": "2024-09-01", "members_male": 40, "members_female": 25,
         "assets": 1_500_000_000i64, "business_volume": 900_000_000i64, "shu": -2_000_000});
-    let (s, r) = app.api(Method::POST, &format!("{url}/annual-reports"), Some(&t), Some(report.clone())).await;
+    let (s, r) = app
+        .api(
+            Method::POST,
+            &format!("{url}/annual-reports"),
+            Some(&t),
+            Some(report.clone()),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{r}");
     assert_eq!(r["members_total"], 65);
     assert_eq!(r["flags"], json!(["rat_late", "report_late"]));
     assert_eq!(r["source"], "entry");
-    let (s, _) = app.api(Method::POST, &format!("{url}/annual-reports"), Some(&t), Some(report)).await;
+    let (s, _) = app
+        .api(Method::POST, &format!("{url}/annual-reports"), Some(&t), Some(report))
+        .await;
     assert_eq!(s, StatusCode::CONFLICT, "one report per book year");
 
     let status_on = |d: &'static str| {
@@ -142,39 +264,106 @@ async fn a_rat_report_changes_the_status_from_its_date(app: TestApp) {
     };
     assert_eq!(status_on("2024-07-15").await["status"], "no_data");
     let st = status_on("2024-07-16").await;
-    assert_eq!((st["status"].as_str(), st["since"].as_str()), (Some("active"), Some("2024-07-16")));
+    assert_eq!(
+        (st["status"].as_str(), st["since"].as_str()),
+        (Some("active"), Some("2024-07-16"))
+    );
     assert_eq!(st["explanation"], "Aktif sejak 2024-07-16: RAT diadakan 2024-07-16");
     assert_eq!(status_on("2027-07-16").await["status"], "inactive");
     let st = status_on("2029-07-16").await;
     assert_eq!(st["status"], "dissolution_candidate");
-    let timeline: Vec<(&str, &str)> = st["timeline"].as_array().unwrap().iter().map(|e| (e["date"].as_str().unwrap(), e["status"].as_str().unwrap())).collect();
-    assert_eq!(timeline, vec![("2010-05-04", "no_data"), ("2024-07-16", "active"), ("2027-07-16", "inactive"), ("2029-07-16", "dissolution_candidate")]);
-    let (s, _) = app.api(Method::GET, &format!("{url}/status?as_of=kemarin"), Some(&t), None).await;
+    let timeline: Vec<(&str, &str)> = st["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["date"].as_str().unwrap(), e["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        timeline,
+        vec![
+            ("2010-05-04", "no_data"),
+            ("2024-07-16", "active"),
+            ("2027-07-16", "inactive"),
+            ("2029-07-16", "dissolution_candidate")
+        ]
+    );
+    let (s, _) = app
+        .api(Method::GET, &format!("{url}/status?as_of=kemarin"), Some(&t), None)
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 
     // The stored status, used by lists, follows too.
     let id = c["id"].as_i64().unwrap();
     let stored: (String,) = match &app.db {
-        kopra_db::Db::Sqlite(p) => sqlx::query_as("SELECT status FROM cooperatives WHERE id = $1").bind(id).fetch_one(p).await.unwrap(),
-        kopra_db::Db::Postgres(p) => sqlx::query_as("SELECT status FROM cooperatives WHERE id = $1").bind(id).fetch_one(p).await.unwrap(),
+        kopra_db::Db::Sqlite(p) => sqlx::query_as("SELECT status FROM cooperatives WHERE id = $1")
+            .bind(id)
+            .fetch_one(p)
+            .await
+            .unwrap(),
+        kopra_db::Db::Postgres(p) => sqlx::query_as("SELECT status FROM cooperatives WHERE id = $1")
+            .bind(id)
+            .fetch_one(p)
+            .await
+            .unwrap(),
     };
     assert_eq!(stored.0, "active");
 
     // Correcting a report keeps its history; a stale correction is refused.
     let rid = r["id"].as_i64().unwrap();
-    let (s, r2) = app.api(Method::PATCH, &format!("/api/v1/annual-reports/{rid}"), Some(&t), Some(json!({"reported_date": "2024-08-01", "version": 1}))).await;
+    let (s, r2) = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/annual-reports/{rid}"),
+            Some(&t),
+            Some(json!({"reported_date": "2024-08-01", "version": 1})),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{r2}");
-    assert_eq!((r2["version"].as_i64(), r2["flags"].clone()), (Some(2), json!(["rat_late"])));
-    let (s, _) = app.api(Method::PATCH, &format!("/api/v1/annual-reports/{rid}"), Some(&t), Some(json!({"shu": 0, "version": 1}))).await;
+    assert_eq!(
+        (r2["version"].as_i64(), r2["flags"].clone()),
+        (Some(2), json!(["rat_late"]))
+    );
+    let (s, _) = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/annual-reports/{rid}"),
+            Some(&t),
+            Some(json!({"shu": 0, "version": 1})),
+        )
+        .await;
     assert_eq!(s, StatusCode::CONFLICT);
-    let (_, h) = app.api(Method::GET, &format!("/api/v1/annual-reports/{rid}/history"), Some(&t), None).await;
-    assert_eq!(h["items"][0]["changes"], json!([{"field": "reported_date", "from": "2024-09-01", "to": "2024-08-01"}]));
+    let (_, h) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/annual-reports/{rid}/history"),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(
+        h["items"][0]["changes"],
+        json!([{"field": "reported_date", "from": "2024-09-01", "to": "2024-08-01"}])
+    );
     assert_eq!(h["items"].as_array().unwrap().len(), 2);
 
     // A decree overrides the evidence from its date, and is audited.
-    let (s, e) = app.api(Method::POST, &format!("{url}/legal-state"), Some(&t), Some(json!({"status": "active", "decree_number": "x", "decree_date": "2025-01-01"}))).await;
+    let (s, e) = app
+        .api(
+            Method::POST,
+            &format!("{url}/legal-state"),
+            Some(&t),
+            Some(json!({"status": "active", "decree_number": "x", "decree_date": "2025-01-01"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-    let (s, _) = app.api(Method::POST, &format!("{url}/legal-state"), Some(&t), Some(json!({"status": "dissolved", "decree_number": "518/12/Diskop/2025", "decree_date": "2025-06-02"}))).await;
+    let (s, _) = app
+        .api(
+            Method::POST,
+            &format!("{url}/legal-state"),
+            Some(&t),
+            Some(json!({"status": "dissolved", "decree_number": "518/12/Diskop/2025", "decree_date": "2025-06-02"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED);
     let st = status_on("2025-06-02").await;
     assert_eq!(st["status"], "dissolved");
@@ -186,38 +375,107 @@ both_engines!(a_report_proposed_by_the_pengurus_counts_only_once_verified);
 
 async fn a_report_proposed_by_the_pengurus_counts_only_once_verified(app: TestApp) {
     let t = app.admin().await;
-    let (_, c) = app.api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(cooperative("Kop Mandiri", None))).await;
+    let (_, c) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(cooperative("Kop Mandiri", None)),
+        )
+        .await;
     let id = c["id"].as_i64().unwrap();
     let url = format!("/api/v1/cooperatives/{id}");
     let pengurus = app.user("pengurus", Role::Pengurus, Some(id), &[]).await;
-    let (s, r) = app.api(Method::POST, &format!("{url}/annual-reports"), Some(&pengurus), Some(json!({"book_year": 2025, "rat_date": "2026-02-20"}))).await;
+    let (s, r) = app
+        .api(
+            Method::POST,
+            &format!("{url}/annual-reports"),
+            Some(&pengurus),
+            Some(json!({"book_year": 2025, "rat_date": "2026-02-20"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{r}");
     assert_eq!(r["review_status"], "proposed");
     let (_, st) = app.api(Method::GET, &format!("{url}/status"), Some(&t), None).await;
     assert_eq!(st["status"], "no_data", "a proposed report is no evidence yet");
     let rid = r["id"].as_i64().unwrap();
-    let (s, e) = app.api(Method::POST, &format!("/api/v1/annual-reports/{rid}/return"), Some(&t), Some(json!({"note": " "}))).await;
+    let (s, e) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/annual-reports/{rid}/return"),
+            Some(&t),
+            Some(json!({"note": " "})),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "returning needs a note: {e}");
-    let (s, back) = app.api(Method::POST, &format!("/api/v1/annual-reports/{rid}/return"), Some(&t), Some(json!({"note": "Lampirkan notulen RAT"}))).await;
-    assert_eq!((s, back["review_status"].as_str(), back["review_note"].as_str()), (StatusCode::OK, Some("returned"), Some("Lampirkan notulen RAT")));
-    let (s, again) = app.api(Method::PATCH, &format!("/api/v1/annual-reports/{rid}"), Some(&pengurus), Some(json!({"members_male": 30, "members_female": 25}))).await;
-    assert_eq!((s, again["review_status"].as_str()), (StatusCode::OK, Some("proposed")), "{again}");
+    let (s, back) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/annual-reports/{rid}/return"),
+            Some(&t),
+            Some(json!({"note": "Lampirkan notulen RAT"})),
+        )
+        .await;
+    assert_eq!(
+        (s, back["review_status"].as_str(), back["review_note"].as_str()),
+        (StatusCode::OK, Some("returned"), Some("Lampirkan notulen RAT"))
+    );
+    let (s, again) = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/annual-reports/{rid}"),
+            Some(&pengurus),
+            Some(json!({"members_male": 30, "members_female": 25})),
+        )
+        .await;
+    assert_eq!(
+        (s, again["review_status"].as_str()),
+        (StatusCode::OK, Some("proposed")),
+        "{again}"
+    );
     let cookie = app.login_cookie("admin").await;
     let (_, _, html) = app.page(Method::GET, "/usulan", Some(&cookie), None).await;
     assert!(html.contains("Laporan RAT menunggu verifikasi") && html.contains("Kop Mandiri"));
-    let (s, _, _) = app.page(Method::POST, &format!("/koperasi/{id}/laporan/{rid}/verifikasi"), Some(&cookie), Some("")).await;
+    let (s, _, _) = app
+        .page(
+            Method::POST,
+            &format!("/koperasi/{id}/laporan/{rid}/verifikasi"),
+            Some(&cookie),
+            Some(""),
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (_, st) = app.api(Method::GET, &format!("{url}/status"), Some(&t), None).await;
-    assert_eq!((st["status"].as_str(), st["since"].as_str()), (Some("active"), Some("2026-02-20")));
-    let (s, _) = app.api(Method::PATCH, &format!("/api/v1/annual-reports/{rid}"), Some(&pengurus), Some(json!({"shu": 5}))).await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a verified report is the office's to correct");
+    assert_eq!(
+        (st["status"].as_str(), st["since"].as_str()),
+        (Some("active"), Some("2026-02-20"))
+    );
+    let (s, _) = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/annual-reports/{rid}"),
+            Some(&pengurus),
+            Some(json!({"shu": 5})),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a verified report is the office's to correct"
+    );
 }
 
 async fn activation_of_the_demo_equals_a_direct_count(app: TestApp) {
     let office = app.office().await;
     let demo = app.db.load_demo(&office).await.unwrap();
-    assert_eq!(demo.ods_reports, 162, "every ODS 'Tanggal RAT Terakhir' becomes a report");
-    app.db.recompute_statuses(time::macros::date!(2026 - 11 - 29)).await.unwrap();
+    assert_eq!(
+        demo.ods_reports, 162,
+        "every ODS 'Tanggal RAT Terakhir' becomes a report"
+    );
+    app.db
+        .recompute_statuses(time::macros::date!(2026 - 11 - 29))
+        .await
+        .unwrap();
 
     // The documented rule, counted straight from the ODS file: among the cooperatives the
     // city supervises (bentuk …Kabupaten/Kota), active = a RAT in (2018-12-31, 2021-12-31].
@@ -248,20 +506,47 @@ async fn activation_of_the_demo_equals_a_direct_count(app: TestApp) {
         }
     }
     let t = app.admin().await;
-    let (s, a) = app.api(Method::GET, "/api/v1/activation?as_of=2021-12-31&scope=supervised", Some(&t), None).await;
+    let (s, a) = app
+        .api(
+            Method::GET,
+            "/api/v1/activation?as_of=2021-12-31&scope=supervised",
+            Some(&t),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{a}");
-    assert_eq!((a["registered"].as_i64(), a["active"].as_i64(), a["no_data"].as_i64()), (Some(registered), Some(active), Some(no_data)));
+    assert_eq!(
+        (a["registered"].as_i64(), a["active"].as_i64(), a["no_data"].as_i64()),
+        (Some(registered), Some(active), Some(no_data))
+    );
     assert_eq!(a["inactive"].as_i64(), Some(registered - active - no_data));
-    assert_eq!(a["rate"].as_f64().unwrap(), (active as f64 / registered as f64 * 10000.0).round() / 10000.0);
+    assert_eq!(
+        a["rate"].as_f64().unwrap(),
+        (active as f64 / registered as f64 * 10000.0).round() / 10000.0
+    );
     let by = a["by_kecamatan"].as_array().unwrap();
     assert_eq!(by.len(), 12);
     for k in by {
         let expected = by_kec[&region_name_key(k["name"].as_str().unwrap())];
-        assert_eq!((k["registered"].as_i64(), k["active"].as_i64()), (Some(expected.0), Some(expected.1)), "{}", k["name"]);
+        assert_eq!(
+            (k["registered"].as_i64(), k["active"].as_i64()),
+            (Some(expected.0), Some(expected.1)),
+            "{}",
+            k["name"]
+        );
     }
-    let (_, all) = app.api(Method::GET, "/api/v1/activation?as_of=2021-12-31&scope=all", Some(&t), None).await;
+    let (_, all) = app
+        .api(
+            Method::GET,
+            "/api/v1/activation?as_of=2021-12-31&scope=all",
+            Some(&t),
+            None,
+        )
+        .await;
     assert_eq!(all["registered"], 1046);
-    let (s, _) = app.api(Method::GET, "/api/v1/activation?scope=semua", Some(&t), None).await;
+    let (s, _) = app
+        .api(Method::GET, "/api/v1/activation?scope=semua", Some(&t), None)
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -270,20 +555,54 @@ async fn the_plan_has_milestones_and_actuals(app: TestApp) {
     let petugas = app.user("petugas", Role::Petugas, None, &[]).await;
     let (s, p) = app.api(Method::GET, "/api/v1/plan", Some(&petugas), None).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!((p["target_rate"].as_f64(), p["horizon_years"].as_i64()), (Some(0.65), Some(5)));
+    assert_eq!(
+        (p["target_rate"].as_f64(), p["horizon_years"].as_i64()),
+        (Some(0.65), Some(5))
+    );
     let body = json!({"baseline_year": 2023, "target_rate": 0.65, "horizon_years": 5, "baseline_rate": 0.15});
-    let (s, _) = app.api(Method::PUT, "/api/v1/plan", Some(&petugas), Some(body.clone())).await;
+    let (s, _) = app
+        .api(Method::PUT, "/api/v1/plan", Some(&petugas), Some(body.clone()))
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, p) = app.api(Method::PUT, "/api/v1/plan", Some(&t), Some(body)).await;
     assert_eq!(s, StatusCode::OK, "{p}");
     let m = p["milestones"].as_array().unwrap();
     assert_eq!(m.len(), 5);
-    assert_eq!((m[0]["year"].as_i64(), m[0]["target_rate"].as_f64()), (Some(2024), Some(0.25)));
+    assert_eq!(
+        (m[0]["year"].as_i64(), m[0]["target_rate"].as_f64()),
+        (Some(2024), Some(0.25))
+    );
     assert_eq!(m[4]["target_rate"].as_f64(), Some(0.65));
     assert!(m[0]["actual_rate"].is_number(), "past years carry the rate reached");
     assert!(m[4]["actual_rate"].is_null(), "2028 has not come yet");
     assert!(p["projection"]["months_left"].as_i64().unwrap() > 0);
-    assert_eq!(p["projection"]["still_needed"], 0, "no cooperatives registered, nothing needed");
-    let (s, _) = app.api(Method::PUT, "/api/v1/plan", Some(&t), Some(json!({"baseline_year": 2023, "target_rate": 6.5, "horizon_years": 5}))).await;
+    assert_eq!(
+        p["projection"]["still_needed"], 0,
+        "no cooperatives registered, nothing needed"
+    );
+    let (s, _) = app
+        .api(
+            Method::PUT,
+            "/api/v1/plan",
+            Some(&t),
+            Some(json!({"baseline_year": 2023, "target_rate": 6.5, "horizon_years": 5})),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    // A kecamatan with its own final target.
+    let body = json!({"baseline_year": 2025, "target_rate": 0.65, "horizon_years": 5, "baseline_rate": 0.15, "kecamatan_targets": {"32.75.07": 0.40}});
+    let (s, p) = app.api(Method::PUT, "/api/v1/plan", Some(&t), Some(body)).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(p["kecamatan_targets"]["32.75.07"], 0.4);
+    let cookie = app.login_cookie("admin").await;
+    let (_, _, html) = app
+        .page(Method::GET, "/aktivasi?as_of=2026-06-30", Some(&cookie), None)
+        .await;
+    let row = html.split("<tr>").find(|r| r.contains("Bantargebang</a>")).unwrap();
+    assert!(
+        row.contains("20,0%"),
+        "Bantargebang's 2026 target phases towards its own 40%: {row}"
+    );
+    let row = html.split("<tr>").find(|r| r.contains("Bekasi Selatan</a>")).unwrap();
+    assert!(row.contains("25,0%"), "the others follow the city: {row}");
 }
