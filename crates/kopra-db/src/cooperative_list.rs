@@ -332,3 +332,73 @@ mod tests {
         assert!(matches!(&w.binds[4], Bind::Text(s) if s == "50\\%%"), "{:?}", w.binds);
     }
 }
+
+/// The columns of every export of the register (CSV, Excel, CLI), in order.
+pub const EXPORT_HEADERS: [&str; 26] = [
+    "id",
+    "nik",
+    "name",
+    "legal_entity_number",
+    "legal_entity_date",
+    "address",
+    "kelurahan_code",
+    "kelurahan",
+    "kecamatan_code",
+    "kecamatan",
+    "kabkota_code",
+    "bentuk",
+    "jenis",
+    "kelompok",
+    "sektor",
+    "loop",
+    "phone",
+    "email",
+    "certificate_valid_until",
+    "ods_grade",
+    "status",
+    "last_rat_date",
+    "supervised",
+    "archived",
+    "version",
+    "updated_at",
+];
+
+/// One cooperative as an export row, in `EXPORT_HEADERS` order.
+pub fn export_row(c: &CooperativeRecord) -> Vec<String> {
+    let f = &c.fields;
+    let o = |s: &Option<String>| s.clone().unwrap_or_default();
+    let d = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    vec![
+        c.id.to_string(),
+        o(&f.nik),
+        f.name.clone(),
+        o(&f.legal_entity_number),
+        d(f.legal_entity_date),
+        o(&f.address),
+        o(&f.kelurahan_code),
+        c.kelurahan_name
+            .clone()
+            .or_else(|| f.kelurahan_text.clone())
+            .unwrap_or_default(),
+        f.kecamatan_code.clone(),
+        o(&c.kecamatan_name),
+        c.kabkota_code.clone(),
+        o(&f.bentuk),
+        o(&f.jenis),
+        o(&f.kelompok),
+        o(&f.sektor),
+        o(&f.loop_),
+        o(&f.phone),
+        o(&f.email),
+        d(f.certificate_valid_until),
+        o(&f.ods_grade),
+        c.status.clone(),
+        d(c.last_rat_date),
+        c.supervised.to_string(),
+        c.archived.to_string(),
+        c.version.to_string(),
+        c.updated_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+    ]
+}

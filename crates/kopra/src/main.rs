@@ -241,54 +241,14 @@ async fn run(cli: Cli) -> Result<()> {
                 key: kopra_db::cooperative_list::SortKey::Name,
                 descending: false,
             };
-            let headers = [
-                "id",
-                "nik",
-                "name",
-                "legal_entity_number",
-                "legal_entity_date",
-                "address",
-                "kelurahan_code",
-                "kecamatan_code",
-                "kecamatan",
-                "bentuk",
-                "jenis",
-                "kelompok",
-                "sektor",
-                "status",
-                "last_rat_date",
-                "supervised",
-                "archived",
-            ];
+            let headers = kopra_db::cooperative_list::EXPORT_HEADERS;
             let mut rows: Vec<Vec<String>> = Vec::new();
             let mut page = 1;
             loop {
                 let p = database
                     .list_cooperatives(&filter, &kopra_domain::Scope::All, sort, page, 500)
                     .await?;
-                for c in &p.items {
-                    let f = &c.fields;
-                    let o = |s: &Option<String>| s.clone().unwrap_or_default();
-                    rows.push(vec![
-                        c.id.to_string(),
-                        o(&f.nik),
-                        f.name.clone(),
-                        o(&f.legal_entity_number),
-                        f.legal_entity_date.map(|d| d.to_string()).unwrap_or_default(),
-                        o(&f.address),
-                        o(&f.kelurahan_code),
-                        f.kecamatan_code.clone(),
-                        o(&c.kecamatan_name),
-                        o(&f.bentuk),
-                        o(&f.jenis),
-                        o(&f.kelompok),
-                        o(&f.sektor),
-                        c.status.clone(),
-                        c.last_rat_date.map(|d| d.to_string()).unwrap_or_default(),
-                        c.supervised.to_string(),
-                        c.archived.to_string(),
-                    ]);
-                }
+                rows.extend(p.items.iter().map(kopra_db::cooperative_list::export_row));
                 if page * 500 >= p.total {
                     break;
                 }

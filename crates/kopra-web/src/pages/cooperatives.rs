@@ -194,7 +194,7 @@ pub async fn export_csv(
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
     let db = state.db.clone();
     tokio::spawn(async move {
-        let header = "\u{feff}id,nik,name,legal_entity_number,legal_entity_date,address,kelurahan_code,kelurahan,kecamatan_code,kecamatan,kabkota_code,bentuk,jenis,kelompok,sektor,loop,phone,email,certificate_valid_until,ods_grade,supervised,archived,version,updated_at\n";
+        let header = format!("\u{feff}{}\n", kopra_db::cooperative_list::EXPORT_HEADERS.join(","));
         if tx.send(Ok(header.as_bytes().to_vec())).await.is_err() {
             return;
         }
@@ -209,40 +209,7 @@ pub async fn export_csv(
             };
             let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
             for c in &page.items {
-                let d = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_default();
-                let o = |s: &Option<String>| s.clone().unwrap_or_default();
-                let f = &c.fields;
-                let _ = w.write_record([
-                    c.id.to_string(),
-                    o(&f.nik),
-                    f.name.clone(),
-                    o(&f.legal_entity_number),
-                    d(f.legal_entity_date),
-                    o(&f.address),
-                    o(&f.kelurahan_code),
-                    c.kelurahan_name
-                        .clone()
-                        .or(f.kelurahan_text.clone())
-                        .unwrap_or_default(),
-                    f.kecamatan_code.clone(),
-                    o(&c.kecamatan_name),
-                    c.kabkota_code.clone(),
-                    o(&f.bentuk),
-                    o(&f.jenis),
-                    o(&f.kelompok),
-                    o(&f.sektor),
-                    o(&f.loop_),
-                    o(&f.phone),
-                    o(&f.email),
-                    d(f.certificate_valid_until),
-                    o(&f.ods_grade),
-                    c.supervised.to_string(),
-                    c.archived.to_string(),
-                    c.version.to_string(),
-                    c.updated_at
-                        .format(&time::format_description::well_known::Rfc3339)
-                        .unwrap_or_default(),
-                ]);
+                let _ = w.write_record(kopra_db::cooperative_list::export_row(c));
             }
             let bytes = w.into_inner().unwrap_or_default();
             if tx.send(Ok(bytes)).await.is_err() {
@@ -284,57 +251,16 @@ pub async fn export_xlsx(
             .list_cooperatives(&req.filter, &scope, req.sort, page_no, 500)
             .await
             .map_err(|e| user.fail(e))?;
-        for c in &page.items {
-            let f = &c.fields;
-            let o = |s: &Option<String>| s.clone().unwrap_or_default();
-            rows.push(vec![
-                c.id.to_string(),
-                o(&f.nik),
-                f.name.clone(),
-                o(&f.legal_entity_number),
-                f.legal_entity_date.map(|d| d.to_string()).unwrap_or_default(),
-                o(&f.address),
-                c.kelurahan_name
-                    .clone()
-                    .or_else(|| f.kelurahan_text.clone())
-                    .unwrap_or_default(),
-                o(&c.kecamatan_name),
-                o(&f.bentuk),
-                o(&f.jenis),
-                o(&f.kelompok),
-                o(&f.sektor),
-                c.status.clone(),
-                c.last_rat_date.map(|d| d.to_string()).unwrap_or_default(),
-                c.supervised.to_string(),
-                c.archived.to_string(),
-            ]);
-        }
+        rows.extend(page.items.iter().map(kopra_db::cooperative_list::export_row));
         if page_no * 500 >= page.total {
             break;
         }
         page_no += 1;
     }
-    let headers: Vec<String> = [
-        "id",
-        "nik",
-        "name",
-        "legal_entity_number",
-        "legal_entity_date",
-        "address",
-        "kelurahan",
-        "kecamatan",
-        "bentuk",
-        "jenis",
-        "kelompok",
-        "sektor",
-        "status",
-        "last_rat_date",
-        "supervised",
-        "archived",
-    ]
-    .iter()
-    .map(|h| h.to_string())
-    .collect();
+    let headers: Vec<String> = kopra_db::cooperative_list::EXPORT_HEADERS
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
     let filters = query_string(&params_pairs(&p, None));
     let title = vec![
         format!(
