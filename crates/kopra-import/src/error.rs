@@ -12,6 +12,8 @@ pub enum ImportError {
     TooLarge(usize),
     #[error("the sheet has too many cells ({0})")]
     TooManyCells(usize),
+    #[error("the workbook would expand to {0} bytes (300 MB at most)")]
+    Expands(u64),
     #[error("the file cannot be read as a spreadsheet or CSV: {0}")]
     Unreadable(String),
     #[error("no sheet named {0:?}; the sheets are {1:?}")]
@@ -30,7 +32,7 @@ impl ImportError {
             ImportError::MissingColumn(_) => "missing_column",
             ImportError::Empty => "empty",
             ImportError::TooLarge(_) => "too_large",
-            ImportError::TooManyCells(_) => "too_many_cells",
+            ImportError::TooManyCells(_) | ImportError::Expands(_) => "too_many_cells",
             ImportError::NoSuchSheet(..) => "no_such_sheet",
             ImportError::NoDataTable => "no_data_table",
             ImportError::NoHeader => "no_header",

@@ -10,6 +10,28 @@ use time::{Date, Duration, Month};
 pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
 /// Largest number of cells read from one sheet (a ZIP bomb expands to more).
 pub const MAX_CELLS: usize = 20_000_000;
+/// Largest uncompressed size of a workbook's parts (XLSX and ODS are ZIP archives).
+pub const MAX_UNCOMPRESSED_BYTES: u64 = 300 * 1024 * 1024;
+
+/// Refuses a ZIP-based workbook whose parts would expand beyond the cap, before any of it
+/// is decompressed.
+fn check_zip_expansion(bytes: &[u8], cap: u64) -> Result<(), ImportError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ImportError::Unreadable(e.to_string()))?;
+    if archive.len() > 10_000 {
+        return Err(ImportError::TooManyCells(archive.len()));
+    }
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| ImportError::Unreadable(e.to_string()))?;
+        total = total.saturating_add(entry.size());
+        if total > cap {
+            return Err(ImportError::Expands(total));
+        }
+    }
+    Ok(())
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -88,6 +110,9 @@ pub fn read_table(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<
 
 fn read_workbook(bytes: &[u8], wanted: Option<&str>) -> Result<Table, ImportError> {
     use calamine::{Data, Reader, SheetVisible, open_workbook_auto_from_rs};
+    if bytes.starts_with(b"PK\x03\x04") {
+        check_zip_expansion(bytes, MAX_UNCOMPRESSED_BYTES)?;
+    }
     let mut wb =
         open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| ImportError::Unreadable(e.to_string()))?;
     let names: Vec<(String, bool)> = wb
@@ -244,6 +269,30 @@ mod tests {
         .unwrap();
         assert_eq!(t.rows.len(), 3);
         assert_eq!(t.rows[1][1], Cell::Text("Bekasi Utara".into()));
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_before_it_expands() {
+        use std::io::Write;
+        let mut buf = Cursor::new(Vec::new());
+        {
+            let mut zw = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+            zw.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+            // Stored (not deflated) so the test needs no compressor; the size is what counts.
+            zw.write_all(&vec![b' '; 1024]).unwrap();
+            zw.finish().unwrap();
+        }
+        let small = buf.into_inner();
+        assert!(check_zip_expansion(&small, MAX_UNCOMPRESSED_BYTES).is_ok());
+        assert!(
+            matches!(check_zip_expansion(&small, 512), Err(ImportError::Expands(1024))),
+            "over the cap: refused"
+        );
+        assert!(
+            matches!(read_table(&small, "x.xlsx", None), Err(ImportError::Unreadable(_))),
+            "not a workbook, but read safely"
+        );
     }
 
     #[test]
