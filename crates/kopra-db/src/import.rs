@@ -125,9 +125,20 @@ impl ImportPlan {
     }
 }
 
+/// What a user decided for a row held back as a possible duplicate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeldBackDecision {
+    /// It is a different cooperative: create it (flagged for review).
+    Create,
+    /// It is this registered cooperative: apply the row to it.
+    Apply(i64),
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     pub sheet: Option<String>,
+    /// Decisions for held-back rows, by line.
+    pub decisions: HashMap<u64, HeldBackDecision>,
     /// A saved mapping: header text → field (overrides what was detected).
     pub saved_mapping: Vec<(String, Option<Field>)>,
 }
@@ -404,7 +415,23 @@ impl Db {
                         }
                     })
                     .collect();
-                if fields.nik.is_none() && !p.matches.is_empty() {
+                let decision = options.decisions.get(&row.line).copied();
+                if let Some(HeldBackDecision::Apply(target)) =
+                    decision.filter(|_| fields.nik.is_none() && !p.matches.is_empty())
+                {
+                    let stored = self.cooperative(target).await?;
+                    let merged = merge(&stored.fields, &fields, &mapping);
+                    p.cooperative_id = Some(stored.id);
+                    p.changes = field_changes(&stored.fields.display_fields(), &merged.display_fields());
+                    p.action = if p.changes.is_empty() {
+                        RowAction::Unchanged
+                    } else {
+                        RowAction::Update
+                    };
+                    p.from_version = Some(stored.version);
+                    p.fields = Some(merged);
+                    taken.insert(stored.id, row.line);
+                } else if fields.nik.is_none() && !p.matches.is_empty() && decision != Some(HeldBackDecision::Create) {
                     p.action = RowAction::HeldBack;
                 } else {
                     p.flagged = !p.matches.is_empty();
@@ -793,4 +820,42 @@ pub struct CooperativeFieldsMerge {
     pub survivor: i64,
     pub merged: i64,
     pub reports_moved: u64,
+}
+
+impl Db {
+    /// Records a decision for a held-back row of an upload (the latest decision counts).
+    pub async fn decide_held_back(
+        &self,
+        upload_id: i64,
+        line: u64,
+        decision: HeldBackDecision,
+        actor: &Actor,
+    ) -> Result<(), DbError> {
+        let (kind, target) = match decision {
+            HeldBackDecision::Create => ("create", None),
+            HeldBackDecision::Apply(id) => {
+                self.cooperative(id).await?;
+                ("apply", Some(id))
+            }
+        };
+        on_pool!(self, p => sqlx::query(
+            "INSERT INTO import_decisions (upload_id, line, decision, target_id, decided_by) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (upload_id, line) DO UPDATE SET decision = excluded.decision, target_id = excluded.target_id, decided_by = excluded.decided_by",
+        ).bind(upload_id).bind(line as i64).bind(kind).bind(target).bind(actor.name.clone()).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn held_back_decisions(&self, upload_id: i64) -> Result<HashMap<u64, HeldBackDecision>, DbError> {
+        let rows: Vec<(i64, String, Option<i64>)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT line, decision, target_id FROM import_decisions WHERE upload_id = $1",
+        ).bind(upload_id).fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(line, d, t)| match (d.as_str(), t) {
+                ("create", _) => Some((line as u64, HeldBackDecision::Create)),
+                ("apply", Some(t)) => Some((line as u64, HeldBackDecision::Apply(t))),
+                _ => None,
+            })
+            .collect())
+    }
 }

@@ -60,6 +60,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0011_campaigns.sql"),
         include_str!("../../../migrations/postgres/0011_campaigns.sql"),
     ),
+    (
+        "0012_import_decisions",
+        include_str!("../../../migrations/sqlite/0012_import_decisions.sql"),
+        include_str!("../../../migrations/postgres/0012_import_decisions.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str =

@@ -208,6 +208,8 @@ pub async fn upload(
 }
 
 struct RowView {
+    /// For a held-back row: the registered record it resembles most, and the button's words.
+    apply_to: Option<(i64, String)>,
     line: u64,
     name: String,
     action: String,
@@ -260,6 +262,7 @@ fn plan_summary(plan: &ImportPlan) -> serde_json::Value {
 
 async fn plan_of(state: &AppState, user: &PageUser, id: i64) -> Result<(ImportPlan, Option<i64>), PageError> {
     let (name, sheet, bytes, batch) = state.db.upload(id).await.map_err(|e| user.fail(e))?;
+    let decisions = state.db.held_back_decisions(id).await.map_err(|e| user.fail(e))?;
     let plan = state
         .db
         .plan_import(
@@ -268,6 +271,7 @@ async fn plan_of(state: &AppState, user: &PageUser, id: i64) -> Result<(ImportPl
             &state.office,
             &ImportOptions {
                 sheet,
+                decisions,
                 ..Default::default()
             },
             today(),
@@ -345,6 +349,14 @@ async fn preview_with(
                 ));
             }
             RowView {
+                apply_to: if r.action == RowAction::HeldBack {
+                    r.matches
+                        .iter()
+                        .find_map(|m| m.id)
+                        .map(|id| (id, t.fill("import.apply_to", &[("id", &id.to_string())])))
+                } else {
+                    None
+                },
                 line: r.line,
                 name: r.name.clone(),
                 action: t.key(&format!("import.action.{}", action_key(r.action))),
@@ -554,4 +566,39 @@ pub async fn report(State(state): State<AppState>, user: PageUser, Path(id): Pat
         bytes,
     )
         .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    line: u64,
+    /// "create", or "apply" with `target`
+    decision: String,
+    target: Option<i64>,
+}
+
+/// Decides a held-back row: create it anyway, or apply it to the matched record.
+pub async fn decide(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<DecisionForm>,
+) -> Result<Response, PageError> {
+    require(&user)?;
+    let decision = match (f.decision.as_str(), f.target) {
+        ("create", _) => kopra_db::import::HeldBackDecision::Create,
+        ("apply", Some(t)) => kopra_db::import::HeldBackDecision::Apply(t),
+        _ => {
+            return Err(user.fail(AppError::Invalid(FieldErrors::single(
+                "decision",
+                FieldError::ValueNotInList,
+            ))));
+        }
+    };
+    state.db.upload(id).await.map_err(|e| user.fail(e))?;
+    state
+        .db
+        .decide_held_back(id, f.line, decision, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
+    Ok(Redirect::to(&format!("/impor/unggahan/{id}?tindakan=held_back")).into_response())
 }

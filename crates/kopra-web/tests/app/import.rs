@@ -9,7 +9,86 @@ both_engines!(
     the_ods_list_and_the_office_workbook_import_and_reimport_changes_nothing,
     an_office_imports_previews_saves_and_undoes_in_the_browser,
     duplicate_pairs_are_merged_or_marked_distinct,
+    held_back_rows_are_created_or_applied_as_decided,
 );
+
+async fn held_back_rows_are_created_or_applied_as_decided(app: TestApp) {
+    use axum::http::{Method, StatusCode, header};
+    let t = app.admin().await;
+    let (_, a) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(crate::harness::cooperative("Koperasi Mitra Mandiri Berkarya", None)),
+        )
+        .await;
+    let (_, b) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(crate::harness::cooperative("Koperasi Citra Warna Sejahtera", None)),
+        )
+        .await;
+    let cookie = app.login_cookie("admin").await;
+    let auth = ("cookie", cookie.as_str());
+    let csv = "NAMA KOPERASI;KECAMATAN;KELURAHAN;TELEPON\nKop. Mitra Mandiri Berkarya;Bekasi Selatan;Jakasetia;0812 7777 1111\nKop. Citra Warna Sejahtera;Bekasi Selatan;Jakasetia;\n";
+    let (_, h, _) = app
+        .post_multipart("/impor", auth, &[("file", Some("ulang.csv"), csv.as_bytes())])
+        .await;
+    let preview = h[header::LOCATION].to_str().unwrap().to_string();
+    let (_, _, html) = app.page(Method::GET, &preview, Some(&cookie), None).await;
+    assert!(html.contains("2 ditahan sebagai kemungkinan duplikat"));
+    assert!(html.contains(&format!("Terapkan ke koperasi #{}", a["id"])));
+    // Row 2 is the registered cooperative; row 3 is, the office says, a different one.
+    let (s, _, _) = app
+        .page(
+            Method::POST,
+            &format!("{preview}/putusan"),
+            Some(&cookie),
+            Some(&format!("line=2&decision=apply&target={}", a["id"])),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    app.page(
+        Method::POST,
+        &format!("{preview}/putusan"),
+        Some(&cookie),
+        Some("line=3&decision=create"),
+    )
+    .await;
+    let (_, _, html) = app.page(Method::GET, &preview, Some(&cookie), None).await;
+    assert_eq!(app.count("import_decisions").await, 2, "both decisions stored");
+    let counts = html
+        .split("id=\"ringkasan\">")
+        .nth(1)
+        .unwrap_or("")
+        .split('<')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        counts.starts_with("2 baris: 1 baru, 1 diubah, 0 tidak berubah, 0 ditolak, 0 ditahan"),
+        "decisions applied in the preview: {counts}"
+    );
+    let (s, _, _) = app
+        .page(Method::POST, &format!("{preview}/simpan"), Some(&cookie), Some(""))
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.db
+            .cooperative(a["id"].as_i64().unwrap())
+            .await
+            .unwrap()
+            .fields
+            .phone
+            .as_deref(),
+        Some("081277771111")
+    );
+    assert_eq!(app.count("cooperatives").await, 3, "one created anyway");
+    let _ = b;
+}
 
 async fn duplicate_pairs_are_merged_or_marked_distinct(app: TestApp) {
     use axum::http::{Method, StatusCode};
