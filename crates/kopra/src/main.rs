@@ -462,7 +462,17 @@ async fn import(
     let today = kopra_db::status::wib_today();
     let started = std::time::Instant::now();
     let plan = database
-        .plan_import(&bytes, &name, &office, &ImportOptions { sheet, saved_mapping }, today)
+        .plan_import(
+            &bytes,
+            &name,
+            &office,
+            &ImportOptions {
+                sheet,
+                saved_mapping,
+                ..Default::default()
+            },
+            today,
+        )
         .await?;
     let errors = plan.count(RowAction::Rejected);
     let commit = !dry_run && (errors == 0 || accept_valid);
