@@ -108,13 +108,7 @@ pub async fn patch(
 ) -> Result<Json<CooperativeRecord>, ApiError> {
     user.require(Permission::EditCooperative)?;
     let Json(body) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
-    let Value::Object(mut changes) = body else {
-        return Err(user.fail(AppError::BadRequest(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_json",
-            "the body must be a JSON object".into(),
-        )));
-    };
+    let mut changes = super::json_object(body).map_err(|e| user.fail(e))?;
     let version = take_version(&mut changes).map_err(|e| user.fail(e))?;
     let current = load(&state, &user, id).await?;
     if version.is_some_and(|v| v != current.version) {

@@ -85,6 +85,18 @@ pub fn json_rejection(rej: JsonRejection) -> AppError {
     AppError::BadRequest(status, code, rej.body_text())
 }
 
+/// A change body must be a JSON object (field → value).
+pub fn json_object(body: serde_json::Value) -> Result<serde_json::Map<String, serde_json::Value>, AppError> {
+    match body {
+        serde_json::Value::Object(m) => Ok(m),
+        _ => Err(AppError::BadRequest(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_json",
+            "the body must be a JSON object".into(),
+        )),
+    }
+}
+
 pub fn query_rejection(rej: QueryRejection) -> AppError {
     AppError::BadRequest(StatusCode::BAD_REQUEST, "bad_query", rej.body_text())
 }

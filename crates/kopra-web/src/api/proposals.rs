@@ -37,13 +37,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Proposal>), ApiError> {
     user.require(Permission::ProposeChange)?;
     let Json(body) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
-    let Value::Object(mut changes) = body else {
-        return Err(user.fail(AppError::BadRequest(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_json",
-            "the body must be a JSON object".into(),
-        )));
-    };
+    let mut changes = super::json_object(body).map_err(|e| user.fail(e))?;
     let version = take_version(&mut changes).map_err(|e| user.fail(e))?;
     let note = match changes.remove("note") {
         Some(Value::String(s)) => s,

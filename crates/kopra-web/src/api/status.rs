@@ -149,13 +149,7 @@ pub async fn patch_report(
         user.require(Permission::ProposeChange)?;
     }
     let Json(body) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
-    let Value::Object(mut changes) = body else {
-        return Err(user.fail(AppError::BadRequest(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_json",
-            "the body must be a JSON object".into(),
-        )));
-    };
+    let mut changes = super::json_object(body).map_err(|e| user.fail(e))?;
     let version = super::cooperatives::take_version(&mut changes).map_err(|e| user.fail(e))?;
     let current = state.db.annual_report(id).await.map_err(|e| user.fail(e))?;
     let c = load(&state, &user, current.cooperative_id).await?;
