@@ -859,3 +859,72 @@ impl Db {
             .collect())
     }
 }
+
+/// Every importable field.
+pub const FIELDS: [Field; 26] = Field::ALL;
+
+pub fn field_from_key(key: &str) -> Option<Field> {
+    Field::from_key(key)
+}
+
+/// A saved mapping: header text → field (`None`: ignore the column).
+pub type SavedMapping = Vec<(String, Option<Field>)>;
+
+impl Db {
+    pub async fn save_mapping_template(
+        &self,
+        name: &str,
+        mapping: &SavedMapping,
+        actor: &Actor,
+    ) -> Result<(), DbError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(DbError::Invalid(kopra_domain::FieldErrors::single(
+                "name",
+                kopra_domain::FieldError::Required,
+            )));
+        }
+        let json = serde_json::to_string(mapping).map_err(|e| DbError::Corrupt(e.to_string()))?;
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "INSERT INTO mapping_templates (name, mapping, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (name) DO UPDATE SET mapping = excluded.mapping, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            ).bind(name).bind(&json).bind(actor.name.clone()).bind(now()).execute(&mut *tx).await?;
+            write_audit!(&mut *tx, actor, AuditEntry {
+                action: "import.template", entity_type: "mapping_template", entity_id: Some(name.to_string()),
+                before: None, after: Some(json!(mapping)),
+            })?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn mapping_template_names(&self) -> Result<Vec<String>, DbError> {
+        Ok(
+            on_pool!(self, p => sqlx::query_scalar("SELECT name FROM mapping_templates ORDER BY name").fetch_all(p).await)?,
+        )
+    }
+
+    pub async fn mapping_template(&self, name: &str) -> Result<SavedMapping, DbError> {
+        let json: Option<String> = on_pool!(self, p => sqlx::query_scalar("SELECT mapping FROM mapping_templates WHERE name = $1").bind(name).fetch_optional(p).await)?;
+        serde_json::from_str(&json.ok_or(DbError::NotFound)?)
+            .map_err(|e| DbError::Corrupt(format!("template {name}: {e}")))
+    }
+
+    /// The mapping chosen for an upload (from a template or edited in the preview).
+    pub async fn set_upload_mapping(&self, upload_id: i64, mapping: &SavedMapping) -> Result<(), DbError> {
+        let json = serde_json::to_string(mapping).map_err(|e| DbError::Corrupt(e.to_string()))?;
+        on_pool!(self, p => sqlx::query("UPDATE import_uploads SET mapping = $1 WHERE id = $2 AND batch_id IS NULL")
+            .bind(json).bind(upload_id).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn upload_mapping(&self, upload_id: i64) -> Result<SavedMapping, DbError> {
+        let json: Option<Option<String>> = on_pool!(self, p => sqlx::query_scalar("SELECT mapping FROM import_uploads WHERE id = $1").bind(upload_id).fetch_optional(p).await)?;
+        match json.ok_or(DbError::NotFound)? {
+            Some(j) => serde_json::from_str(&j).map_err(|e| DbError::Corrupt(e.to_string())),
+            None => Ok(vec![]),
+        }
+    }
+}

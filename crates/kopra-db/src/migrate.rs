@@ -65,6 +65,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0012_import_decisions.sql"),
         include_str!("../../../migrations/postgres/0012_import_decisions.sql"),
     ),
+    (
+        "0013_mapping_templates",
+        include_str!("../../../migrations/sqlite/0013_mapping_templates.sql"),
+        include_str!("../../../migrations/postgres/0013_mapping_templates.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str =

@@ -37,6 +37,50 @@ pub enum Field {
     Notes,
 }
 
+impl Field {
+    /// Every field, in the order a form shows them.
+    pub const ALL: [Field; 26] = [
+        Field::Name,
+        Field::Nik,
+        Field::LegalEntityNumber,
+        Field::LegalEntityDate,
+        Field::AmendmentNumber,
+        Field::AmendmentDate,
+        Field::Address,
+        Field::Kelurahan,
+        Field::Kecamatan,
+        Field::KabKota,
+        Field::Bentuk,
+        Field::Jenis,
+        Field::Kelompok,
+        Field::Sektor,
+        Field::MembersMale,
+        Field::MembersFemale,
+        Field::MembersTotal,
+        Field::Assets,
+        Field::BusinessVolume,
+        Field::Shu,
+        Field::LastRat,
+        Field::Phone,
+        Field::Email,
+        Field::CertificateValidUntil,
+        Field::OdsGrade,
+        Field::Notes,
+    ];
+
+    /// The stable key (`kab_kota`, `members_male`, …).
+    pub fn key(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
+    }
+
+    pub fn from_key(key: &str) -> Option<Field> {
+        serde_json::from_value(serde_json::Value::String(key.to_string())).ok()
+    }
+}
+
 /// Header names per field, as offices and ODS write them (compared after `compact_key`).
 const ALIASES: &[(Field, &[&str])] = &[
     (

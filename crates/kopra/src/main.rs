@@ -65,9 +65,10 @@ enum Command {
         /// The sheet to read (default: the first with a data table).
         #[arg(long)]
         sheet: Option<String>,
-        /// A mapping file (JSON: [["header", "field"], …]) that overrides the detected one.
+        /// A saved mapping template's name, or a mapping file (JSON: [["header", "field"], …]),
+        /// that overrides the detected columns.
         #[arg(long)]
-        mapping: Option<PathBuf>,
+        mapping: Option<String>,
         /// Check and match only; write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -437,7 +438,7 @@ async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> Res
 async fn import(
     file: PathBuf,
     sheet: Option<String>,
-    mapping: Option<PathBuf>,
+    mapping: Option<String>,
     dry_run: bool,
     accept_valid: bool,
     as_json: bool,
@@ -446,15 +447,19 @@ async fn import(
 ) -> Result<i32> {
     use kopra_db::import::{ImportOptions, RowAction};
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let (database, office) = open(&db, None).await?;
     let saved_mapping = match mapping {
-        Some(p) => {
-            let text = std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
+        Some(m) if std::path::Path::new(&m).is_file() => {
+            let text = std::fs::read_to_string(&m).with_context(|| format!("cannot read {m}"))?;
             serde_json::from_str(&text)
-                .with_context(|| format!("{} is not a mapping ([[\"header\", \"field\"], …])", p.display()))?
+                .with_context(|| format!("{m} is not a mapping ([[\"header\", \"field\"], …])"))?
         }
+        Some(name) => database
+            .mapping_template(&name)
+            .await
+            .with_context(|| format!("no mapping file or saved template named {name:?}"))?,
         None => vec![],
     };
-    let (database, office) = open(&db, None).await?;
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

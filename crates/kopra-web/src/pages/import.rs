@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{AppError, PageError};
 use crate::i18n::Tr;
-use crate::pages::{Nav, query_string, render};
+use crate::pages::{Nav, Opt, query_string, render};
 use crate::register::today;
 use askama::Template;
 use axum::Form;
@@ -45,6 +45,7 @@ struct UploadPage {
     t: Tr,
     nav: Option<Nav>,
     error: Option<String>,
+    templates: Vec<String>,
     batches: Vec<BatchView>,
 }
 
@@ -86,12 +87,14 @@ async fn upload_page_with(
             undone: b.undone_by.map(|by| t.fill("import.undone", &[("by", &by)])),
         })
         .collect();
+    let templates = state.db.mapping_template_names().await.map_err(|e| user.fail(e))?;
     Ok((
         status,
         render(&UploadPage {
             t,
             nav: Nav::of(&user.user),
             error,
+            templates,
             batches,
         }),
     )
@@ -117,7 +120,7 @@ pub async fn upload(
             r.body_text(),
         ))
     })?;
-    let (mut file, mut sheet) = (None, None);
+    let (mut file, mut sheet, mut template) = (None, None, None);
     loop {
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
@@ -142,6 +145,14 @@ pub async fn upload(
         match field.name() {
             Some("sheet") => {
                 sheet = field
+                    .text()
+                    .await
+                    .ok()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+            }
+            Some("template") => {
+                template = field
                     .text()
                     .await
                     .ok()
@@ -204,6 +215,14 @@ pub async fn upload(
         .store_upload(&name, sheet.as_deref(), &bytes, &user.actor())
         .await
         .map_err(|e| user.fail(e))?;
+    if let Some(t) = template {
+        let mapping = state.db.mapping_template(&t).await.map_err(|e| user.fail(e))?;
+        state
+            .db
+            .set_upload_mapping(id, &mapping)
+            .await
+            .map_err(|e| user.fail(e))?;
+    }
     Ok(Redirect::to(&format!("/impor/unggahan/{id}")).into_response())
 }
 
@@ -227,7 +246,7 @@ struct PreviewPage {
     file_name: String,
     sheet: String,
     counts: String,
-    mapping: Vec<(String, String)>,
+    mapping: Vec<(usize, String, Vec<Opt>)>,
     filters: Vec<(String, String, bool)>,
     rows: Vec<RowView>,
     errors: usize,
@@ -262,6 +281,7 @@ fn plan_summary(plan: &ImportPlan) -> serde_json::Value {
 
 async fn plan_of(state: &AppState, user: &PageUser, id: i64) -> Result<(ImportPlan, Option<i64>), PageError> {
     let (name, sheet, bytes, batch) = state.db.upload(id).await.map_err(|e| user.fail(e))?;
+    let saved_mapping = state.db.upload_mapping(id).await.map_err(|e| user.fail(e))?;
     let decisions = state.db.held_back_decisions(id).await.map_err(|e| user.fail(e))?;
     let plan = state
         .db
@@ -271,6 +291,7 @@ async fn plan_of(state: &AppState, user: &PageUser, id: i64) -> Result<(ImportPl
             &state.office,
             &ImportOptions {
                 sheet,
+                saved_mapping,
                 decisions,
                 ..Default::default()
             },
@@ -366,22 +387,23 @@ async fn preview_with(
             }
         })
         .collect();
+    let field_options: Vec<(String, String)> = kopra_db::import::FIELDS
+        .iter()
+        .map(|f| (f.key(), t.key(&format!("import.field.{}", f.key()))))
+        .collect();
     let mapping = plan
         .mapping
         .headers
         .iter()
         .zip(&plan.mapping.fields)
-        .filter(|(h, _)| !h.is_empty())
-        .map(|(h, f)| {
-            let field = f.map(|f| {
-                serde_json::to_value(f)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default()
-            });
+        .enumerate()
+        .filter(|(_, (h, _))| !h.is_empty())
+        .map(|(i, (h, f))| {
+            let current = f.map(|f| f.key());
             (
+                i,
                 h.clone(),
-                field.map_or_else(|| t.key("import.ignored"), |f| t.key(&format!("import.field.{f}"))),
+                Opt::list(&t.key("import.ignored"), &field_options, current.as_deref()),
             )
         })
         .collect();
@@ -601,4 +623,43 @@ pub async fn decide(
         .await
         .map_err(|e| user.fail(e))?;
     Ok(Redirect::to(&format!("/impor/unggahan/{id}?tindakan=held_back")).into_response())
+}
+
+/// Applies the mapping edited in the preview to the upload; optionally saves it as a
+/// named template for the next file.
+pub async fn set_mapping(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<std::collections::HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    require(&user)?;
+    let (plan, _) = plan_of(&state, &user, id).await?;
+    let mapping: kopra_db::import::SavedMapping = plan
+        .mapping
+        .headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !h.is_empty())
+        .map(|(i, h)| {
+            (
+                h.clone(),
+                form.get(&format!("col_{i}"))
+                    .and_then(|k| kopra_db::import::field_from_key(k)),
+            )
+        })
+        .collect();
+    state
+        .db
+        .set_upload_mapping(id, &mapping)
+        .await
+        .map_err(|e| user.fail(e))?;
+    if let Some(name) = form.get("template_name").map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        state
+            .db
+            .save_mapping_template(name, &mapping, &user.actor())
+            .await
+            .map_err(|e| user.fail(e))?;
+    }
+    Ok(Redirect::to(&format!("/impor/unggahan/{id}")).into_response())
 }

@@ -65,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         .route("/impor/unggahan/{id}", get(import::preview))
         .route("/impor/unggahan/{id}/simpan", post(import::commit))
         .route("/impor/unggahan/{id}/putusan", post(import::decide))
+        .route("/impor/unggahan/{id}/kolom", post(import::set_mapping))
         .route("/impor/unggahan/{id}/hasil.xlsx", get(import::report))
         .route("/koperasi/export.xlsx", get(cooperatives::export_xlsx))
         .route("/impor/batch/{id}", get(import::batch))

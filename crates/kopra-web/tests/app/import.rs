@@ -10,7 +10,49 @@ both_engines!(
     an_office_imports_previews_saves_and_undoes_in_the_browser,
     duplicate_pairs_are_merged_or_marked_distinct,
     held_back_rows_are_created_or_applied_as_decided,
+    a_mapping_edited_in_the_preview_is_saved_as_a_template_for_the_next_file,
 );
+
+async fn a_mapping_edited_in_the_preview_is_saved_as_a_template_for_the_next_file(app: TestApp) {
+    use axum::http::{Method, StatusCode, header};
+    app.admin().await;
+    let cookie = app.login_cookie("admin").await;
+    let auth = ("cookie", cookie.as_str());
+    let csv = "NAMA KOPERASI;NIK;ALAMAT;WILAYAH\nKoperasi Templat Satu;3275070040901;Jl. A;Bekasi Utara\nKoperasi Templat Dua;3275070040902;Jl. B;Rawalumbu\n";
+    let (_, h, _) = app
+        .post_multipart("/impor", auth, &[("file", Some("wilayah.csv"), csv.as_bytes())])
+        .await;
+    let preview = h[header::LOCATION].to_str().unwrap().to_string();
+    let (_, _, html) = app.page(Method::GET, &preview, Some(&cookie), None).await;
+    assert!(html.contains("2 ditolak"), "WILAYAH is not recognised as the kecamatan");
+    let (s, _, _) = app
+        .page(
+            Method::POST,
+            &format!("{preview}/kolom"),
+            Some(&cookie),
+            Some("col_0=name&col_1=nik&col_2=address&col_3=kecamatan&template_name=Format+Kecamatan"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, _, html) = app.page(Method::GET, &preview, Some(&cookie), None).await;
+    assert!(html.contains("2 baris: 2 baru"), "the edited mapping applies");
+    // The next file in that shape: the template maps it.
+    let (_, _, upload) = app.page(Method::GET, "/impor", Some(&cookie), None).await;
+    assert!(upload.contains("Format Kecamatan"));
+    let (_, h, _) = app
+        .post_multipart(
+            "/impor",
+            auth,
+            &[
+                ("template", None, b"Format Kecamatan"),
+                ("file", Some("wilayah2.csv"), csv.as_bytes()),
+            ],
+        )
+        .await;
+    let preview2 = h[header::LOCATION].to_str().unwrap().to_string();
+    let (_, _, html) = app.page(Method::GET, &preview2, Some(&cookie), None).await;
+    assert!(html.contains("2 baris: 2 baru"), "the template maps the next file");
+}
 
 async fn held_back_rows_are_created_or_applied_as_decided(app: TestApp) {
     use axum::http::{Method, StatusCode, header};
