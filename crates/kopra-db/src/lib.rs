@@ -15,6 +15,7 @@ pub mod error;
 pub mod health;
 pub mod import;
 pub mod migrate;
+pub mod ods_export;
 pub mod proposals;
 pub mod regions;
 pub mod sessions;

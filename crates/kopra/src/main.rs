@@ -86,7 +86,8 @@ enum Command {
     },
     /// Export the register (with filters) to XLSX or CSV.
     Export {
-        #[arg(long, value_parser = ["xlsx", "csv"])]
+        /// xlsx, csv, or ods (the whole register in the ODS list's own columns)
+        #[arg(long, value_parser = ["xlsx", "csv", "ods"])]
         format: String,
         #[arg(long)]
         out: PathBuf,
@@ -255,7 +256,12 @@ async fn run(cli: Cli) -> Result<()> {
                 }
                 page += 1;
             }
-            let bytes = if format == "xlsx" {
+            let bytes = if format == "ods" {
+                rows.clear();
+                database
+                    .export_ods_csv(&kopra_domain::Scope::All, kopra_db::status::wib_today())
+                    .await?
+            } else if format == "xlsx" {
                 let title = vec![format!("Kopra · {} · {}", kopra_db::now(), rows.len())];
                 kopra_report::xlsx::table_workbook("Koperasi", &title, &headers.map(String::from), &rows)
                     .context("writing the workbook")?
@@ -266,6 +272,11 @@ async fn run(cli: Cli) -> Result<()> {
                     w.write_record(r)?;
                 }
                 w.into_inner().context("writing the CSV")?
+            };
+            let bytes_lines = if format == "ods" {
+                bytes.iter().filter(|b| **b == b'\n').count()
+            } else {
+                0
             };
             std::fs::write(&out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
             database
@@ -284,7 +295,12 @@ async fn run(cli: Cli) -> Result<()> {
                     },
                 )
                 .await?;
-            println!("{} cooperatives written to {}", rows.len(), out.display());
+            let written = if format == "ods" {
+                bytes_lines.saturating_sub(1)
+            } else {
+                rows.len()
+            };
+            println!("{written} cooperatives written to {}", out.display());
         }
         Command::Duplicates { min_score, json, db } => {
             let (database, _) = open(&db, None).await?;

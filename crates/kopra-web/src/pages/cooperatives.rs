@@ -308,6 +308,38 @@ pub async fn export_xlsx(
         .into_response())
 }
 
+/// The whole register (within the user's scope) in the ODS list's own columns. Audited.
+pub async fn export_ods(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    user.require(Permission::ExportRegister)?;
+    let bytes = state
+        .db
+        .export_ods_csv(&user.user.scope(), today())
+        .await
+        .map_err(|e| user.fail(e))?;
+    state
+        .db
+        .audit(
+            &user.actor(),
+            kopra_db::audit::AuditEntry {
+                action: "export.ods",
+                entity_type: "cooperative",
+                entity_id: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await
+        .map_err(|e| user.fail(e))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"koperasi-ods.csv\""),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// The export's chunks as a body stream.
 struct ChunkStream(tokio::sync::mpsc::Receiver<Result<Vec<u8>, std::io::Error>>);
 

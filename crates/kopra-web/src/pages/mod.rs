@@ -68,6 +68,7 @@ pub fn routes() -> Router<AppState> {
         .route("/impor/unggahan/{id}/kolom", post(import::set_mapping))
         .route("/impor/unggahan/{id}/hasil.xlsx", get(import::report))
         .route("/koperasi/export.xlsx", get(cooperatives::export_xlsx))
+        .route("/koperasi/export-ods.csv", get(cooperatives::export_ods))
         .route("/impor/batch/{id}", get(import::batch))
         .route("/impor/batch/{id}/batalkan", post(import::undo))
         .route("/kampanye", get(campaigns::list).post(campaigns::create))

@@ -408,6 +408,23 @@ async fn the_ods_list_and_the_office_workbook_import_and_reimport_changes_nothin
         (0, 0, 1046),
         "importing the workbook again changes nothing"
     );
+    // The register exported in ODS's shape reads back through the importer unchanged.
+    let ods_export = app.db.export_ods_csv(&kopra_domain::Scope::All, today).await.unwrap();
+    let back = app
+        .db
+        .plan_import(&ods_export, "ekspor_ods.csv", &office, &opts, today)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            back.count(RowAction::Unchanged),
+            back.count(RowAction::Update),
+            back.count(RowAction::Create),
+            back.count(RowAction::Rejected)
+        ),
+        (1046, 0, 0, 0),
+        "an ODS-shaped export imports back without change"
+    );
     // A rejected file is a clear error, not a crash.
     let err = app
         .db

@@ -283,6 +283,12 @@ async fn pages_by_role(app: TestApp) {
         ),
         (
             Method::GET,
+            "/koperasi/export-ods.csv".into(),
+            None,
+            [200, 200, 200, 403, 303],
+        ),
+        (
+            Method::GET,
             "/impor/unggahan/999999/hasil.xlsx".into(),
             None,
             [404, 404, 403, 403, 303],
