@@ -148,9 +148,9 @@ impl IntoResponse for PageError {
         let incident = err.incident();
         let mut message = err.message(&tr, incident.as_deref());
         if let Some(fields) = err.fields() {
-            for (field, e) in fields.iter() {
+            for sentence in tr.field_errors(fields) {
                 message.push(' ');
-                message.push_str(&tr.field_error(field, e.code()));
+                message.push_str(&sentence);
             }
         }
         let page = crate::pages::ErrorPage {

@@ -120,6 +120,11 @@ impl Tr {
         )
     }
 
+    /// Every field error as a sentence, in the errors' order.
+    pub fn field_errors(&self, errors: &kopra_domain::FieldErrors) -> Vec<String> {
+        errors.iter().map(|(f, e)| self.field_error(f, e.code())).collect()
+    }
+
     /// A translated text by dynamic key (for templates).
     pub fn key(&self, key: &str) -> String {
         self.get_owned(key)

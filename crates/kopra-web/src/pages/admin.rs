@@ -170,7 +170,7 @@ pub async fn user_create(
     match result {
         Ok(_) => users_view(&state, &user, vec![], Some(t.key("users.created")), StatusCode::OK).await,
         Err(kopra_db::DbError::Invalid(e) | kopra_db::DbError::Duplicate(e)) => {
-            let msgs = e.iter().map(|(f, c)| t.field_error(f, c.code())).collect();
+            let msgs = t.field_errors(&e);
             users_view(&state, &user, msgs, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(user.fail(e)),

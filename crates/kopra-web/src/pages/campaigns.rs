@@ -103,11 +103,7 @@ pub async fn create(
     {
         Ok(id) => Ok(Redirect::to(&format!("/kampanye/{id}")).into_response()),
         Err(kopra_db::DbError::Invalid(e)) => {
-            let msg = e
-                .iter()
-                .map(|(k, c)| t.field_error(k, c.code()))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let msg = t.field_errors(&e).join(" ");
             list_with(&state, &user, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(user.fail(e)),
@@ -340,11 +336,7 @@ async fn review(
     {
         Ok(()) => Ok(Redirect::to(&format!("/kampanye/{id}")).into_response()),
         Err(kopra_db::DbError::Invalid(e)) => {
-            let msg = e
-                .iter()
-                .map(|(k, c)| t.field_error(k, c.code()))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let msg = t.field_errors(&e).join(" ");
             Ok((StatusCode::UNPROCESSABLE_ENTITY, msg).into_response())
         }
         Err(e) => Err(user.fail(e)),
@@ -532,7 +524,7 @@ pub async fn answer_submit(
     let fields = match input.parse(today()) {
         Ok(f) => Some(f),
         Err(e) => {
-            errors.extend(e.iter().map(|(k, c)| t.field_error(k, c.code())));
+            errors.extend(t.field_errors(&e));
             None
         }
     };

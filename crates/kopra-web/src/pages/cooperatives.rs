@@ -715,11 +715,7 @@ pub(super) async fn detail_with_errors(
     errors: &FieldErrors,
 ) -> Result<Response, PageError> {
     let t = Tr::new(user.ctx.lang);
-    let msg = errors
-        .iter()
-        .map(|(f, code)| t.field_error(f, code.code()))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let msg = t.field_errors(errors).join(" ");
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
         detail(state, user, c, Some(msg)).await?,
