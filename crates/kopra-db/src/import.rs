@@ -134,9 +134,29 @@ pub enum HeldBackDecision {
     Apply(i64),
 }
 
+/// Where an import reports how far it is: `(phase, rows done, rows in all)`.
+/// Phases: `read` (the file, no row count yet), `check` (rows checked), `write` (rows
+/// written by the commit).
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(&str, u64, u64) + Send + Sync>);
+
+impl Progress {
+    fn report(&self, phase: &str, done: usize, total: usize) {
+        (self.0)(phase, done as u64, total as u64);
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     pub sheet: Option<String>,
+    /// Told how far the plan is (the CLI's progress bar).
+    pub progress: Option<Progress>,
     /// Decisions for held-back rows, by line.
     pub decisions: HashMap<u64, HeldBackDecision>,
     /// A saved mapping: header text → field (overrides what was detected).
@@ -229,6 +249,12 @@ impl Db {
         options: &ImportOptions,
         today: Date,
     ) -> Result<ImportPlan, ImportFailure> {
+        let progress = |phase: &str, done: usize, total: usize| {
+            if let Some(p) = &options.progress {
+                p.report(phase, done, total);
+            }
+        };
+        progress("read", 0, 0);
         let table = read_table(bytes, file_name, options.sheet.as_deref())?;
         let mapping = detect_mapping(&table)
             .ok_or(ImportError::NoHeader)?
@@ -303,6 +329,9 @@ impl Db {
         let mut nik_in_file: HashMap<String, u64> = HashMap::new();
         let mut created_lines: HashMap<usize, u64> = HashMap::new(); // candidate index → line
         for (i, row) in rows.iter().enumerate() {
+            if i % 256 == 0 {
+                progress("check", i, rows.len());
+            }
             let messages = row
                 .messages
                 .iter()
@@ -452,6 +481,7 @@ impl Db {
             .filter(|(_, r)| !r.iter().all(kopra_import::table::Cell::is_empty))
             .map(|(i, r)| (i as u64 + 1, r.iter().map(kopra_import::table::Cell::text).collect()))
             .collect();
+        progress("check", rows.len(), rows.len());
         Ok(ImportPlan {
             original,
             file_name: file_name.to_string(),
@@ -465,7 +495,19 @@ impl Db {
     /// Applies a plan's creates and updates in one transaction, as an import batch.
     /// Returns the batch id.
     pub async fn commit_import(&self, plan: &ImportPlan, office: &Office, actor: &Actor) -> Result<i64, DbError> {
+        self.commit_import_with_progress(plan, office, actor, None).await
+    }
+
+    /// [`Db::commit_import`], telling `progress` how many rows are written.
+    pub async fn commit_import_with_progress(
+        &self,
+        plan: &ImportPlan,
+        office: &Office,
+        actor: &Actor,
+        progress: Option<&Progress>,
+    ) -> Result<i64, DbError> {
         let t = now();
+        let total = plan.rows.len();
         let summary = json!({
             "rows": plan.rows.len(), "created": plan.count(RowAction::Create), "updated": plan.count(RowAction::Update),
             "unchanged": plan.count(RowAction::Unchanged), "errors": plan.count(RowAction::Rejected),
@@ -481,7 +523,10 @@ impl Db {
             .fetch_one(&mut *tx).await?;
             // The batch is the actor of every version it writes.
             let batch_actor = Actor { user_id: actor.user_id, name: format!("impor #{batch_id} ({})", actor.name), ip: actor.ip.clone() };
-            for row in &plan.rows {
+            for (done, row) in plan.rows.iter().enumerate() {
+                if let Some(p) = progress.filter(|_| done % 256 == 0) {
+                    p.report("write", done, total);
+                }
                 let Some(f) = row.fields.as_ref() else {
                     sqlx::query("INSERT INTO import_batch_rows (batch_id, line, cooperative_id, action, from_version) VALUES ($1, $2, $3, $4, $5)")
                         .bind(batch_id).bind(row.line as i64).bind(row.cooperative_id).bind(serde_json::to_value(row.action).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()).bind(None::<i64>)

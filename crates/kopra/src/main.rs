@@ -482,6 +482,36 @@ async fn import(
         .unwrap_or_default();
     let today = kopra_db::status::wib_today();
     let started = std::time::Instant::now();
+    // A live bar on a terminal (hidden when stderr is not one, and with --json).
+    let bar = if as_json {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new_spinner()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg:10} {pos}/{len} baris ({rate}) {wide_bar}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner())
+            .with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} baris/detik", state.per_sec());
+            }),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let progress = {
+        let bar = bar.clone();
+        kopra_db::import::Progress(std::sync::Arc::new(move |phase: &str, done: u64, total: u64| {
+            let label = match phase {
+                "read" => "membaca",
+                "check" => "memeriksa",
+                _ => "menyimpan",
+            };
+            if bar.message() != label {
+                bar.set_message(label);
+                bar.reset();
+            }
+            bar.set_length(total);
+            bar.set_position(done);
+        }))
+    };
     let plan = database
         .plan_import(
             &bytes,
@@ -490,6 +520,7 @@ async fn import(
             &ImportOptions {
                 sheet,
                 saved_mapping,
+                progress: Some(progress.clone()),
                 ..Default::default()
             },
             today,
@@ -503,10 +534,11 @@ async fn import(
             name: "cli".into(),
             ip: None,
         };
-        Some(database.commit_import(&plan, &office, &actor).await?)
+        Some(database.commit_import_with_progress(&plan, &office, &actor, Some(&progress)).await?)
     } else {
         None
     };
+    bar.finish_and_clear();
     let tr = kopra_web::i18n::Tr::new(kopra_web::i18n::Lang::Id);
     if let Some(path) = &report {
         let label = |a: RowAction| {
