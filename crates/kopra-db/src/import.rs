@@ -157,6 +157,9 @@ pub struct ImportOptions {
     pub sheet: Option<String>,
     /// Told how far the plan is (the CLI's progress bar).
     pub progress: Option<Progress>,
+    /// The kecamatan the importing officer may change; empty means all. A row outside
+    /// them, or matching a record outside them, is rejected.
+    pub kecamatan_scope: Vec<String>,
     /// Decisions for held-back rows, by line.
     pub decisions: HashMap<u64, HeldBackDecision>,
     /// A saved mapping: header text → field (overrides what was detected).
@@ -344,7 +347,31 @@ impl Db {
                     )
                 })
                 .collect();
-            let Some(fields) = row.fields.clone() else {
+            let in_scope = |kecamatan: Option<&str>| {
+                options.kecamatan_scope.is_empty()
+                    || kecamatan.is_some_and(|k| options.kecamatan_scope.iter().any(|s| s == k))
+            };
+            let outside = row.fields.as_ref().and_then(|f| {
+                let stored = f.nik.as_deref().and_then(|n| by_nik.get(n)).map(|&m| &existing[m]);
+                if !in_scope(Some(&f.kecamatan_code)) {
+                    Some(f.kecamatan_code.clone())
+                } else {
+                    stored
+                        .and_then(|e| e.candidate.kecamatan.clone())
+                        .filter(|k| !in_scope(Some(k)))
+                }
+            });
+            let fields = if outside.is_some() { None } else { row.fields.clone() };
+            let mut messages: Vec<(String, String, String, &'static str)> = messages;
+            if let Some(k) = outside {
+                let column = mapping
+                    .column_of(Field::Kecamatan)
+                    .and_then(|c| mapping.headers.get(c))
+                    .cloned()
+                    .unwrap_or_default();
+                messages.push((column, k, "error".into(), "outside_officer_scope"));
+            }
+            let Some(fields) = fields else {
                 planned.push(PlannedRow {
                     line: row.line,
                     name: row.name.clone(),
@@ -449,6 +476,22 @@ impl Db {
                     decision.filter(|_| fields.nik.is_none() && !p.matches.is_empty())
                 {
                     let stored = self.cooperative(target).await?;
+                    if !in_scope(Some(&stored.fields.kecamatan_code)) {
+                        let column = mapping
+                            .column_of(Field::Kecamatan)
+                            .and_then(|c| mapping.headers.get(c))
+                            .cloned()
+                            .unwrap_or_default();
+                        p.messages.push((
+                            column,
+                            stored.fields.kecamatan_code.clone(),
+                            "error".into(),
+                            "outside_officer_scope",
+                        ));
+                        p.action = RowAction::Rejected;
+                        planned.push(p);
+                        continue;
+                    }
                     let merged = merge(&stored.fields, &fields, &mapping);
                     p.cooperative_id = Some(stored.id);
                     p.changes = field_changes(&stored.fields.display_fields(), &merged.display_fields());

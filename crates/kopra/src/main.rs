@@ -491,9 +491,12 @@ async fn import(
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} {msg:10} {pos}/{len} baris ({rate}) {wide_bar}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner())
-            .with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{:.0} baris/detik", state.per_sec());
-            }),
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0} baris/detik", state.per_sec());
+                },
+            ),
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     let progress = {
@@ -534,7 +537,11 @@ async fn import(
             name: "cli".into(),
             ip: None,
         };
-        Some(database.commit_import_with_progress(&plan, &office, &actor, Some(&progress)).await?)
+        Some(
+            database
+                .commit_import_with_progress(&plan, &office, &actor, Some(&progress))
+                .await?,
+        )
     } else {
         None
     };

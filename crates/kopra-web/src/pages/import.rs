@@ -22,8 +22,13 @@ pub const IMPORT_BODY_LIMIT: usize = kopra_db::import::MAX_FILE_BYTES + 64 * 102
 const PER_PAGE: usize = 100;
 
 fn require(user: &PageUser) -> Result<(), PageError> {
-    user.require(Permission::ImportData)?;
-    // An officer limited to some kecamatan cannot import a whole region's file.
+    user.require(Permission::ImportData)
+}
+
+/// Undoing a batch touches whatever it wrote: only an officer for the whole region may.
+/// (An officer limited to some kecamatan imports, but rows outside them are rejected.)
+fn require_whole_region(user: &PageUser) -> Result<(), PageError> {
+    require(user)?;
     if !user.user.kecamatan.is_empty() {
         return Err(user.fail(AppError::Forbidden));
     }
@@ -196,6 +201,7 @@ pub async fn upload(
             office,
             &ImportOptions {
                 sheet: sheet.clone(),
+                kecamatan_scope: user.user.kecamatan.clone(),
                 ..Default::default()
             },
             today(),
@@ -293,6 +299,7 @@ async fn plan_of(state: &AppState, user: &PageUser, id: i64) -> Result<(ImportPl
                 sheet,
                 saved_mapping,
                 decisions,
+                kecamatan_scope: user.user.kecamatan.clone(),
                 ..Default::default()
             },
             today(),
@@ -540,7 +547,7 @@ pub async fn batch(State(state): State<AppState>, user: PageUser, Path(id): Path
 }
 
 pub async fn undo(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    require(&user)?;
+    require_whole_region(&user)?;
     let t = Tr::new(user.ctx.lang);
     match state.db.undo_import(id, &state.office, &user.actor()).await {
         Ok(r) => {

@@ -156,7 +156,7 @@ impl Nav {
             audit: r.allows(Permission::ViewAudit),
             users: r.allows(Permission::ManageUsers),
             review: r.allows(Permission::ReviewProposals),
-            import: r.allows(Permission::ImportData) && user.kecamatan.is_empty(),
+            import: r.allows(Permission::ImportData),
             duplicates: r.allows(Permission::ArchiveCooperative),
             own_cooperative: if r == Role::Pengurus { user.cooperative_id } else { None },
         })

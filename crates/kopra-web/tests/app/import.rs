@@ -11,7 +11,77 @@ both_engines!(
     duplicate_pairs_are_merged_or_marked_distinct,
     held_back_rows_are_created_or_applied_as_decided,
     a_mapping_edited_in_the_preview_is_saved_as_a_template_for_the_next_file,
+    an_officer_limited_to_a_kecamatan_imports_only_rows_of_that_kecamatan,
 );
+
+async fn an_officer_limited_to_a_kecamatan_imports_only_rows_of_that_kecamatan(app: TestApp) {
+    use axum::http::{Method, StatusCode, header};
+    let office = app.office().await;
+    let today = time::macros::date!(2026 - 11 - 29);
+    let actor = Actor {
+        user_id: None,
+        name: "admin".into(),
+        ip: None,
+    };
+    let first = "NAMA KOPERASI;NIK;KECAMATAN\nKoperasi Timur Satu;3275010010901;Bekasi Timur\nKoperasi Rawa Satu;3275050010902;Rawalumbu\n";
+    let plan = app
+        .db
+        .plan_import(first.as_bytes(), "awal.csv", &office, &ImportOptions::default(), today)
+        .await
+        .unwrap();
+    app.db.commit_import(&plan, &office, &actor).await.unwrap();
+
+    // The officer of Bekasi Timur (32.75.01) sends a file touching both kecamatan.
+    let second = "NAMA KOPERASI;NIK;KECAMATAN\n\
+        Koperasi Timur Satu Baru;3275010010901;Bekasi Timur\n\
+        Koperasi Rawa Satu Baru;3275050010902;Rawalumbu\n\
+        Koperasi Pindah Ke Timur;3275050010902;Bekasi Timur\n\
+        Koperasi Timur Dua;3275010010903;Bekasi Timur\n\
+        Koperasi Rawa Dua;3275050010904;Rawalumbu\n";
+    let scoped = ImportOptions {
+        kecamatan_scope: vec!["32.75.01".into()],
+        ..Default::default()
+    };
+    let plan = app
+        .db
+        .plan_import(second.as_bytes(), "petugas.csv", &office, &scoped, today)
+        .await
+        .unwrap();
+    let actions: Vec<RowAction> = plan.rows.iter().map(|r| r.action).collect();
+    assert_eq!(
+        actions,
+        vec![
+            RowAction::Update,
+            RowAction::Rejected,
+            RowAction::Rejected, // moves a Rawalumbu cooperative: not this officer's record
+            RowAction::Create,
+            RowAction::Rejected,
+        ]
+    );
+    assert!(
+        plan.rows[1]
+            .messages
+            .iter()
+            .any(|m| m.3 == "outside_officer_scope" && m.0 == "KECAMATAN")
+    );
+
+    // In the browser the officer sees why, in words.
+    app.user("petugas_timur", kopra_domain::Role::Petugas, None, &["32.75.01"])
+        .await;
+    let cookie = app.login_cookie("petugas_timur").await;
+    let (s, h, _) = app
+        .post_multipart(
+            "/impor",
+            ("cookie", cookie.as_str()),
+            &[("file", Some("petugas.csv"), second.as_bytes())],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let preview = h[header::LOCATION].to_str().unwrap().to_string();
+    let (_, _, html) = app.page(Method::GET, &preview, Some(&cookie), None).await;
+    assert!(html.contains("3 ditolak"), "{html}");
+    assert!(html.contains("di luar kecamatan tugas Anda"));
+}
 
 async fn a_mapping_edited_in_the_preview_is_saved_as_a_template_for_the_next_file(app: TestApp) {
     use axum::http::{Method, StatusCode, header};

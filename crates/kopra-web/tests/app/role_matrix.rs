@@ -291,7 +291,7 @@ async fn pages_by_role(app: TestApp) {
             Method::GET,
             "/impor/unggahan/999999/hasil.xlsx".into(),
             None,
-            [404, 404, 403, 403, 303],
+            [404, 404, 404, 403, 303],
         ),
         (Method::GET, "/koperasi/baru".into(), None, [200, 200, 200, 403, 303]),
         (
@@ -317,7 +317,7 @@ async fn pages_by_role(app: TestApp) {
         ),
         (Method::GET, "/aktivasi".into(), None, [200, 200, 200, 403, 303]),
         (Method::GET, "/daftar-kerja".into(), None, [200, 200, 200, 403, 303]),
-        (Method::GET, "/impor".into(), None, [200, 200, 403, 403, 303]),
+        (Method::GET, "/impor".into(), None, [200, 200, 200, 403, 303]),
         (Method::GET, "/duplikat".into(), None, [200, 200, 200, 403, 303]),
         (Method::GET, "/kampanye".into(), None, [200, 200, 403, 403, 303]),
         (Method::GET, "/kampanye/999999".into(), None, [404, 404, 403, 403, 303]),
@@ -350,13 +350,13 @@ async fn pages_by_role(app: TestApp) {
             Method::GET,
             "/impor/unggahan/999999".into(),
             None,
-            [404, 404, 403, 403, 303],
+            [404, 404, 404, 403, 303],
         ),
         (
             Method::GET,
             "/impor/batch/999999".into(),
             None,
-            [404, 404, 403, 403, 303],
+            [404, 404, 404, 403, 303],
         ),
         (
             Method::POST,
