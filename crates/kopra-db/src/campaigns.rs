@@ -282,7 +282,27 @@ impl Db {
                     .create_annual_report(inv.cooperative_id, &r, "entry", &source)
                     .await
                 {
-                    Ok(_) | Err(DbError::Duplicate(_)) => {}
+                    Ok(_) => {}
+                    // The book year already has a report: the answer corrects it, as a new
+                    // version (the history keeps the earlier one).
+                    Err(DbError::Duplicate(_)) => {
+                        let existing = self
+                            .annual_reports(inv.cooperative_id)
+                            .await?
+                            .into_iter()
+                            .find(|e| e.report.book_year == r.book_year)
+                            .ok_or(DbError::NotFound)?;
+                        let mut corrected = existing.report.clone();
+                        corrected.rat_date = r.rat_date;
+                        corrected.reported_date = r.reported_date.or(corrected.reported_date);
+                        if r.members_male.is_some() || r.members_female.is_some() {
+                            corrected.members_male = r.members_male;
+                            corrected.members_female = r.members_female;
+                            corrected.members_total = r.members_total;
+                        }
+                        self.update_annual_report(existing.id, &corrected, None, &source)
+                            .await?;
+                    }
                     Err(e) => return Err(e),
                 }
             }

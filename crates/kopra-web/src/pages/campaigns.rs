@@ -205,13 +205,33 @@ pub async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<
                 .and_then(|r| serde_json::from_str(r).ok())
                 .unwrap_or_default();
             let report = match r.rat_date {
-                Some(d) => format!(
-                    "{}: {d}; {}: {} / {}",
-                    t.key("field.rat_date"),
-                    t.key("field.members_total"),
-                    r.members_male.map(|v| v.to_string()).unwrap_or_default(),
-                    r.members_female.map(|v| v.to_string()).unwrap_or_default()
-                ),
+                Some(d) => {
+                    let mut text = format!(
+                        "{}: {d}; {}: {} / {}",
+                        t.key("field.rat_date"),
+                        t.key("field.members_total"),
+                        r.members_male.map(|v| v.to_string()).unwrap_or_default(),
+                        r.members_female.map(|v| v.to_string()).unwrap_or_default()
+                    );
+                    // The office is told when approving will correct a report on record.
+                    let book_year = d.year() - 1;
+                    let existing = state
+                        .db
+                        .annual_reports(inv.cooperative_id)
+                        .await
+                        .map_err(|e| user.fail(e))?
+                        .into_iter()
+                        .find(|e| e.report.book_year == book_year);
+                    if let Some(e) = existing {
+                        let rat = e.report.rat_date.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+                        text.push_str(". ");
+                        text.push_str(&t.fill(
+                            "campaign.report_exists",
+                            &[("year", &book_year.to_string()), ("rat", &rat)],
+                        ));
+                    }
+                    text
+                }
                 None => String::new(),
             };
             pending.push(PendingView {

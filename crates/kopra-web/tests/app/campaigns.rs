@@ -54,6 +54,27 @@ async fn a_pengurus_answers_an_invitation_and_the_office_approves(app: TestApp) 
         .code
         .clone();
 
+    // The office already holds a report for book year 2025, with another RAT date.
+    let earlier = kopra_domain::annual_report::AnnualReport {
+        book_year: 2025,
+        rat_date: Some(time::macros::date!(2026 - 05 - 01)),
+        members_male: Some(5),
+        members_female: Some(5),
+        members_total: Some(10),
+        ..Default::default()
+    };
+    let office_actor = kopra_db::Actor {
+        user_id: None,
+        name: "admin".into(),
+        ip: None,
+    };
+    let report_id = app
+        .db
+        .create_annual_report(id, &earlier, "entry", &office_actor)
+        .await
+        .unwrap()
+        .id;
+
     // The pengurus, without an account.
     let (s, _, html) = app
         .page(Method::GET, &format!("/u/{}", code.to_lowercase()), None, None)
@@ -87,6 +108,10 @@ async fn a_pengurus_answers_an_invitation_and_the_office_approves(app: TestApp) 
     assert!(
         html.contains("Telepon: (kosong) → 081255551234"),
         "a field-by-field diff"
+    );
+    assert!(
+        html.contains("Tahun buku 2025 sudah punya laporan (RAT 2026-05-01)"),
+        "the office is told the answer corrects a report on record"
     );
     let inv = invitations
         .iter()
@@ -137,10 +162,23 @@ async fn a_pengurus_answers_an_invitation_and_the_office_approves(app: TestApp) 
         history[0].actor_name
     );
     let reports = app.db.annual_reports(id).await.unwrap();
+    assert_eq!(reports.len(), 1, "the answer corrected the book year's report");
     assert_eq!(
-        (reports[0].report.members_total, reports[0].review_status.as_str()),
-        (Some(57), "verified")
+        (
+            reports[0].id,
+            reports[0].report.rat_date,
+            reports[0].report.members_total,
+            reports[0].review_status.as_str()
+        ),
+        (
+            report_id,
+            Some(time::macros::date!(2026 - 03 - 21)),
+            Some(57),
+            "verified"
+        )
     );
+    let versions = app.db.annual_report_history(report_id).await.unwrap();
+    assert_eq!(versions.len(), 2, "the earlier version stays in the history");
     let (_, st) = app
         .api(
             Method::GET,
