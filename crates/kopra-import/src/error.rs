@@ -12,6 +12,8 @@ pub enum ImportError {
     TooLarge(usize),
     #[error("the sheet has too many cells ({0})")]
     TooManyCells(usize),
+    #[error("the sheet has more than 250,000 rows (at least {0}): split the file")]
+    TooManyRows(usize),
     #[error("the workbook would expand to {0} bytes (300 MB at most)")]
     Expands(u64),
     #[error("the file cannot be read as a spreadsheet or CSV: {0}")]
@@ -33,6 +35,7 @@ impl ImportError {
             ImportError::Empty => "empty",
             ImportError::TooLarge(_) => "too_large",
             ImportError::TooManyCells(_) | ImportError::Expands(_) => "too_many_cells",
+            ImportError::TooManyRows(_) => "too_many_rows",
             ImportError::NoSuchSheet(..) => "no_such_sheet",
             ImportError::NoDataTable => "no_data_table",
             ImportError::NoHeader => "no_header",

@@ -10,6 +10,10 @@ use time::{Date, Duration, Month};
 pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
 /// Largest number of cells read from one sheet (a ZIP bomb expands to more).
 pub const MAX_CELLS: usize = 20_000_000;
+/// Largest number of rows read from one sheet or CSV: the national register (about
+/// 130,000 cooperatives) fits with room; a bigger file is split, and the error says so.
+/// This keeps one import's memory bounded (a plan holds every row until it is committed).
+pub const MAX_ROWS: usize = 250_000;
 /// Largest uncompressed size of a workbook's parts (XLSX and ODS are ZIP archives).
 pub const MAX_UNCOMPRESSED_BYTES: u64 = 300 * 1024 * 1024;
 
@@ -145,6 +149,9 @@ fn read_workbook(bytes: &[u8], wanted: Option<&str>) -> Result<Table, ImportErro
         if h.saturating_mul(w) > MAX_CELLS {
             return Err(ImportError::TooManyCells(h.saturating_mul(w)));
         }
+        if h > MAX_ROWS {
+            return Err(ImportError::TooManyRows(h));
+        }
         let (row0, col0) = range.start().map(|(r, c)| (r as usize, c as usize)).unwrap_or((0, 0));
         let mut rows: Vec<Vec<Cell>> = vec![Vec::new(); row0];
         for r in range.rows() {
@@ -217,6 +224,9 @@ fn read_csv(bytes: &[u8]) -> Result<Table, ImportError> {
         cells += rec.len();
         if cells > MAX_CELLS {
             return Err(ImportError::TooManyCells(cells));
+        }
+        if rows.len() >= MAX_ROWS {
+            return Err(ImportError::TooManyRows(rows.len() + 1));
         }
         rows.push(
             rec.iter()

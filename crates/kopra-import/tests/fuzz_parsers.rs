@@ -110,3 +110,36 @@ fn a_hidden_sheet_is_never_picked_by_itself() {
     );
     assert!(read_table(&bytes, "x.xlsx", Some("Tidak Ada")).is_err());
 }
+
+#[test]
+fn a_50_mb_csv_is_read_and_a_million_rows_are_refused_with_advice() {
+    use kopra_import::ImportError;
+    use kopra_import::table::{MAX_FILE_BYTES, MAX_ROWS};
+    // Just under the size cap: 200,000 rows with long addresses are read whole.
+    let mut big = String::from("NAMA KOPERASI;KECAMATAN;ALAMAT\n");
+    let address = "Jl. Raya Narogong Km 12, Gang Melati RT 003 RW 007 ".repeat(4);
+    for i in 0..200_000 {
+        big.push_str(&format!("Koperasi Nomor {i};Bantargebang;{address}\n"));
+    }
+    assert!(
+        big.len() > 45 * 1024 * 1024 && big.len() <= MAX_FILE_BYTES,
+        "{}",
+        big.len()
+    );
+    let t = read_table(big.as_bytes(), "besar.csv", None).unwrap();
+    assert_eq!(t.rows.len(), 200_001);
+    drop(t);
+    // A million short rows fit in the size cap but not in one import: a clear error.
+    let mut million = String::from("NAMA KOPERASI;KECAMATAN\n");
+    for i in 0..1_000_000 {
+        million.push_str(&format!("Kop {i};Rawalumbu\n"));
+    }
+    match read_table(million.as_bytes(), "sejuta.csv", None) {
+        Err(e @ ImportError::TooManyRows(n)) => {
+            assert!(n > MAX_ROWS);
+            assert_eq!(e.code(), "too_many_rows");
+            assert!(e.to_string().contains("split the file"));
+        }
+        other => panic!("expected TooManyRows, got {:?}", other.map(|t| t.rows.len())),
+    }
+}
