@@ -19,6 +19,7 @@ pub mod region;
 pub mod region_index;
 pub mod status;
 pub mod supervision;
+pub mod umkm;
 pub mod value_sets;
 pub mod worklist;
 
