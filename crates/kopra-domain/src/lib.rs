@@ -12,6 +12,7 @@ pub mod field_error;
 pub mod health;
 pub mod history;
 pub mod names;
+pub mod neighbours;
 pub mod nik;
 pub mod permission;
 pub mod plan;
