@@ -11,6 +11,7 @@ pub mod duplicates;
 pub mod field_error;
 pub mod health;
 pub mod history;
+pub mod matchmaking;
 pub mod names;
 pub mod neighbours;
 pub mod nik;
