@@ -11,7 +11,9 @@ pub mod duplicates;
 pub mod field_error;
 pub mod health;
 pub mod history;
+pub mod matchmaking;
 pub mod names;
+pub mod neighbours;
 pub mod nik;
 pub mod permission;
 pub mod plan;
@@ -19,6 +21,7 @@ pub mod region;
 pub mod region_index;
 pub mod status;
 pub mod supervision;
+pub mod umkm;
 pub mod value_sets;
 pub mod worklist;
 
