@@ -5,12 +5,18 @@
 
 pub mod annual_report;
 pub mod attachment;
+pub mod award;
 pub mod certificate;
+pub mod coaching;
+pub mod coalition;
+pub mod code_enum;
 pub mod cooperative;
 pub mod duplicates;
 pub mod field_error;
+pub mod format;
 pub mod health;
 pub mod history;
+pub mod loan;
 pub mod matchmaking;
 pub mod names;
 pub mod neighbours;
