@@ -28,6 +28,7 @@ macro_rules! bind_all {
         q
     }};
 }
+pub(crate) use bind_all;
 
 /// Which archived records to list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -115,19 +116,19 @@ pub struct Page<T> {
 pub const MAX_PER_PAGE: i64 = 500;
 
 /// `LIKE` pattern text with `%`, `_` and `\` escaped (used with `ESCAPE '\'`).
-fn like_escape(s: &str) -> String {
+pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 #[derive(Default)]
-struct Where {
-    clauses: Vec<String>,
-    binds: Vec<Bind>,
+pub(crate) struct Where {
+    pub(crate) clauses: Vec<String>,
+    pub(crate) binds: Vec<Bind>,
 }
 
 impl Where {
     /// Adds a clause whose `{}` are replaced, in order, by the next parameter numbers.
-    fn push(&mut self, clause: &str, binds: Vec<Bind>) {
+    pub(crate) fn push(&mut self, clause: &str, binds: Vec<Bind>) {
         let mut out = String::new();
         let mut parts = clause.split("{}");
         out.push_str(parts.next().unwrap_or(""));
@@ -152,7 +153,7 @@ impl Where {
         self.clauses.push(out);
     }
 
-    fn in_list(&mut self, column: &str, values: Vec<Bind>) {
+    pub(crate) fn in_list(&mut self, column: &str, values: Vec<Bind>) {
         if values.is_empty() {
             self.clauses.push("1 = 0".into());
             return;
@@ -165,7 +166,7 @@ impl Where {
         self.clauses.push(format!("{column} IN ({})", names.join(", ")));
     }
 
-    fn sql(&self) -> String {
+    pub(crate) fn sql(&self) -> String {
         if self.clauses.is_empty() {
             String::new()
         } else {

@@ -24,6 +24,10 @@ pub enum DbError {
     /// An annual report changed since the edit started; the current one is attached.
     #[error("stale report version")]
     StaleReport(Box<crate::annual_reports::AnnualReportRecord>),
+    /// Another record (a UMKM, a coalition) changed since the edit started; its current
+    /// state is attached as JSON.
+    #[error("stale version")]
+    Conflict(serde_json::Value),
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
 }

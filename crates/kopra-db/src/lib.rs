@@ -7,6 +7,7 @@
 pub mod annual_reports;
 pub mod attachments;
 pub mod audit;
+pub mod coalitions;
 pub mod campaigns;
 pub mod cooperative_list;
 pub mod cooperatives;
@@ -15,12 +16,15 @@ pub mod error;
 pub mod health;
 pub mod import;
 pub mod migrate;
+pub mod loans;
+pub mod matches;
 pub mod ods_export;
 pub mod proposals;
 pub mod regions;
 pub mod sessions;
 pub mod settings;
 pub mod status;
+pub mod umkm;
 pub mod users;
 pub mod worklist;
 

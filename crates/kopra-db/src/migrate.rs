@@ -70,6 +70,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0013_mapping_templates.sql"),
         include_str!("../../../migrations/postgres/0013_mapping_templates.sql"),
     ),
+    (
+        "0015_strengthening",
+        include_str!("../../../migrations/sqlite/0015_strengthening.sql"),
+        include_str!("../../../migrations/postgres/0015_strengthening.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str =

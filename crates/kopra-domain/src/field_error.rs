@@ -53,6 +53,18 @@ pub enum FieldError {
     ValueNotInList,
     #[error("grade_format")]
     GradeFormat,
+    #[error("nib_format")]
+    NibFormat,
+    #[error("nib_taken")]
+    NibTaken,
+    #[error("kbli_format")]
+    KbliFormat,
+    #[error("not_positive")]
+    NotPositive,
+    #[error("kind_not_allowed")]
+    KindNotAllowed,
+    #[error("only_for_purchase")]
+    OnlyForPurchase,
 }
 
 impl FieldError {
@@ -82,11 +94,17 @@ impl FieldError {
             FieldError::RegionMismatch => "region_mismatch",
             FieldError::ValueNotInList => "value_not_in_list",
             FieldError::GradeFormat => "grade_format",
+            FieldError::NibFormat => "nib_format",
+            FieldError::NibTaken => "nib_taken",
+            FieldError::KbliFormat => "kbli_format",
+            FieldError::NotPositive => "not_positive",
+            FieldError::KindNotAllowed => "kind_not_allowed",
+            FieldError::OnlyForPurchase => "only_for_purchase",
         }
     }
 
     /// Every code, for the tidy test that checks each has a message in every language.
-    pub const ALL: [FieldError; 23] = [
+    pub const ALL: [FieldError; 29] = [
         FieldError::Required,
         FieldError::TooLong,
         FieldError::NikFormat,
@@ -110,6 +128,12 @@ impl FieldError {
         FieldError::RegionMismatch,
         FieldError::ValueNotInList,
         FieldError::GradeFormat,
+        FieldError::NibFormat,
+        FieldError::NibTaken,
+        FieldError::KbliFormat,
+        FieldError::NotPositive,
+        FieldError::KindNotAllowed,
+        FieldError::OnlyForPurchase,
     ];
 }
 

@@ -28,6 +28,7 @@ pub mod region_index;
 pub mod status;
 pub mod supervision;
 pub mod umkm;
+pub mod umkm_input;
 pub mod value_sets;
 pub mod worklist;
 

@@ -177,7 +177,7 @@ impl From<KbliCode> for String {
 }
 
 /// The size class of a business (PP 7/2021 Pasal 35; UU 20/2008 Pasal 6 before 2021).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SizeClass {
     Mikro,
@@ -209,7 +209,7 @@ impl SizeClass {
 }
 
 /// The regulation a size class was decided under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Regulation {
     /// PP 7/2021 Pasal 35: records from 2021 on.
@@ -247,7 +247,7 @@ impl Regulation {
 }
 
 /// Which figure decided the class (names as in `data/umkm_kriteria.csv`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// Business capital excluding land and buildings (PP 7/2021).
@@ -269,7 +269,7 @@ impl Basis {
 }
 
 /// A size class with what decided it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SizeClassing {
     pub class: SizeClass,
     pub regulation: Regulation,

@@ -18,6 +18,8 @@ pub enum AppError {
     Duplicate(FieldErrors),
     Stale(Box<CooperativeRecord>),
     StaleReport(Box<kopra_db::annual_reports::AnnualReportRecord>),
+    /// Any other record changed since the edit started (its current state attached).
+    Conflict(Value),
     /// A request that cannot be read; the code is a message key suffix (`error.<code>`).
     BadRequest(StatusCode, &'static str, String),
     Throttled,
@@ -33,6 +35,7 @@ impl From<DbError> for AppError {
             DbError::Duplicate(f) => AppError::Duplicate(f),
             DbError::StaleVersion(r) => AppError::Stale(r),
             DbError::StaleReport(r) => AppError::StaleReport(r),
+            DbError::Conflict(v) => AppError::Conflict(v),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -45,7 +48,9 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Duplicate(_) | AppError::Stale(_) | AppError::StaleReport(_) => StatusCode::CONFLICT,
+            AppError::Duplicate(_) | AppError::Stale(_) | AppError::StaleReport(_) | AppError::Conflict(_) => {
+                StatusCode::CONFLICT
+            }
             AppError::BadRequest(s, _, _) => *s,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -60,7 +65,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Invalid(_) => "invalid",
             AppError::Duplicate(_) => "duplicate",
-            AppError::Stale(_) | AppError::StaleReport(_) => "stale",
+            AppError::Stale(_) | AppError::StaleReport(_) | AppError::Conflict(_) => "stale",
             AppError::BadRequest(_, code, _) => code,
             AppError::Throttled => "throttled",
             AppError::InvalidCredentials => "invalid_credentials",
@@ -115,6 +120,7 @@ impl AppError {
         match self {
             AppError::Stale(current) => body["current"] = json!(current),
             AppError::StaleReport(current) => body["current"] = json!(current),
+            AppError::Conflict(current) => body["current"] = current.clone(),
             _ => {}
         }
         let mut resp = (self.status(), axum::Json(body)).into_response();
