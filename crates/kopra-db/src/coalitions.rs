@@ -101,7 +101,19 @@ pub struct TransactionRecord {
     pub created_by: String,
 }
 
-type TransactionRow = (i64, i64, String, Date, String, f64, String, i64, Option<i64>, String, String);
+type TransactionRow = (
+    i64,
+    i64,
+    String,
+    Date,
+    String,
+    f64,
+    String,
+    i64,
+    Option<i64>,
+    String,
+    String,
+);
 
 fn transaction_from(r: TransactionRow) -> Result<TransactionRecord, DbError> {
     let (id, coalition_id, kind, date, goods, quantity, unit, value, individual_value, members, created_by) = r;
@@ -234,7 +246,10 @@ impl Db {
         let coalition = self.coalition(id).await?;
         let found = self.umkm_many(umkm_ids).await?;
         if found.len() != umkm_ids.iter().collect::<std::collections::BTreeSet<_>>().len() {
-            return Err(DbError::Invalid(FieldErrors::single("umkm_ids", FieldError::ValueNotInList)));
+            return Err(DbError::Invalid(FieldErrors::single(
+                "umkm_ids",
+                FieldError::ValueNotInList,
+            )));
         }
         let new: Vec<i64> = found
             .iter()
@@ -264,13 +279,37 @@ impl Db {
 
     pub async fn coalition(&self, id: i64) -> Result<CoalitionRecord, DbError> {
         #[allow(clippy::type_complexity)]
-        let row: Option<(i64, i64, String, String, String, String, Option<Date>, Option<String>, String, Option<String>, String, OffsetDateTime)> =
-            on_pool!(self, p => sqlx::query_as(
+        let row: Option<(
+            i64,
+            i64,
+            String,
+            String,
+            String,
+            String,
+            Option<Date>,
+            Option<String>,
+            String,
+            Option<String>,
+            String,
+            OffsetDateTime,
+        )> = on_pool!(self, p => sqlx::query_as(
                 "SELECT co.id, co.anchor_cooperative_id, c.name, co.name, co.purpose, co.commodities, co.agreement_date, co.agreement_document, \
                  co.status, co.notes, co.created_by, co.created_at FROM coalitions co JOIN cooperatives c ON c.id = co.anchor_cooperative_id WHERE co.id = $1",
             ).bind(id).fetch_optional(p).await)?;
-        let (id, anchor, anchor_name, name, purpose, commodities, agreement_date, agreement_document, status, notes, created_by, created_at) =
-            row.ok_or(DbError::NotFound)?;
+        let (
+            id,
+            anchor,
+            anchor_name,
+            name,
+            purpose,
+            commodities,
+            agreement_date,
+            agreement_document,
+            status,
+            notes,
+            created_by,
+            created_at,
+        ) = row.ok_or(DbError::NotFound)?;
         let members: Vec<CoalitionMember> = on_pool!(self, p => sqlx::query_as(
             "SELECT m.umkm_id, m.cooperative_id, COALESCE(u.name, c.name) AS name, m.joined_on FROM coalition_members m \
              LEFT JOIN umkm u ON u.id = m.umkm_id LEFT JOIN cooperatives c ON c.id = m.cooperative_id \
@@ -283,8 +322,13 @@ impl Db {
             anchor_cooperative_id: anchor,
             anchor_name,
             name,
-            purpose: Purpose::from_code(&purpose).ok_or_else(|| DbError::Corrupt(format!("coalition {id}: purpose")))?,
-            commodities: commodities.split(',').filter(|c| !c.is_empty()).map(String::from).collect(),
+            purpose: Purpose::from_code(&purpose)
+                .ok_or_else(|| DbError::Corrupt(format!("coalition {id}: purpose")))?,
+            commodities: commodities
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(String::from)
+                .collect(),
             agreement_date,
             agreement_document,
             status: CoalitionStatus::from_code(&status)
@@ -301,7 +345,11 @@ impl Db {
     }
 
     /// Coalitions with their totals, in one query; `anchor` limits them to one cooperative's.
-    pub async fn coalitions(&self, anchor: Option<i64>, kecamatan: &[String]) -> Result<Vec<CoalitionSummary>, DbError> {
+    pub async fn coalitions(
+        &self,
+        anchor: Option<i64>,
+        kecamatan: &[String],
+    ) -> Result<Vec<CoalitionSummary>, DbError> {
         let mut w = Where::default();
         if let Some(a) = anchor {
             w.push("co.anchor_cooperative_id = {}", vec![Bind::Int(a)]);
@@ -343,7 +391,10 @@ impl Db {
             .validate(coalition.purpose, today)
             .map_err(|e| DbError::Invalid(e.into()))?;
         if t.member_ids.iter().any(|m| !members.contains(m)) {
-            return Err(DbError::Invalid(FieldErrors::single("member_ids", FieldError::ValueNotInList)));
+            return Err(DbError::Invalid(FieldErrors::single(
+                "member_ids",
+                FieldError::ValueNotInList,
+            )));
         }
         let at = now();
         let id: i64 = on_pool!(self, p => {

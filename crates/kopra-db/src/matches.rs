@@ -21,11 +21,7 @@ use std::sync::LazyLock;
 
 /// Kota Bekasi's kecamatan adjacency, derived once from the boundary file.
 static NEIGHBOURS: LazyLock<Neighbours> = LazyLock::new(|| {
-    neighbours_from_geojson(
-        include_str!("../../../data/geo/kota_bekasi_kecamatan.geojson"),
-        "kode",
-    )
-    .unwrap_or_default()
+    neighbours_from_geojson(include_str!("../../../data/geo/kota_bekasi_kecamatan.geojson"), "kode").unwrap_or_default()
 });
 
 /// One proposal with the names to show.
@@ -40,7 +36,17 @@ pub struct Proposal {
     pub reasons: Vec<kopra_domain::matchmaking::Reason>,
 }
 
-type CoopRow = (i64, String, Option<String>, String, String, String, Option<i64>, Option<i64>, Option<String>);
+type CoopRow = (
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
 
 impl Db {
     fn umkm_profiles(records: &[crate::umkm::UmkmRecord]) -> Vec<UmkmProfile> {
@@ -51,7 +57,12 @@ impl Db {
                 name: u.fields.name.clone(),
                 kelurahan_code: Some(u.fields.kelurahan_code.clone()),
                 kecamatan_code: u.fields.kecamatan_code.clone(),
-                kab_kota_code: u.fields.kecamatan_code.rsplit_once('.').map(|(k, _)| k.to_string()).unwrap_or_default(),
+                kab_kota_code: u
+                    .fields
+                    .kecamatan_code
+                    .rsplit_once('.')
+                    .map(|(k, _)| k.to_string())
+                    .unwrap_or_default(),
                 tags: u.fields.products.clone(),
                 kbli: u.fields.kbli.clone(),
                 size_class: u.size_class,
@@ -60,7 +71,11 @@ impl Db {
     }
 
     /// Cooperative profiles (all non-archived, or one), with the products they deal in.
-    async fn cooperative_profiles(&self, only: Option<i64>, vocabulary: &BTreeSet<String>) -> Result<Vec<CooperativeProfile>, DbError> {
+    async fn cooperative_profiles(
+        &self,
+        only: Option<i64>,
+        vocabulary: &BTreeSet<String>,
+    ) -> Result<Vec<CooperativeProfile>, DbError> {
         let rows: Vec<CoopRow> = on_pool!(self, p => sqlx::query_as(
             "SELECT c.id, c.name, c.kelurahan_code, c.kecamatan_code, c.kabkota_code, c.status, r.members_total, r.assets, \
              (SELECT h.category FROM health_assessments h WHERE h.cooperative_id = c.id ORDER BY h.id DESC LIMIT 1) \
@@ -142,17 +157,19 @@ impl Db {
         let umkms = Self::umkm_profiles(&records);
         let names: HashMap<i64, &str> = records.iter().map(|u| (u.id, u.fields.name.as_str())).collect();
         let exclusions = self.match_exclusions().await?;
-        Ok(matches_for_cooperative(&profile, &umkms, &NEIGHBOURS, &exclusions, limit)
-            .into_iter()
-            .map(|m: Match| Proposal {
-                cooperative_id,
-                cooperative_name: coop.fields.name.clone(),
-                umkm_name: names.get(&m.umkm_id).copied().unwrap_or_default().to_string(),
-                umkm_id: m.umkm_id,
-                score: m.score,
-                reasons: m.reasons,
-            })
-            .collect())
+        Ok(
+            matches_for_cooperative(&profile, &umkms, &NEIGHBOURS, &exclusions, limit)
+                .into_iter()
+                .map(|m: Match| Proposal {
+                    cooperative_id,
+                    cooperative_name: coop.fields.name.clone(),
+                    umkm_name: names.get(&m.umkm_id).copied().unwrap_or_default().to_string(),
+                    umkm_id: m.umkm_id,
+                    score: m.score,
+                    reasons: m.reasons,
+                })
+                .collect(),
+        )
     }
 
     /// Cooperatives a UMKM could join (weak ones first in the office's interest), best first.
@@ -162,7 +179,9 @@ impl Db {
         let vocabulary: BTreeSet<String> = records.iter().flat_map(|u| u.fields.products.iter().cloned()).collect();
         let coops = self.cooperative_profiles(None, &vocabulary).await?;
         let names: HashMap<i64, String> = coops.iter().map(|c| (c.id, c.name.clone())).collect();
-        let profile = Self::umkm_profiles(std::slice::from_ref(&umkm)).pop().ok_or(DbError::NotFound)?;
+        let profile = Self::umkm_profiles(std::slice::from_ref(&umkm))
+            .pop()
+            .ok_or(DbError::NotFound)?;
         let exclusions = self.match_exclusions().await?;
         Ok(matches_for_umkm(&profile, &coops, &NEIGHBOURS, &exclusions, limit)
             .into_iter()

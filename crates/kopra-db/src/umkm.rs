@@ -170,7 +170,6 @@ macro_rules! bind_umkm {
     }};
 }
 
-
 fn nib_taken(e: sqlx::Error) -> DbError {
     if DbError::is_unique_violation(&e) {
         DbError::Duplicate(FieldErrors::single("nib", FieldError::NibTaken))
@@ -225,13 +224,21 @@ fn build_where(f: &UmkmFilter, scope: &Scope) -> Where {
         } else {
             format!("%{}%", like_escape(&key))
         };
-        let column = if key.is_empty() { "LOWER(u.name)" } else { "u.search_key" };
+        let column = if key.is_empty() {
+            "LOWER(u.name)"
+        } else {
+            "u.search_key"
+        };
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();
         w.push(
             &format!("({column} LIKE {{}} ESCAPE '\\' OR u.nib LIKE {{}} ESCAPE '\\')"),
             vec![
                 Bind::Text(name),
-                Bind::Text(if digits.is_empty() { "-".into() } else { format!("{digits}%") }),
+                Bind::Text(if digits.is_empty() {
+                    "-".into()
+                } else {
+                    format!("{digits}%")
+                }),
             ],
         );
     }
@@ -245,11 +252,7 @@ fn build_where(f: &UmkmFilter, scope: &Scope) -> Where {
             w.push(&format!("{column} = {{}}"), vec![Bind::Text(v.to_string())]);
         }
     }
-    if let Some(tag) = f
-        .product
-        .as_deref()
-        .and_then(kopra_domain::umkm::normalise_tag)
-    {
+    if let Some(tag) = f.product.as_deref().and_then(kopra_domain::umkm::normalise_tag) {
         w.push(
             "u.products LIKE {} ESCAPE '\\'",
             vec![Bind::Text(format!("%,{},%", like_escape(&tag)))],
@@ -344,8 +347,18 @@ impl Db {
             return Ok(current);
         }
         let kabkota = self.check_umkm_region(office, f).await?;
-        self.write_umkm_version(&current, f, &kabkota, current.archived, None, "update", changes, None, actor)
-            .await
+        self.write_umkm_version(
+            &current,
+            f,
+            &kabkota,
+            current.archived,
+            None,
+            "update",
+            changes,
+            None,
+            actor,
+        )
+        .await
     }
 
     /// Archives (never deletes) a UMKM, with a reason.
@@ -447,8 +460,7 @@ impl Db {
         let mut w = Where::default();
         w.in_list("u.id", ids.iter().map(|i| Bind::Int(*i)).collect());
         let sql = format!("{SELECT}{} ORDER BY u.name, u.id", w.sql());
-        let rows: Vec<UmkmRow> =
-            on_pool!(self, p => bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), w.binds.clone()).fetch_all(p).await)?;
+        let rows: Vec<UmkmRow> = on_pool!(self, p => bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), w.binds.clone()).fetch_all(p).await)?;
         Ok(rows.into_iter().map(UmkmRecord::from).collect())
     }
 
@@ -554,7 +566,11 @@ impl Db {
     }
 
     /// Memberships of a UMKM, or of a cooperative's UMKM.
-    pub async fn memberships(&self, umkm_id: Option<i64>, cooperative_id: Option<i64>) -> Result<Vec<Membership>, DbError> {
+    pub async fn memberships(
+        &self,
+        umkm_id: Option<i64>,
+        cooperative_id: Option<i64>,
+    ) -> Result<Vec<Membership>, DbError> {
         Ok(on_pool!(self, p => sqlx::query_as::<_, Membership>(
             "SELECT m.id, m.umkm_id, m.cooperative_id, c.name AS cooperative_name, u.name AS umkm_name, m.joined_on, m.left_on \
              FROM umkm_memberships m JOIN cooperatives c ON c.id = m.cooperative_id JOIN umkm u ON u.id = m.umkm_id \

@@ -286,7 +286,11 @@ mod tests {
         assert_eq!(f.products, vec!["boneka", "dakron"]);
         assert_eq!(f.kecamatan_code, "32.75.07");
         assert_eq!(f.recorded_on, TODAY);
-        assert_eq!(f.size().map(|s| s.class), Some(SizeClass::Mikro), "capital of exactly 1 bn");
+        assert_eq!(
+            f.size().map(|s| s.class),
+            Some(SizeClass::Mikro),
+            "capital of exactly 1 bn"
+        );
     }
 
     #[test]
@@ -305,7 +309,11 @@ mod tests {
         assert_eq!(e.get("name"), Some(FieldError::Required));
         assert_eq!(e.get("nib"), Some(FieldError::NibFormat));
         assert_eq!(e.get("kbli"), Some(FieldError::KbliFormat));
-        assert_eq!(e.get("kelurahan_code"), Some(FieldError::RegionMismatch), "a kecamatan is not a kelurahan");
+        assert_eq!(
+            e.get("kelurahan_code"),
+            Some(FieldError::RegionMismatch),
+            "a kecamatan is not a kelurahan"
+        );
         assert_eq!(e.get("capital"), Some(FieldError::Negative));
         assert_eq!(e.get("recorded_on"), Some(FieldError::DateInFuture));
         assert_eq!(e.get("owner_phone"), Some(FieldError::PhoneFormat));
@@ -325,7 +333,11 @@ mod tests {
         input.capital = Some(60_000_000);
         input.recorded_on = Some("2019-06-30".into());
         let f = input.parse(TODAY).unwrap();
-        assert_eq!(f.size().map(|s| s.class), Some(SizeClass::Kecil), "UU 20/2008: net assets > 50 m");
+        assert_eq!(
+            f.size().map(|s| s.class),
+            Some(SizeClass::Kecil),
+            "UU 20/2008: net assets > 50 m"
+        );
         input.recorded_on = None;
         let f = input.parse(TODAY).unwrap();
         assert_eq!(f.size().map(|s| s.class), Some(SizeClass::Mikro), "PP 7/2021: ≤ 1 bn");
