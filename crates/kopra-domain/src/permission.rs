@@ -46,8 +46,12 @@ impl Role {
                     | EditReports
                     | ImportData
                     | ManageOwnTokens
+                    | ViewUmkm
+                    | EditUmkm
+                    | ViewCoalitions
+                    | ManageCoalitions
             ),
-            Role::Pengurus => matches!(p, ViewCooperative | ProposeChange | ManageOwnTokens),
+            Role::Pengurus => matches!(p, ViewCooperative | ProposeChange | ManageOwnTokens | ViewCoalitions),
         }
     }
 }
@@ -77,6 +81,14 @@ pub enum Permission {
     /// Import spreadsheets into the register and undo imports.
     ImportData,
     ManageOwnTokens,
+    /// The UMKM register (list, detail, history, export), owners' data included.
+    ViewUmkm,
+    /// Register and edit UMKM, and their memberships of cooperatives.
+    EditUmkm,
+    /// Coalitions and their outcomes (pengurus: their own cooperative's).
+    ViewCoalitions,
+    /// Open coalitions, bring members in, record transactions, accept or dismiss matches.
+    ManageCoalitions,
 }
 
 /// Which cooperatives a user may see: all, those in some kecamatan, or one.

@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod pages;
 pub mod register;
 pub mod status_text;
+pub mod umkm_params;
 pub mod worklist_text;
 
 use axum::Router;

@@ -7,6 +7,7 @@ mod openapi;
 mod proposals;
 mod regions;
 mod status;
+mod strengthening;
 mod token;
 mod worklist;
 
@@ -64,6 +65,30 @@ pub fn routes() -> Router<AppState> {
         .route("/cooperatives/{id}/health-assessments/prefill", get(health::prefill))
         .route("/worklist", get(worklist::list))
         .route("/worklist/{id}/assign", post(worklist::assign))
+        .route("/umkm", get(strengthening::umkm_list).post(strengthening::umkm_create))
+        .route(
+            "/umkm/{id}",
+            get(strengthening::umkm_get).patch(strengthening::umkm_patch),
+        )
+        .route("/umkm/{id}/history", get(strengthening::umkm_history))
+        .route("/umkm/{id}/matches", get(strengthening::umkm_matches))
+        .route("/umkm/{id}/memberships", post(strengthening::membership_create))
+        .route("/cooperatives/{id}/matches", get(strengthening::cooperative_matches))
+        .route(
+            "/cooperatives/{id}/matches/{umkm_id}/dismiss",
+            post(strengthening::dismiss_match),
+        )
+        .route("/cooperatives/{id}/loan-readiness", get(strengthening::loan_readiness))
+        .route(
+            "/coalitions",
+            get(strengthening::coalition_list).post(strengthening::coalition_create),
+        )
+        .route("/coalitions/{id}", get(strengthening::coalition_get))
+        .route("/coalitions/{id}/members", post(strengthening::coalition_add_members))
+        .route(
+            "/coalitions/{id}/transactions",
+            get(strengthening::transaction_list).post(strengthening::transaction_create),
+        )
         .route("/regions", get(regions::list))
         .route("/openapi.json", get(openapi::document))
         .fallback(|ctx: crate::auth::Ctx| async move { crate::error::ApiError(AppError::NotFound, ctx.lang) })

@@ -19,3 +19,4 @@ mod proposals;
 mod role_matrix;
 mod schema;
 mod status;
+mod strengthening;

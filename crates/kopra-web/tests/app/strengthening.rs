@@ -1,0 +1,332 @@
+//! Strengthening cooperatives through the API: the UMKM register with size classes,
+//! matchmaking, coalitions with savings, and loan readiness.
+
+use crate::both_engines;
+use crate::harness::TestApp;
+use axum::http::{Method, StatusCode};
+use kopra_domain::Role;
+use serde_json::{Value, json};
+
+both_engines!(
+    size_classes_sit_on_the_regulations_edges_and_bad_umkm_are_refused_by_field,
+    a_doll_cooperative_gets_doll_makers_nearby_forms_a_coalition_and_sees_its_savings,
+    a_cooperative_without_a_rat_is_not_ready_for_lpdb_and_is_told_why,
+);
+
+async fn umkm(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
+    app.api(Method::POST, "/api/v1/umkm", Some(token), Some(body)).await
+}
+
+async fn size_classes_sit_on_the_regulations_edges_and_bad_umkm_are_refused_by_field(app: TestApp) {
+    let t = app.admin().await;
+    let cases = [
+        (json!({"capital": 1_000_000_000i64}), "mikro"),
+        (json!({"capital": 1_000_000_001i64}), "kecil"),
+        (json!({"capital": 5_000_000_001i64}), "menengah"),
+        (json!({"annual_sales": 50_000_000_000i64}), "menengah"),
+        (json!({"annual_sales": 50_000_000_001i64}), "besar"),
+        (
+            json!({"capital": 20_000_000_000i64, "annual_sales": 1_500_000_000i64}),
+            "mikro",
+        ),
+    ];
+    for (i, (figures, class)) in cases.iter().enumerate() {
+        let mut body = json!({"name": format!("Usaha {i}"), "kelurahan_code": "32.75.07.1004"});
+        for (k, v) in figures.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let (s, r) = umkm(&app, &t, body).await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        assert!(r["id"].as_i64().is_some());
+        assert_eq!(r["size_class"], *class, "{figures}");
+        assert_eq!(r["kecamatan_code"], "32.75.07");
+    }
+    // The basis is shown: sales decide for a running business.
+    let (_, last) = app.api(Method::GET, "/api/v1/umkm?q=Usaha+5", Some(&t), None).await;
+    assert_eq!(last["items"][0]["size_basis"]["basis"], "hasil_penjualan_tahunan");
+    assert_eq!(last["items"][0]["size_basis"]["regulation"], "pp_7_2021");
+
+    let (s, r) = umkm(
+        &app,
+        &t,
+        json!({"name": "Boneka Satu", "kelurahan_code": "32.75.07.1004", "nib": "9120001234567", "kbli": ["32402"], "products": ["Boneka", "dakron"]}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    assert_eq!(r["products"], json!(["boneka", "dakron"]));
+    let (s, r) = umkm(
+        &app,
+        &t,
+        json!({"name": "Boneka Dua", "kelurahan_code": "32.75.07.1004", "nib": "9120 0012 3456 7"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{r}");
+    assert!(r["error"]["fields"]["nib"].as_str().unwrap().contains("UMKM lain"));
+    let (s, r) = umkm(
+        &app,
+        &t,
+        json!({"name": "X", "kelurahan_code": "32.16.01.2001", "kbli": ["324"], "capital": -5}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r["error"]["field_codes"]["kbli"], "kbli_format");
+    assert_eq!(r["error"]["field_codes"]["capital"], "negative");
+    let (s, r) = umkm(&app, &t, json!({"name": "X", "kelurahan_code": "32.16.01.2001"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r["error"]["field_codes"]["kelurahan_code"], "region_outside_home",
+        "a desa in Kabupaten Bekasi is outside Kota Bekasi's office"
+    );
+    // Filters by product; a pengurus cannot read the register.
+    let (_, list) = app
+        .api(Method::GET, "/api/v1/umkm?product=BONEKA", Some(&t), None)
+        .await;
+    assert_eq!(list["total"], 1);
+    let (s, _) = app
+        .api(Method::GET, "/api/v1/umkm?size_class=raksasa", Some(&t), None)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, coop) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(crate::harness::cooperative("Kop Pengurus", None)),
+        )
+        .await;
+    let pengurus = app.user("pengurus", Role::Pengurus, coop["id"].as_i64(), &[]).await;
+    let (s, _) = app.api(Method::GET, "/api/v1/umkm", Some(&pengurus), None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+async fn a_doll_cooperative_gets_doll_makers_nearby_forms_a_coalition_and_sees_its_savings(app: TestApp) {
+    let t = app.admin().await;
+    let (_, coop) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(json!({"name": "Koperasi Sentra Pengrajin Boneka", "kelurahan_code": "32.75.07.1004"})),
+        )
+        .await;
+    let coop_id = coop["id"].as_i64().unwrap();
+    let (_, other) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(json!({"name": "Kopkar Lain", "kelurahan_code": "32.75.06.1001"})),
+        )
+        .await;
+    let mut ids = std::collections::HashMap::new();
+    for (name, kel, products) in [
+        ("Boneka Cikiwul", "32.75.07.1004", json!(["boneka", "dakron"])),
+        ("Boneka Mustikajaya", "32.75.11.1003", json!(["boneka"])),
+        ("Kue Cikiwul", "32.75.07.1004", json!(["kue kering"])),
+        ("Sepatu Medansatria", "32.75.06.1001", json!(["sepatu"])),
+        ("Boneka Ditolak", "32.75.07.1007", json!(["boneka"])),
+    ] {
+        let (s, r) = umkm(
+            &app,
+            &t,
+            json!({"name": name, "kelurahan_code": kel, "products": products, "capital": 50_000_000}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        ids.insert(name, r["id"].as_i64().unwrap());
+    }
+    let (s, m) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cooperatives/{coop_id}/matches"),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{m}");
+    let names: Vec<&str> = m["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names[0], "Boneka Cikiwul", "{m}");
+    assert!(
+        names.iter().position(|n| *n == "Boneka Mustikajaya") < names.iter().position(|n| *n == "Kue Cikiwul"),
+        "{names:?}"
+    );
+    assert!(
+        !names.contains(&"Sepatu Medansatria"),
+        "no shared product, not near: not proposed"
+    );
+    let best = &m["items"][0];
+    let reasons: Vec<&str> = best["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!(reasons.iter().any(|r| r.contains("boneka")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("kelurahan")), "{reasons:?}");
+    assert!(best["score"].as_u64().unwrap() > m["items"][1]["score"].as_u64().unwrap());
+
+    // Dismissed: never proposed again.
+    let (s, _) = app
+        .api(
+            Method::POST,
+            &format!(
+                "/api/v1/cooperatives/{coop_id}/matches/{}/dismiss",
+                ids["Boneka Ditolak"]
+            ),
+            Some(&t),
+            Some(json!({"reason": "sudah anggota koperasi lain"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+
+    // A coalition from the two doll makers, and a joint purchase of dacron.
+    let (s, c) = app
+        .api(
+            Method::POST,
+            "/api/v1/coalitions",
+            Some(&t),
+            Some(json!({"anchor_cooperative_id": coop_id, "name": "Koalisi Dakron Bantargebang", "purpose": "joint_buying",
+                "umkm_ids": [ids["Boneka Cikiwul"], ids["Boneka Mustikajaya"]]})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let cid = c["id"].as_i64().unwrap();
+    let (s, tx) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/coalitions/{cid}/transactions"),
+            Some(&t),
+            Some(
+                json!({"kind": "purchase", "date": "2026-11-20", "goods": "Dakron", "quantity": 500.0, "unit": "kg",
+                "value": 9_000_000, "individual_value": 10_500_000}),
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{tx}");
+    assert_eq!(tx["saving"], 1_500_000);
+    let (s, e) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/coalitions/{cid}/transactions"),
+            Some(&t),
+            Some(
+                json!({"kind": "sale", "date": "2026-11-21", "goods": "Boneka", "quantity": 10.0, "value": 1_000_000}),
+            ),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a joint-buying coalition records no sale: {e}"
+    );
+    assert_eq!(e["error"]["field_codes"]["kind"], "kind_not_allowed");
+    let (_, c) = app
+        .api(Method::GET, &format!("/api/v1/coalitions/{cid}"), Some(&t), None)
+        .await;
+    assert_eq!(c["savings"], 1_500_000);
+    assert_eq!(c["members"].as_array().unwrap().len(), 2);
+
+    // Members are no longer proposed; the dismissed one neither.
+    let (_, m) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cooperatives/{coop_id}/matches"),
+            Some(&t),
+            None,
+        )
+        .await;
+    let names: Vec<&str> = m["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["Kue Cikiwul"]);
+
+    // The anchor's pengurus sees the coalition; another cooperative's pengurus does not.
+    let own = app.user("pengurus_boneka", Role::Pengurus, Some(coop_id), &[]).await;
+    let stranger = app
+        .user("pengurus_lain", Role::Pengurus, other["id"].as_i64(), &[])
+        .await;
+    let (s, c) = app
+        .api(Method::GET, &format!("/api/v1/coalitions/{cid}"), Some(&own), None)
+        .await;
+    assert_eq!((s, c["savings"].clone()), (StatusCode::OK, json!(1_500_000)));
+    let (s, _) = app
+        .api(Method::GET, &format!("/api/v1/coalitions/{cid}"), Some(&stranger), None)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/coalitions/{cid}/transactions"),
+            Some(&own),
+            Some(json!({"kind": "purchase", "date": "2026-11-20", "goods": "Kain", "quantity": 1.0, "value": 1})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a pengurus sees, the office records");
+    let (_, list) = app.api(Method::GET, "/api/v1/coalitions", Some(&stranger), None).await;
+    assert_eq!(list["items"], json!([]));
+}
+
+async fn a_cooperative_without_a_rat_is_not_ready_for_lpdb_and_is_told_why(app: TestApp) {
+    let t = app.admin().await;
+    let (_, coop) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(json!({"name": "KSP Tanpa RAT", "kelurahan_code": "32.75.04.1004", "legal_entity_number": "518/BH/XIII/2010",
+                "address": "Jl. Melati 1"})),
+        )
+        .await;
+    let id = coop["id"].as_i64().unwrap();
+    let (s, r) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cooperatives/{id}/loan-readiness?channel=lpdb"),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["ready"], false);
+    let criteria = r["criteria"].as_array().unwrap();
+    let missing: Vec<&Value> = criteria.iter().filter(|c| c["met"] == false).collect();
+    let rat = missing
+        .iter()
+        .find(|c| c["label"].as_str().unwrap().contains("RAT"))
+        .expect("the missing RAT is named");
+    assert!(rat["detail"].as_str().unwrap().contains("RAT"), "{rat}");
+    assert!(
+        criteria
+            .iter()
+            .any(|c| c["met"] == true && c["label"].as_str().unwrap().to_lowercase().contains("badan hukum")),
+        "the legal entity is met: {r}"
+    );
+    assert!(!r["documents"].as_array().unwrap().is_empty());
+    let (s, _) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cooperatives/{id}/loan-readiness?channel=arisan"),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    // In English, the same answer in English words.
+    let (_, en) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cooperatives/{id}/loan-readiness?channel=lpdb&lang=en"),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(en["ready"], false);
+}
