@@ -267,6 +267,30 @@ pub fn outcomes_by_month(transactions: &[Transaction]) -> Vec<MonthOutcome> {
     months.into_values().collect()
 }
 
+impl From<TransactionErrors> for crate::FieldErrors {
+    /// The transaction's errors as field errors (the codes the web layer translates).
+    fn from(e: TransactionErrors) -> Self {
+        use crate::FieldError as F;
+        let mut out = crate::FieldErrors::default();
+        for (field, error) in e.0 {
+            out.add(
+                field,
+                match error {
+                    TransactionError::Required => F::Required,
+                    TransactionError::TooLong => F::TooLong,
+                    TransactionError::Negative => F::Negative,
+                    TransactionError::NotPositive => F::NotPositive,
+                    TransactionError::DateInFuture => F::DateInFuture,
+                    TransactionError::KindNotAllowed => F::KindNotAllowed,
+                    TransactionError::OnlyForPurchase => F::OnlyForPurchase,
+                    TransactionError::Duplicate => F::AlreadyUsed,
+                },
+            );
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,29 +457,5 @@ mod tests {
             "\"joint_selling\""
         );
         assert_eq!(TransactionError::OnlyForPurchase.code(), "only_for_purchase");
-    }
-}
-
-impl From<TransactionErrors> for crate::FieldErrors {
-    /// The transaction's errors as field errors (the codes the web layer translates).
-    fn from(e: TransactionErrors) -> Self {
-        use crate::FieldError as F;
-        let mut out = crate::FieldErrors::default();
-        for (field, error) in e.0 {
-            out.add(
-                field,
-                match error {
-                    TransactionError::Required => F::Required,
-                    TransactionError::TooLong => F::TooLong,
-                    TransactionError::Negative => F::Negative,
-                    TransactionError::NotPositive => F::NotPositive,
-                    TransactionError::DateInFuture => F::DateInFuture,
-                    TransactionError::KindNotAllowed => F::KindNotAllowed,
-                    TransactionError::OnlyForPurchase => F::OnlyForPurchase,
-                    TransactionError::Duplicate => F::AlreadyUsed,
-                },
-            );
-        }
-        out
     }
 }
