@@ -86,6 +86,18 @@ impl Db {
         ).bind(format!("{prefix}%")).fetch_all(p).await)?)
     }
 
+    /// Every kelurahan/desa of the office's area with its kecamatan's name, for forms.
+    pub async fn kelurahan_in(&self, home: &HomeRegion) -> Result<Vec<(String, String, String)>, DbError> {
+        let prefix = match home {
+            HomeRegion::National => String::new(),
+            other => format!("{}.", other.code()),
+        };
+        Ok(on_pool!(self, p => sqlx::query_as::<_, (String, String, String)>(
+            "SELECT r.code, r.name, k.name FROM regions r JOIN regions k ON k.code = r.parent_code \
+             WHERE r.level IN ('kelurahan', 'desa') AND r.code LIKE $1 ORDER BY k.name, r.name",
+        ).bind(format!("{prefix}%")).fetch_all(p).await)?)
+    }
+
     /// A name index over the office's region and the kab/kota list (for matching names).
     pub async fn region_index(&self, home: &HomeRegion) -> Result<RegionIndex, DbError> {
         let prefix = match home {

@@ -7,7 +7,7 @@ mod openapi;
 mod proposals;
 mod regions;
 mod status;
-mod strengthening;
+pub mod strengthening;
 mod token;
 mod worklist;
 

@@ -3,6 +3,7 @@
 mod activation;
 mod admin;
 mod campaigns;
+mod coalitions;
 mod cooperatives;
 mod dashboard;
 mod duplicates;
@@ -10,6 +11,7 @@ mod health;
 mod import;
 pub(crate) mod reports;
 mod session;
+mod umkm;
 mod worklist;
 
 use crate::AppState;
@@ -53,6 +55,20 @@ pub fn routes() -> Router<AppState> {
             post(cooperatives::proposal_apply),
         )
         .route("/koperasi/{id}/usulan/{pid}/tolak", post(cooperatives::proposal_reject))
+        .route("/umkm", get(umkm::list_page))
+        .route("/umkm/export.{format}", get(umkm::export))
+        .route("/umkm/baru", get(umkm::new_page).post(umkm::create_submit))
+        .route("/umkm/{id}", get(umkm::detail_page))
+        .route("/umkm/{id}/ubah", get(umkm::edit_page).post(umkm::edit_submit))
+        .route("/umkm/{id}/keanggotaan", post(umkm::membership_submit))
+        .route("/koperasi/{id}/mitra", get(coalitions::matches_page))
+        .route("/koperasi/{id}/mitra/koalisi", post(coalitions::form_coalition))
+        .route("/koperasi/{id}/mitra/tambah", post(coalitions::extend_coalition))
+        .route("/koperasi/{id}/mitra/{umkm_id}/tolak", post(coalitions::dismiss))
+        .route("/koperasi/{id}/pinjaman", get(coalitions::readiness_page))
+        .route("/koalisi", get(coalitions::list_page))
+        .route("/koalisi/{id}", get(coalitions::show_page))
+        .route("/koalisi/{id}/transaksi", post(coalitions::record_transaction))
         .route("/usulan", get(cooperatives::proposals_page))
         .route("/aktivasi", get(activation::page))
         .route("/koperasi/{id}/kesehatan", get(health::page).post(health::submit))
@@ -142,6 +158,8 @@ pub struct Nav {
     pub review: bool,
     pub import: bool,
     pub duplicates: bool,
+    pub umkm: bool,
+    pub coalitions: bool,
     pub own_cooperative: Option<i64>,
 }
 
@@ -158,6 +176,8 @@ impl Nav {
             review: r.allows(Permission::ReviewProposals),
             import: r.allows(Permission::ImportData),
             duplicates: r.allows(Permission::ArchiveCooperative),
+            umkm: r.allows(Permission::ViewUmkm),
+            coalitions: r.allows(Permission::ViewCoalitions),
             own_cooperative: if r == Role::Pengurus { user.cooperative_id } else { None },
         })
     }
