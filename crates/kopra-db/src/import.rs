@@ -239,6 +239,16 @@ fn merge(stored: &CooperativeFields, imported: &CooperativeFields, mapping: &Map
     );
     m.ods_grade = pick(&imported.ods_grade, &stored.ods_grade, Field::OdsGrade);
     m.notes = pick(&imported.notes, &stored.notes, Field::Notes);
+    m.chair_name = pick(&imported.chair_name, &stored.chair_name, Field::ChairName);
+    m.chair_phone = pick(&imported.chair_phone, &stored.chair_phone, Field::ChairPhone);
+    m.secretary_name = pick(&imported.secretary_name, &stored.secretary_name, Field::SecretaryName);
+    m.treasurer_name = pick(&imported.treasurer_name, &stored.treasurer_name, Field::TreasurerName);
+    m.supervisor_name = pick(
+        &imported.supervisor_name,
+        &stored.supervisor_name,
+        Field::SupervisorName,
+    );
+    m.manager_name = pick(&imported.manager_name, &stored.manager_name, Field::ManagerName);
     m
 }
 
@@ -949,7 +959,7 @@ impl Db {
 }
 
 /// Every importable field.
-pub const FIELDS: [Field; 26] = Field::ALL;
+pub const FIELDS: [Field; Field::ALL.len()] = Field::ALL;
 
 pub fn field_from_key(key: &str) -> Option<Field> {
     Field::from_key(key)

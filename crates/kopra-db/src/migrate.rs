@@ -70,6 +70,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0013_mapping_templates.sql"),
         include_str!("../../../migrations/postgres/0013_mapping_templates.sql"),
     ),
+    (
+        "0014_board",
+        include_str!("../../../migrations/sqlite/0014_board.sql"),
+        include_str!("../../../migrations/postgres/0014_board.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str =
