@@ -628,7 +628,7 @@ pub async fn answer_submit(
         members_male,
         members_female,
     };
-    let stopped = f.get("stopped").is_some();
+    let stopped = f.contains_key("stopped");
     match state
         .db
         .submit_invitation(

@@ -507,7 +507,7 @@ pub(super) async fn detail(
             });
         }
     }
-    history.sort_by(|a, b| b.sort_key.cmp(&a.sort_key));
+    history.sort_by_key(|h| std::cmp::Reverse(h.sort_key));
     let proposals = state
         .db
         .proposals_of(c.id)
