@@ -897,6 +897,17 @@ impl Db {
         fill(&mut fields.jenis, &gone.fields.jenis);
         fill(&mut fields.kelompok, &gone.fields.kelompok);
         fill(&mut fields.sektor, &gone.fields.sektor);
+        // The chair's phone belongs to the chair: it moves only with the chair's name.
+        if fields.chair_name.is_none() && gone.fields.chair_name.is_some() {
+            fields.chair_name = gone.fields.chair_name.clone();
+            fields.chair_phone = gone.fields.chair_phone.clone();
+        } else if fields.chair_name == gone.fields.chair_name {
+            fill(&mut fields.chair_phone, &gone.fields.chair_phone);
+        }
+        fill(&mut fields.secretary_name, &gone.fields.secretary_name);
+        fill(&mut fields.treasurer_name, &gone.fields.treasurer_name);
+        fill(&mut fields.supervisor_name, &gone.fields.supervisor_name);
+        fill(&mut fields.manager_name, &gone.fields.manager_name);
         let reason = format!("digabung ke #{survivor}");
         self.archive_cooperative(merged, &reason, Some(gone.version), actor)
             .await?;

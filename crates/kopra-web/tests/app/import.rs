@@ -271,7 +271,10 @@ async fn duplicate_pairs_are_merged_or_marked_distinct(app: TestApp) {
             Method::POST,
             "/api/v1/cooperatives",
             Some(&t),
-            Some(mk("Kop. Mitra Mandiri Berkarya", json!({"phone": "0812 1111 3333"}))),
+            Some(mk(
+                "Kop. Mitra Mandiri Berkarya",
+                json!({"phone": "0812 1111 3333", "chair_name": "Pak Darto", "chair_phone": "0812 4444 5555"}),
+            )),
         )
         .await;
     let (_, c) = app
@@ -331,6 +334,14 @@ async fn duplicate_pairs_are_merged_or_marked_distinct(app: TestApp) {
         survivor.fields.phone.as_deref(),
         Some("081211113333"),
         "the survivor gains what it lacked"
+    );
+    assert_eq!(
+        (
+            survivor.fields.chair_name.as_deref(),
+            survivor.fields.chair_phone.as_deref()
+        ),
+        (Some("Pak Darto"), Some("081244445555")),
+        "the chair, with their phone, too"
     );
     assert!(
         merged.archived
