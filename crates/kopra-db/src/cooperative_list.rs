@@ -334,7 +334,8 @@ mod tests {
     }
 }
 
-/// The columns of every export of the register (CSV, Excel, CLI), in order.
+/// The columns of every export of the register (CSV, Excel, CLI), in order. The board's
+/// columns ([`BOARD_EXPORT_HEADERS`]) follow only when the exporter may see personal data.
 pub const EXPORT_HEADERS: [&str; 26] = [
     "id",
     "nik",
@@ -364,8 +365,69 @@ pub const EXPORT_HEADERS: [&str; 26] = [
     "updated_at",
 ];
 
-/// One cooperative as an export row, in `EXPORT_HEADERS` order.
-pub fn export_row(c: &CooperativeRecord) -> Vec<String> {
+/// The board (personal data), after the other columns when the exporter may see it.
+pub const BOARD_EXPORT_HEADERS: [&str; 6] = kopra_domain::cooperative::BOARD_FIELDS;
+
+/// Whether an export carries the board's columns (personal data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonalData {
+    Include,
+    Omit,
+}
+
+/// An export's header row: [`EXPORT_HEADERS`], then the board's when included.
+pub fn export_headers(personal: PersonalData) -> Vec<&'static str> {
+    let mut h = EXPORT_HEADERS.to_vec();
+    if personal == PersonalData::Include {
+        h.extend(BOARD_EXPORT_HEADERS);
+    }
+    h
+}
+
+/// One cooperative as an export row, in [`export_headers`] order.
+pub fn export_row(c: &CooperativeRecord, personal: PersonalData) -> Vec<String> {
+    let mut row = register_row(c);
+    if personal == PersonalData::Include {
+        let f = &c.fields;
+        row.extend(
+            [
+                &f.chair_name,
+                &f.chair_phone,
+                &f.secretary_name,
+                &f.treasurer_name,
+                &f.supervisor_name,
+                &f.manager_name,
+            ]
+            .map(|v| v.clone().unwrap_or_default()),
+        );
+    }
+    row
+}
+
+impl Db {
+    /// The whole filtered list as an export table (headers and rows), read 500 at a time.
+    pub async fn export_table(
+        &self,
+        f: &CooperativeFilter,
+        scope: &Scope,
+        sort: Sort,
+        personal: PersonalData,
+    ) -> Result<(Vec<&'static str>, Vec<Vec<String>>), DbError> {
+        let mut rows = Vec::new();
+        let mut page_no = 1;
+        loop {
+            let page = self.list_cooperatives(f, scope, sort, page_no, 500).await?;
+            rows.extend(page.items.iter().map(|c| export_row(c, personal)));
+            if page_no * 500 >= page.total {
+                break;
+            }
+            page_no += 1;
+        }
+        Ok((export_headers(personal), rows))
+    }
+}
+
+fn register_row(c: &CooperativeRecord) -> Vec<String> {
     let f = &c.fields;
     let o = |s: &Option<String>| s.clone().unwrap_or_default();
     let d = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_default();

@@ -60,6 +60,12 @@ pub(crate) struct CooperativeRow {
     ods_grade: Option<String>,
     ods_last_rat_date: Option<Date>,
     notes: Option<String>,
+    chair_name: Option<String>,
+    chair_phone: Option<String>,
+    secretary_name: Option<String>,
+    treasurer_name: Option<String>,
+    supervisor_name: Option<String>,
+    manager_name: Option<String>,
     supervised: bool,
     archived: bool,
     archive_reason: Option<String>,
@@ -99,6 +105,12 @@ impl TryFrom<CooperativeRow> for CooperativeRecord {
                 ods_grade: r.ods_grade,
                 ods_last_rat_date: r.ods_last_rat_date,
                 notes: r.notes,
+                chair_name: r.chair_name,
+                chair_phone: r.chair_phone,
+                secretary_name: r.secretary_name,
+                treasurer_name: r.treasurer_name,
+                supervisor_name: r.supervisor_name,
+                manager_name: r.manager_name,
             },
             kelurahan_name: r.kelurahan_name,
             kecamatan_name: r.kecamatan_name,
@@ -141,25 +153,29 @@ struct VersionRow {
 pub(crate) const SELECT_RECORD: &str = "SELECT c.id, c.nik, c.name, c.legal_entity_number, c.legal_entity_date, c.amendments, c.address, \
      c.kelurahan_code, kel.name AS kelurahan_name, c.kelurahan_text, c.kecamatan_code, kec.name AS kecamatan_name, c.kabkota_code, \
      c.bentuk, c.jenis, c.kelompok, c.sektor, c.loop_kind, c.phone, c.email, c.certificate_valid_until, c.ods_grade, \
-     c.ods_last_rat_date, c.notes, c.supervised, c.archived, c.archive_reason, c.status, c.status_since, c.last_rat_date, c.version, c.created_at, c.updated_at \
+     c.ods_last_rat_date, c.notes, c.chair_name, c.chair_phone, c.secretary_name, c.treasurer_name, c.supervisor_name, \
+     c.manager_name, c.supervised, c.archived, c.archive_reason, c.status, c.status_since, c.last_rat_date, c.version, c.created_at, c.updated_at \
      FROM cooperatives c LEFT JOIN regions kec ON kec.code = c.kecamatan_code LEFT JOIN regions kel ON kel.code = c.kelurahan_code";
 
 pub(crate) const INSERT: &str = "INSERT INTO cooperatives (nik, name, search_key, legal_entity_number, legal_entity_date, amendments, address, \
      kelurahan_code, kecamatan_code, kabkota_code, kelurahan_text, bentuk, jenis, kelompok, sektor, loop_kind, phone, email, \
-     certificate_valid_until, ods_grade, ods_last_rat_date, notes, supervised, archived, version, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, 1, $25, $25) \
+     certificate_valid_until, ods_grade, ods_last_rat_date, notes, supervised, archived, \
+     chair_name, chair_phone, secretary_name, treasurer_name, supervisor_name, manager_name, version, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, \
+     $25, $26, $27, $28, $29, $30, 1, $31, $31) \
      RETURNING id";
 
 pub(crate) const UPDATE: &str = "UPDATE cooperatives SET nik = $1, name = $2, search_key = $3, legal_entity_number = $4, legal_entity_date = $5, \
      amendments = $6, address = $7, kelurahan_code = $8, kecamatan_code = $9, kabkota_code = $10, kelurahan_text = $11, \
      bentuk = $12, jenis = $13, kelompok = $14, sektor = $15, loop_kind = $16, phone = $17, email = $18, \
      certificate_valid_until = $19, ods_grade = $20, ods_last_rat_date = $21, notes = $22, supervised = $23, archived = $24, \
-     version = version + 1, updated_at = $25 WHERE id = $26 AND version = $27";
+     chair_name = $25, chair_phone = $26, secretary_name = $27, treasurer_name = $28, supervisor_name = $29, manager_name = $30, \
+     version = version + 1, updated_at = $31 WHERE id = $32 AND version = $33";
 
 pub(crate) const INSERT_VERSION: &str = "INSERT INTO cooperative_versions (cooperative_id, version, action, snapshot, changes, reason, actor_user_id, actor_name, at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
-/// Binds the 24 field parameters shared by INSERT and UPDATE, in their order.
+/// Binds the 30 field parameters shared by INSERT and UPDATE, in their order.
 macro_rules! bind_fields {
     ($q:expr, $f:expr, $kabkota:expr, $supervised:expr, $archived:expr) => {{
         let f: &CooperativeFields = $f;
@@ -187,6 +203,12 @@ macro_rules! bind_fields {
             .bind(f.notes.clone())
             .bind($supervised)
             .bind($archived)
+            .bind(f.chair_name.clone())
+            .bind(f.chair_phone.clone())
+            .bind(f.secretary_name.clone())
+            .bind(f.treasurer_name.clone())
+            .bind(f.supervisor_name.clone())
+            .bind(f.manager_name.clone())
     }};
 }
 

@@ -138,7 +138,27 @@ pub enum HeldBackDecision {
 /// Phases: `read` (the file, no row count yet), `check` (rows checked), `write` (rows
 /// written by the commit).
 #[derive(Clone)]
-pub struct Progress(pub std::sync::Arc<dyn Fn(&str, u64, u64) + Send + Sync>);
+pub struct Progress(pub std::sync::Arc<ProgressFn>);
+
+/// The callback behind [`Progress`].
+pub type ProgressFn = dyn Fn(&str, u64, u64) + Send + Sync;
+
+/// A register row as the matcher reads it: id, NIK, name, legal-entity number, kecamatan,
+/// kelurahan, phone.
+type MatchRow = (
+    i64,
+    Option<String>,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
+/// A register row as the duplicate detector reads it: id, name, legal-entity number,
+/// kecamatan, kelurahan, phone.
+type PairRow = (i64, String, Option<String>, String, Option<String>, Option<String>);
+/// A stored upload: file name, sheet, bytes, batch.
+type UploadRow = (String, Option<String>, Vec<u8>, Option<i64>);
 
 impl Progress {
     fn report(&self, phase: &str, done: usize, total: usize) {
@@ -239,6 +259,16 @@ fn merge(stored: &CooperativeFields, imported: &CooperativeFields, mapping: &Map
     );
     m.ods_grade = pick(&imported.ods_grade, &stored.ods_grade, Field::OdsGrade);
     m.notes = pick(&imported.notes, &stored.notes, Field::Notes);
+    m.chair_name = pick(&imported.chair_name, &stored.chair_name, Field::ChairName);
+    m.chair_phone = pick(&imported.chair_phone, &stored.chair_phone, Field::ChairPhone);
+    m.secretary_name = pick(&imported.secretary_name, &stored.secretary_name, Field::SecretaryName);
+    m.treasurer_name = pick(&imported.treasurer_name, &stored.treasurer_name, Field::TreasurerName);
+    m.supervisor_name = pick(
+        &imported.supervisor_name,
+        &stored.supervisor_name,
+        Field::SupervisorName,
+    );
+    m.manager_name = pick(&imported.manager_name, &stored.manager_name, Field::ManagerName);
     m
 }
 
@@ -266,7 +296,7 @@ impl Db {
         let rows: Vec<ImportRow> = read_rows(&table, &mapping, &index, &office.home, &nik_prefix_crosswalk(), today);
 
         // The register, as the detector and the matcher see it.
-        let records: Vec<(i64, Option<String>, String, Option<String>, String, Option<String>, Option<String>)> = on_pool!(self, p => sqlx::query_as(
+        let records: Vec<MatchRow> = on_pool!(self, p => sqlx::query_as(
             "SELECT id, nik, name, legal_entity_number, kecamatan_code, kelurahan_code, phone FROM cooperatives WHERE archived = $1",
         ).bind(false).fetch_all(p).await).map_err(DbError::from)?;
         let existing: Vec<Existing> = records
@@ -676,8 +706,8 @@ impl Db {
     }
 
     /// The stored upload: file name, sheet, bytes, and the batch it became (if committed).
-    pub async fn upload(&self, id: i64) -> Result<(String, Option<String>, Vec<u8>, Option<i64>), DbError> {
-        let row: Option<(String, Option<String>, Vec<u8>, Option<i64>)> = on_pool!(self, p => sqlx::query_as(
+    pub async fn upload(&self, id: i64) -> Result<UploadRow, DbError> {
+        let row: Option<UploadRow> = on_pool!(self, p => sqlx::query_as(
             "SELECT file_name, sheet, data, batch_id FROM import_uploads WHERE id = $1",
         ).bind(id).fetch_optional(p).await)?;
         row.ok_or(DbError::NotFound)
@@ -783,7 +813,7 @@ impl Db {
     /// Candidate duplicate pairs among non-archived cooperatives, best first; pairs marked
     /// distinct are not proposed again.
     pub async fn duplicate_pairs(&self, min_score: u32) -> Result<Vec<RegisterPair>, DbError> {
-        let records: Vec<(i64, String, Option<String>, String, Option<String>, Option<String>)> = on_pool!(self, p => sqlx::query_as(
+        let records: Vec<PairRow> = on_pool!(self, p => sqlx::query_as(
             "SELECT id, name, legal_entity_number, kecamatan_code, kelurahan_code, phone FROM cooperatives WHERE archived = $1 ORDER BY id",
         ).bind(false).fetch_all(p).await)?;
         let distinct: Vec<(i64, i64)> =
@@ -867,6 +897,17 @@ impl Db {
         fill(&mut fields.jenis, &gone.fields.jenis);
         fill(&mut fields.kelompok, &gone.fields.kelompok);
         fill(&mut fields.sektor, &gone.fields.sektor);
+        // The chair's phone belongs to the chair: it moves only with the chair's name.
+        if fields.chair_name.is_none() && gone.fields.chair_name.is_some() {
+            fields.chair_name = gone.fields.chair_name.clone();
+            fields.chair_phone = gone.fields.chair_phone.clone();
+        } else if fields.chair_name == gone.fields.chair_name {
+            fill(&mut fields.chair_phone, &gone.fields.chair_phone);
+        }
+        fill(&mut fields.secretary_name, &gone.fields.secretary_name);
+        fill(&mut fields.treasurer_name, &gone.fields.treasurer_name);
+        fill(&mut fields.supervisor_name, &gone.fields.supervisor_name);
+        fill(&mut fields.manager_name, &gone.fields.manager_name);
         let reason = format!("digabung ke #{survivor}");
         self.archive_cooperative(merged, &reason, Some(gone.version), actor)
             .await?;
@@ -949,7 +990,7 @@ impl Db {
 }
 
 /// Every importable field.
-pub const FIELDS: [Field; 26] = Field::ALL;
+pub const FIELDS: [Field; Field::ALL.len()] = Field::ALL;
 
 pub fn field_from_key(key: &str) -> Option<Field> {
     Field::from_key(key)

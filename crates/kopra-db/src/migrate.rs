@@ -71,6 +71,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/postgres/0013_mapping_templates.sql"),
     ),
     (
+        "0014_board",
+        include_str!("../../../migrations/sqlite/0014_board.sql"),
+        include_str!("../../../migrations/postgres/0014_board.sql"),
+    ),
+    (
         "0015_strengthening",
         include_str!("../../../migrations/sqlite/0015_strengthening.sql"),
         include_str!("../../../migrations/postgres/0015_strengthening.sql"),

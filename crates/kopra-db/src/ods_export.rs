@@ -40,16 +40,20 @@ fn dmy(d: Option<Date>) -> String {
         .unwrap_or_default()
 }
 
+/// Members (male, female, total) of a cooperative's latest verified report.
+type Members = (Option<i64>, Option<i64>, Option<i64>);
+/// The same, as read: cooperative id, male, female, total.
+type MemberRow = (i64, Option<i64>, Option<i64>, Option<i64>);
+
 impl Db {
     /// Every non-archived cooperative in `scope` as an ODS-shaped CSV (UTF-8 with BOM).
     pub async fn export_ods_csv(&self, scope: &Scope, today: Date) -> Result<Vec<u8>, DbError> {
         // Latest verified members per cooperative, in one query.
-        let members: Vec<(i64, Option<i64>, Option<i64>, Option<i64>)> = on_pool!(self, p => sqlx::query_as(
+        let members: Vec<MemberRow> = on_pool!(self, p => sqlx::query_as(
             "SELECT cooperative_id, members_male, members_female, members_total FROM annual_reports \
              WHERE review_status = 'verified' ORDER BY cooperative_id, book_year",
         ).fetch_all(p).await)?;
-        let members: HashMap<i64, (Option<i64>, Option<i64>, Option<i64>)> =
-            members.into_iter().map(|(id, m, f, t)| (id, (m, f, t))).collect();
+        let members: HashMap<i64, Members> = members.into_iter().map(|(id, m, f, t)| (id, (m, f, t))).collect();
         let mut names: HashMap<String, String> = HashMap::new();
         let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
         w.write_record(ODS_HEADERS)

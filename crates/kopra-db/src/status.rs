@@ -142,6 +142,10 @@ fn legal_of(status: Option<String>, number: Option<String>, date: Option<Date>) 
     })
 }
 
+/// A cooperative as the status recompute reads it: id, founding date, stored status and
+/// since when, last RAT.
+type StatusRow = (i64, Option<Date>, String, Option<Date>, Option<Date>);
+
 impl Db {
     pub async fn status_rules(&self) -> Result<StatusRules, DbError> {
         Ok(match self.setting(STATUS_RULES).await? {
@@ -264,7 +268,7 @@ impl Db {
     /// in transactions of 1,000. Returns how many changed.
     pub async fn recompute_statuses(&self, today: Date) -> Result<usize, DbError> {
         let rules = self.status_rules().await?;
-        let coops: Vec<(i64, Option<Date>, String, Option<Date>, Option<Date>)> = on_pool!(self, p => sqlx::query_as(
+        let coops: Vec<StatusRow> = on_pool!(self, p => sqlx::query_as(
             "SELECT id, legal_entity_date, status, status_since, last_rat_date FROM cooperatives",
         ).fetch_all(p).await)?;
         let rats: Vec<(i64, Date)> = on_pool!(self, p => sqlx::query_as(

@@ -73,6 +73,24 @@ pub struct CooperativeInput {
     pub ods_last_rat_date: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// Ketua Pengurus (personal data, like the rest of the board below).
+    #[serde(default)]
+    pub chair_name: Option<String>,
+    /// HP Ketua.
+    #[serde(default)]
+    pub chair_phone: Option<String>,
+    /// Sekretaris.
+    #[serde(default)]
+    pub secretary_name: Option<String>,
+    /// Bendahara.
+    #[serde(default)]
+    pub treasurer_name: Option<String>,
+    /// Ketua Pengawas.
+    #[serde(default)]
+    pub supervisor_name: Option<String>,
+    /// Manajer.
+    #[serde(default)]
+    pub manager_name: Option<String>,
 }
 
 /// Validated register fields. Region codes are well-formed but not yet checked to exist.
@@ -100,6 +118,36 @@ pub struct CooperativeFields {
     /// ODS's "Tanggal RAT Terakhir", kept as received until annual reports exist.
     pub ods_last_rat_date: Option<Date>,
     pub notes: Option<String>,
+    /// The board (pengurus/pengawas): personal data, shown only to those who may see it
+    /// (see [`BOARD_FIELDS`]). `default` so snapshots stored before these fields existed
+    /// still read.
+    #[serde(default)]
+    pub chair_name: Option<String>,
+    #[serde(default)]
+    pub chair_phone: Option<String>,
+    #[serde(default)]
+    pub secretary_name: Option<String>,
+    #[serde(default)]
+    pub treasurer_name: Option<String>,
+    #[serde(default)]
+    pub supervisor_name: Option<String>,
+    #[serde(default)]
+    pub manager_name: Option<String>,
+}
+
+/// The board's fields (pengurus and pengawas), in form order: personal data.
+pub const BOARD_FIELDS: [&str; 6] = [
+    "chair_name",
+    "chair_phone",
+    "secretary_name",
+    "treasurer_name",
+    "supervisor_name",
+    "manager_name",
+];
+
+/// Is this field (a name from [`CooperativeFields::display_fields`]) personal data?
+pub fn is_personal_field(field: &str) -> bool {
+    BOARD_FIELDS.contains(&field)
 }
 
 const SHORT: usize = 200;
@@ -280,6 +328,18 @@ impl CooperativeInput {
         });
         let ods_last_rat_date = past_date(&self.ods_last_rat_date, "ods_last_rat_date", today, &mut e);
         let notes = text(&self.notes, LONG, "notes", &mut e);
+        let chair_name = text(&self.chair_name, SHORT, "chair_name", &mut e);
+        let chair_phone = present(&self.chair_phone).and_then(|s| {
+            let p = parse_phone(s);
+            if p.is_none() {
+                e.add("chair_phone", FieldError::PhoneFormat);
+            }
+            p
+        });
+        let secretary_name = text(&self.secretary_name, SHORT, "secretary_name", &mut e);
+        let treasurer_name = text(&self.treasurer_name, SHORT, "treasurer_name", &mut e);
+        let supervisor_name = text(&self.supervisor_name, SHORT, "supervisor_name", &mut e);
+        let manager_name = text(&self.manager_name, SHORT, "manager_name", &mut e);
 
         if !e.is_empty() {
             return Err(e);
@@ -305,6 +365,12 @@ impl CooperativeInput {
             ods_grade,
             ods_last_rat_date,
             notes,
+            chair_name,
+            chair_phone,
+            secretary_name,
+            treasurer_name,
+            supervisor_name,
+            manager_name,
         })
     }
 }
@@ -341,6 +407,25 @@ impl CooperativeFields {
             ods_grade: self.ods_grade.clone(),
             ods_last_rat_date: d(&self.ods_last_rat_date),
             notes: self.notes.clone(),
+            chair_name: self.chair_name.clone(),
+            chair_phone: self.chair_phone.clone(),
+            secretary_name: self.secretary_name.clone(),
+            treasurer_name: self.treasurer_name.clone(),
+            supervisor_name: self.supervisor_name.clone(),
+            manager_name: self.manager_name.clone(),
+        }
+    }
+
+    /// The same fields with the board (personal data) emptied, for those who may not see it.
+    pub fn without_board(&self) -> CooperativeFields {
+        CooperativeFields {
+            chair_name: None,
+            chair_phone: None,
+            secretary_name: None,
+            treasurer_name: None,
+            supervisor_name: None,
+            manager_name: None,
+            ..self.clone()
         }
     }
 
@@ -378,6 +463,12 @@ impl CooperativeFields {
             ("ods_grade", self.ods_grade.clone()),
             ("ods_last_rat_date", d(&self.ods_last_rat_date)),
             ("notes", self.notes.clone()),
+            ("chair_name", self.chair_name.clone()),
+            ("chair_phone", self.chair_phone.clone()),
+            ("secretary_name", self.secretary_name.clone()),
+            ("treasurer_name", self.treasurer_name.clone()),
+            ("supervisor_name", self.supervisor_name.clone()),
+            ("manager_name", self.manager_name.clone()),
         ]
     }
 }
@@ -454,8 +545,43 @@ mod tests {
     }
 
     #[test]
+    fn the_board_is_parsed_like_other_names_and_the_chairs_phone_like_the_phone() {
+        let mut i = input();
+        i.chair_name = Some("  Hj. Siti Aminah ".into());
+        i.chair_phone = Some("0812-3456-7890".into());
+        i.manager_name = Some("x".repeat(201));
+        let e = i.parse(TODAY).unwrap_err();
+        assert_eq!(e.get("manager_name"), Some(FieldError::TooLong));
+        i.manager_name = None;
+        let f = i.parse(TODAY).unwrap();
+        assert_eq!(f.chair_name.as_deref(), Some("Hj. Siti Aminah"));
+        assert_eq!(f.chair_phone.as_deref(), Some("081234567890"));
+        i.chair_phone = Some("ketua".into());
+        assert_eq!(
+            i.parse(TODAY).unwrap_err().get("chair_phone"),
+            Some(FieldError::PhoneFormat)
+        );
+    }
+
+    #[test]
+    fn a_snapshot_stored_before_the_board_existed_still_reads() {
+        let old = r#"{"nik":null,"name":"Kop Lama","legal_entity_number":null,"legal_entity_date":null,
+            "amendments":[],"address":null,"kelurahan_code":null,"kecamatan_code":"32.75.07",
+            "kelurahan_text":null,"bentuk":null,"jenis":null,"kelompok":null,"sektor":null,"loop":null,
+            "phone":null,"email":null,"certificate_valid_until":null,"ods_grade":null,
+            "ods_last_rat_date":null,"notes":null}"#;
+        let f: CooperativeFields = serde_json::from_str(old).unwrap();
+        assert_eq!(f.name, "Kop Lama");
+        assert_eq!(f.chair_name, None);
+        assert!(f.display_fields().iter().any(|(k, _)| is_personal_field(k)));
+    }
+
+    #[test]
     fn fields_survive_a_round_trip_through_input() {
         let mut i = input();
+        i.chair_name = Some("Budi Santoso".into());
+        i.chair_phone = Some("+62 812 1111 2222".into());
+        i.supervisor_name = Some("Dewi".into());
         i.amendments = vec![AmendmentInput {
             number: Some("AHU-1.AH.01.27.TAHUN 2021".into()),
             date: Some("2021-05-19".into()),

@@ -36,7 +36,7 @@ pub use cooperative::{Amendment, AmendmentInput, CooperativeFields, CooperativeI
 pub use field_error::{FieldError, FieldErrors};
 pub use history::{FieldChange, field_changes};
 pub use nik::NikKoperasi;
-pub use permission::{Permission, Role, Scope};
+pub use permission::{Permission, Role, Scope, may_see_board};
 pub use region::{HomeRegion, RegionCode, RegionLevel};
 pub use region_index::{RegionIndex, RegionMatch};
 pub use value_sets::{Bentuk, BentukArea, Jenis, Kelompok, Loop, Sektor};

@@ -45,6 +45,7 @@ impl Role {
                     | ReviewProposals
                     | EditReports
                     | ImportData
+                    | ViewPersonalData
                     | ManageOwnTokens
                     | ViewUmkm
                     | EditUmkm
@@ -80,6 +81,10 @@ pub enum Permission {
     EditReports,
     /// Import spreadsheets into the register and undo imports.
     ImportData,
+    /// See the board (pengurus/pengawas names, the chair's phone) of any cooperative in
+    /// scope. A pengurus lacks it but always sees their own cooperative's board: ask
+    /// [`may_see_board`].
+    ViewPersonalData,
     ManageOwnTokens,
     /// The UMKM register (list, detail, history, export), owners' data included.
     ViewUmkm,
@@ -89,6 +94,13 @@ pub enum Permission {
     ViewCoalitions,
     /// Open coalitions, bring members in, record transactions, accept or dismiss matches.
     ManageCoalitions,
+}
+
+/// May a user with this role and scope see (and, where they may change the cooperative,
+/// change) the board of cooperative `cooperative_id`? Those with
+/// [`Permission::ViewPersonalData`], and a pengurus for their own cooperative.
+pub fn may_see_board(role: Role, scope: &Scope, cooperative_id: i64) -> bool {
+    role.allows(Permission::ViewPersonalData) || matches!(scope, Scope::Cooperative(own) if *own == cooperative_id)
 }
 
 /// Which cooperatives a user may see: all, those in some kecamatan, or one.
@@ -136,6 +148,18 @@ mod tests {
         assert!(!Role::Pengurus.allows(Permission::ReviewProposals));
         assert!(Role::Petugas.allows(Permission::ReviewProposals));
         assert_eq!(Scope::of(Role::Pengurus, &[], None), Scope::Nothing);
+    }
+
+    #[test]
+    fn the_board_is_seen_by_the_office_and_by_a_pengurus_for_their_own_cooperative_only() {
+        assert!(Role::Admin.allows(Permission::ViewPersonalData));
+        assert!(Role::Petugas.allows(Permission::ViewPersonalData));
+        assert!(!Role::Pengurus.allows(Permission::ViewPersonalData));
+        let own = Scope::of(Role::Pengurus, &[], Some(7));
+        assert!(may_see_board(Role::Pengurus, &own, 7));
+        assert!(!may_see_board(Role::Pengurus, &own, 8));
+        assert!(!may_see_board(Role::Pengurus, &Scope::Nothing, 7));
+        assert!(may_see_board(Role::Petugas, &Scope::All, 8));
     }
 
     #[test]

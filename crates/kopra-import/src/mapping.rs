@@ -35,11 +35,17 @@ pub enum Field {
     CertificateValidUntil,
     OdsGrade,
     Notes,
+    ChairName,
+    ChairPhone,
+    SecretaryName,
+    TreasurerName,
+    SupervisorName,
+    ManagerName,
 }
 
 impl Field {
     /// Every field, in the order a form shows them.
-    pub const ALL: [Field; 26] = [
+    pub const ALL: [Field; 32] = [
         Field::Name,
         Field::Nik,
         Field::LegalEntityNumber,
@@ -66,6 +72,12 @@ impl Field {
         Field::CertificateValidUntil,
         Field::OdsGrade,
         Field::Notes,
+        Field::ChairName,
+        Field::ChairPhone,
+        Field::SecretaryName,
+        Field::TreasurerName,
+        Field::SupervisorName,
+        Field::ManagerName,
     ];
 
     /// The stable key (`kab_kota`, `members_male`, …).
@@ -260,6 +272,35 @@ const ALIASES: &[(Field, &[&str])] = &[
     ),
     (Field::OdsGrade, &["status grade", "grade"]),
     (Field::Notes, &["keterangan", "catatan", "notes", "ket"]),
+    (
+        Field::ChairName,
+        &[
+            "ketua",
+            "nama ketua",
+            "ketua pengurus",
+            "nama ketua pengurus",
+            "chair",
+            "chair name",
+        ],
+    ),
+    (
+        Field::ChairPhone,
+        &[
+            "hp ketua",
+            "no hp ketua",
+            "no. hp ketua",
+            "telp ketua",
+            "telepon ketua",
+            "chair phone",
+        ],
+    ),
+    (Field::SecretaryName, &["sekretaris", "nama sekretaris", "secretary"]),
+    (Field::TreasurerName, &["bendahara", "nama bendahara", "treasurer"]),
+    (
+        Field::SupervisorName,
+        &["ketua pengawas", "pengawas", "nama ketua pengawas", "supervisor"],
+    ),
+    (Field::ManagerName, &["manajer", "manager", "nama manajer"]),
 ];
 
 /// The field a header names, if any.
@@ -411,6 +452,25 @@ mod tests {
         assert_eq!(field_for_header("Tgl RAT Terakhir"), Some(Field::LastRat));
         assert_eq!(field_for_header("No. BH"), Some(Field::LegalEntityNumber));
         assert_eq!(field_for_header("Warna favorit"), None);
+        for (header, field) in [
+            ("KETUA", Field::ChairName),
+            ("NAMA KETUA", Field::ChairName),
+            ("KETUA PENGURUS", Field::ChairName),
+            ("Nama Ketua Pengurus", Field::ChairName),
+            ("Chair", Field::ChairName),
+            ("HP KETUA", Field::ChairPhone),
+            ("NO HP KETUA", Field::ChairPhone),
+            ("NO. HP KETUA", Field::ChairPhone),
+            ("Telp Ketua", Field::ChairPhone),
+            ("SEKRETARIS", Field::SecretaryName),
+            ("BENDAHARA", Field::TreasurerName),
+            ("KETUA PENGAWAS", Field::SupervisorName),
+            ("PENGAWAS", Field::SupervisorName),
+            ("MANAJER", Field::ManagerName),
+            ("MANAGER", Field::ManagerName),
+        ] {
+            assert_eq!(field_for_header(header), Some(field), "{header}");
+        }
         let m = Mapping {
             header_row: 0,
             headers: vec!["Nama".into(), "Wilayah".into()],

@@ -237,6 +237,8 @@ fn read_row(
         ods_grade: row.get(GRADE),
         ods_last_rat_date,
         notes: None,
+        // ODS's list has no board columns.
+        ..Default::default()
     })
 }
 

@@ -276,6 +276,7 @@ fn read_row(
         ODS_GRADES.contains(&up.as_str()).then_some(up)
     });
     let phone = c.listed(Field::Phone, parse_phone);
+    let chair_phone = c.listed(Field::ChairPhone, parse_phone);
     let email = c.listed(Field::Email, |s| {
         is_plausible_email(s.trim()).then(|| s.trim().to_lowercase())
     });
@@ -313,6 +314,12 @@ fn read_row(
         ods_grade,
         ods_last_rat_date: None,
         notes: c.text(Field::Notes),
+        chair_name: c.text(Field::ChairName),
+        chair_phone,
+        secretary_name: c.text(Field::SecretaryName),
+        treasurer_name: c.text(Field::TreasurerName),
+        supervisor_name: c.text(Field::SupervisorName),
+        manager_name: c.text(Field::ManagerName),
     };
     match input.parse(today) {
         Ok(fields) => (Some(fields), figures),

@@ -6,11 +6,12 @@ use crate::auth::Ctx;
 use crate::error::AppError;
 use kopra_db::Actor;
 use kopra_db::audit::AuditEntry;
+use kopra_db::cooperative_list::PersonalData;
 use kopra_db::cooperatives::CooperativeRecord;
 use kopra_db::status::ActivationScope;
 use kopra_db::users::User;
 use kopra_domain::plan::Plan;
-use kopra_domain::{FieldError, FieldErrors};
+use kopra_domain::{CooperativeFields, CooperativeInput, FieldError, FieldErrors, Permission};
 use serde::Serialize;
 use serde_json::json;
 use time::{Date, Duration};
@@ -94,6 +95,71 @@ pub fn check_scope(user: &User, record: &CooperativeRecord) -> Result<(), AppErr
     }
 }
 
+/// May `user` see (and, where they may change the cooperative, change) the board of
+/// cooperative `id`? The office with `ViewPersonalData`, and a pengurus for their own.
+pub fn may_see_board(user: &User, id: i64) -> bool {
+    kopra_domain::may_see_board(user.role, &user.scope(), id)
+}
+
+/// A cooperative as the caller may see it: the record, without the board's keys
+/// (`chair_name`, `chair_phone`, `secretary_name`, `treasurer_name`, `supervisor_name`,
+/// `manager_name`: personal data) for callers who may not see them.
+pub fn record_json(user: &User, record: &CooperativeRecord) -> Result<serde_json::Value, AppError> {
+    let mut v = serde_json::to_value(record).map_err(|e| AppError::Internal(e.to_string()))?;
+    if !may_see_board(user, record.id)
+        && let serde_json::Value::Object(m) = &mut v
+    {
+        for k in kopra_domain::cooperative::BOARD_FIELDS {
+            m.remove(k);
+        }
+    }
+    Ok(v)
+}
+
+/// Whether `user`'s exports of the register carry the board's columns.
+pub fn export_personal_data(user: &User) -> PersonalData {
+    if user.role.allows(Permission::ViewPersonalData) {
+        PersonalData::Include
+    } else {
+        PersonalData::Omit
+    }
+}
+
+/// The board's input fields taken from `from`: what a change by someone who may not see
+/// the board keeps, whatever the request said about it.
+pub fn keep_board(input: &mut CooperativeInput, from: Option<&CooperativeFields>) {
+    let b = from.map(CooperativeFields::to_input).unwrap_or_default();
+    input.chair_name = b.chair_name;
+    input.chair_phone = b.chair_phone;
+    input.secretary_name = b.secretary_name;
+    input.treasurer_name = b.treasurer_name;
+    input.supervisor_name = b.supervisor_name;
+    input.manager_name = b.manager_name;
+}
+
+/// Field changes as `user` may see them about cooperative `id`: the board's values are
+/// replaced by `masked` for those who may not see it.
+pub fn mask_changes(
+    user: &User,
+    id: i64,
+    changes: Vec<kopra_domain::FieldChange>,
+    masked: &str,
+) -> Vec<kopra_domain::FieldChange> {
+    if may_see_board(user, id) {
+        return changes;
+    }
+    changes
+        .into_iter()
+        .map(|mut c| {
+            if kopra_domain::cooperative::is_personal_field(&c.field) {
+                c.from = c.from.map(|_| masked.to_string());
+                c.to = c.to.map(|_| masked.to_string());
+            }
+            c
+        })
+        .collect()
+}
+
 /// May `user` place a cooperative in this kecamatan?
 pub fn check_kecamatan(user: &User, kecamatan_code: &str) -> Result<(), AppError> {
     if user.kecamatan.is_empty() || user.kecamatan.iter().any(|k| k == kecamatan_code) {
@@ -151,7 +217,6 @@ fn opt(s: &Option<String>) -> Option<String> {
 impl ListParams {
     pub fn parse(&self, default_per_page: i64) -> Result<ListRequest, AppError> {
         use kopra_db::cooperative_list::{ArchivedFilter, CooperativeFilter, MAX_PER_PAGE, Sort, SortKey};
-        use kopra_domain::{FieldError, FieldErrors};
         let mut errors = FieldErrors::default();
         let boolean = |v: &Option<String>, field: &'static str, errors: &mut FieldErrors| match opt(v).as_deref() {
             None => None,

@@ -107,6 +107,10 @@ enum Command {
         /// Include archived cooperatives.
         #[arg(long)]
         include_archived: bool,
+        /// Leave out the board's columns (names and the chair's phone: personal data),
+        /// which the office's export otherwise includes. The ODS format never has them.
+        #[arg(long)]
+        without_personal_data: bool,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -223,6 +227,7 @@ async fn run(cli: Cli) -> Result<()> {
             status,
             supervised,
             include_archived,
+            without_personal_data,
             db,
         } => {
             let (database, _) = open(&db, None).await?;
@@ -243,19 +248,15 @@ async fn run(cli: Cli) -> Result<()> {
                 key: kopra_db::cooperative_list::SortKey::Name,
                 descending: false,
             };
-            let headers = kopra_db::cooperative_list::EXPORT_HEADERS;
-            let mut rows: Vec<Vec<String>> = Vec::new();
-            let mut page = 1;
-            loop {
-                let p = database
-                    .list_cooperatives(&filter, &kopra_domain::Scope::All, sort, page, 500)
-                    .await?;
-                rows.extend(p.items.iter().map(kopra_db::cooperative_list::export_row));
-                if page * 500 >= p.total {
-                    break;
-                }
-                page += 1;
-            }
+            // The CLI runs as the office, which may see personal data.
+            let personal = if without_personal_data {
+                kopra_db::cooperative_list::PersonalData::Omit
+            } else {
+                kopra_db::cooperative_list::PersonalData::Include
+            };
+            let (headers, mut rows) = database
+                .export_table(&filter, &kopra_domain::Scope::All, sort, personal)
+                .await?;
             let bytes = if format == "ods" {
                 rows.clear();
                 database
@@ -263,11 +264,12 @@ async fn run(cli: Cli) -> Result<()> {
                     .await?
             } else if format == "xlsx" {
                 let title = vec![format!("Kopra · {} · {}", kopra_db::now(), rows.len())];
-                kopra_report::xlsx::table_workbook("Koperasi", &title, &headers.map(String::from), &rows)
+                let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+                kopra_report::xlsx::table_workbook("Koperasi", &title, &headers, &rows)
                     .context("writing the workbook")?
             } else {
                 let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-                w.write_record(headers)?;
+                w.write_record(&headers)?;
                 for r in &rows {
                     w.write_record(r)?;
                 }
@@ -291,7 +293,11 @@ async fn run(cli: Cli) -> Result<()> {
                         entity_type: "cooperative",
                         entity_id: None,
                         before: None,
-                        after: Some(serde_json::json!({"rows": rows.len(), "file": out.display().to_string()})),
+                        after: Some(serde_json::json!({
+                            "rows": rows.len(),
+                            "file": out.display().to_string(),
+                            "personal_data": format != "ods" && !without_personal_data,
+                        })),
                     },
                 )
                 .await?;

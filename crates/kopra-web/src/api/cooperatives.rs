@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, AppError};
-use crate::register::{ListParams, check_kecamatan, check_scope, today};
+use crate::register::{ListParams, check_kecamatan, check_scope, may_see_board, today};
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -13,9 +13,18 @@ use kopra_domain::{CooperativeInput, FieldError, FieldErrors, Permission};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// The record as the caller may see it, as a response body.
+fn respond(user: &ApiUser, record: &CooperativeRecord) -> Result<Json<Value>, ApiError> {
+    crate::register::record_json(&user.user, record)
+        .map(Json)
+        .map_err(|e| user.fail(e))
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct CooperativePage {
-    pub items: Vec<CooperativeRecord>,
+    /// Records; the board's keys only for callers who may see personal data.
+    #[schema(value_type = Vec<CooperativeRecord>)]
+    pub items: Vec<Value>,
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
@@ -49,8 +58,14 @@ pub async fn list(
         .list_cooperatives(&req.filter, &user.user.scope(), req.sort, req.page, req.per_page)
         .await
         .map_err(|e| user.fail(e))?;
+    let items = page
+        .items
+        .iter()
+        .map(|r| crate::register::record_json(&user.user, r))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| user.fail(e))?;
     Ok(Json(CooperativePage {
-        items: page.items,
+        items,
         total: page.total,
         page: page.page,
         per_page: page.per_page,
@@ -64,9 +79,12 @@ pub async fn create(
     State(state): State<AppState>,
     user: ApiUser,
     body: Result<Json<CooperativeInput>, JsonRejection>,
-) -> Result<(StatusCode, Json<CooperativeRecord>), ApiError> {
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     user.require(Permission::EditCooperative)?;
-    let Json(input) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
+    let Json(mut input) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
+    if !user.user.role.allows(Permission::ViewPersonalData) {
+        crate::register::keep_board(&mut input, None);
+    }
     let fields = input.parse(today()).map_err(|e| user.fail(AppError::Invalid(e)))?;
     check_kecamatan(&user.user, &fields.kecamatan_code).map_err(|e| user.fail(e))?;
     let record = state
@@ -74,7 +92,7 @@ pub async fn create(
         .create_cooperative(&state.office, &fields, &user.actor())
         .await
         .map_err(|e| user.fail(e))?;
-    Ok((StatusCode::CREATED, Json(record)))
+    Ok((StatusCode::CREATED, respond(&user, &record)?))
 }
 
 pub(super) async fn load(state: &AppState, user: &ApiUser, id: i64) -> Result<CooperativeRecord, ApiError> {
@@ -90,9 +108,10 @@ pub async fn get_one(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<CooperativeRecord>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     user.require(Permission::ViewCooperative)?;
-    Ok(Json(load(&state, &user, id).await?))
+    let record = load(&state, &user, id).await?;
+    respond(&user, &record)
 }
 
 /// Change some fields. The body holds only the fields to change (null clears one) and
@@ -105,10 +124,16 @@ pub async fn patch(
     user: ApiUser,
     Path(id): Path<i64>,
     body: Result<Json<Value>, JsonRejection>,
-) -> Result<Json<CooperativeRecord>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     user.require(Permission::EditCooperative)?;
     let Json(body) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
     let mut changes = super::json_object(body).map_err(|e| user.fail(e))?;
+    if !may_see_board(&user.user, id) {
+        // The board stays as stored for callers who may not see it.
+        for k in kopra_domain::cooperative::BOARD_FIELDS {
+            changes.remove(k);
+        }
+    }
     let version = take_version(&mut changes).map_err(|e| user.fail(e))?;
     let current = load(&state, &user, id).await?;
     if version.is_some_and(|v| v != current.version) {
@@ -128,7 +153,7 @@ pub async fn patch(
         )
         .await
         .map_err(|e| user.fail(e))?;
-    Ok(Json(record))
+    respond(&user, &record)
 }
 
 /// Removes `version` from a change body: absent or null means "the current version".
@@ -163,7 +188,7 @@ pub async fn archive(
     user: ApiUser,
     Path(id): Path<i64>,
     body: Result<Json<ArchiveRequest>, JsonRejection>,
-) -> Result<Json<CooperativeRecord>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     user.require(Permission::ArchiveCooperative)?;
     let Json(req) = body.map_err(|r| user.fail(super::json_rejection(r)))?;
     load(&state, &user, id).await?;
@@ -172,7 +197,7 @@ pub async fn archive(
         .archive_cooperative(id, &req.reason, req.version, &user.actor())
         .await
         .map_err(|e| user.fail(e))?;
-    Ok(Json(record))
+    respond(&user, &record)
 }
 
 /// Every version, newest first: who, when, which fields changed from what to what.
@@ -185,6 +210,20 @@ pub async fn history(
 ) -> Result<Json<HistoryList>, ApiError> {
     user.require(Permission::ViewCooperative)?;
     load(&state, &user, id).await?;
-    let items = state.db.cooperative_history(id).await.map_err(|e| user.fail(e))?;
+    let items = state
+        .db
+        .cooperative_history(id)
+        .await
+        .map_err(|e| user.fail(e))?
+        .into_iter()
+        .map(|mut v| {
+            // The board's values are not shown to callers who may not see them.
+            if !may_see_board(&user.user, id) {
+                v.changes
+                    .retain(|c| !kopra_domain::cooperative::is_personal_field(&c.field));
+            }
+            v
+        })
+        .collect();
     Ok(Json(HistoryList { items }))
 }

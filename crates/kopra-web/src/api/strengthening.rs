@@ -70,8 +70,13 @@ pub async fn umkm_list(
         .list_umkm(&filter, &user.user.scope(), page, per_page)
         .await
         .map_err(|e| user.fail(e))?;
+    let personal = user.user.role.allows(Permission::ViewPersonalData);
     Ok(Json(UmkmPage {
-        items: page.items,
+        items: page
+            .items
+            .into_iter()
+            .map(|u| if personal { u } else { u.without_personal_data() })
+            .collect(),
         total: page.total,
         page: page.page,
         per_page: page.per_page,
@@ -107,7 +112,12 @@ pub async fn umkm_get(
     Path(id): Path<i64>,
 ) -> Result<Json<UmkmRecord>, ApiError> {
     user.require(Permission::ViewUmkm)?;
-    Ok(Json(load_umkm(&state, &user, id).await?))
+    let record = load_umkm(&state, &user, id).await?;
+    Ok(Json(if user.user.role.allows(Permission::ViewPersonalData) {
+        record
+    } else {
+        record.without_personal_data()
+    }))
 }
 
 /// Change some fields (the body holds only those; null clears one), optionally with

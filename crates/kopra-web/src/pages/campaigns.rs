@@ -150,6 +150,37 @@ struct ShowPage {
     invitations: Vec<InvitationView>,
 }
 
+/// The fields of the answer form that come from the register, in form order: contacts,
+/// then the board (which the pengurus confirms or corrects).
+const ANSWER_FIELDS: [&str; 9] = [
+    "address",
+    "phone",
+    "email",
+    "chair_name",
+    "chair_phone",
+    "secretary_name",
+    "treasurer_name",
+    "supervisor_name",
+    "manager_name",
+];
+
+/// A register field's value by its form name.
+fn answer_value(f: &kopra_domain::CooperativeFields, name: &str) -> String {
+    let v = match name {
+        "address" => &f.address,
+        "phone" => &f.phone,
+        "email" => &f.email,
+        "chair_name" => &f.chair_name,
+        "chair_phone" => &f.chair_phone,
+        "secretary_name" => &f.secretary_name,
+        "treasurer_name" => &f.treasurer_name,
+        "supervisor_name" => &f.supervisor_name,
+        "manager_name" => &f.manager_name,
+        _ => &None,
+    };
+    v.clone().unwrap_or_default()
+}
+
 fn change_text(t: &Tr, ch: &FieldChange) -> String {
     format!(
         "{}: {} → {}",
@@ -238,7 +269,15 @@ pub async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<
                 invitation: inv.id,
                 cooperative_id: inv.cooperative_id,
                 name: name.clone(),
-                changes: changes.iter().map(|ch| change_text(&t, ch)).collect(),
+                changes: crate::register::mask_changes(
+                    &user.user,
+                    inv.cooperative_id,
+                    changes,
+                    &t.key("detail.personal_data"),
+                )
+                .iter()
+                .map(|ch| change_text(&t, ch))
+                .collect(),
                 report,
                 stopped: s.stopped,
                 note: s.note.unwrap_or_default(),
@@ -450,11 +489,12 @@ async fn answer_page(
         .map_err(|e| PageError(e.into(), ctx.lang))?
         .into_iter()
         .next();
-    let o = |s: &Option<String>| s.clone().unwrap_or_default();
-    let mut values = HashMap::from([
-        ("address".to_string(), o(&c.fields.address)),
-        ("phone".to_string(), o(&c.fields.phone)),
-        ("email".to_string(), o(&c.fields.email)),
+    // The code's holder is the cooperative's own pengurus: they see and confirm its board.
+    let mut values: HashMap<String, String> = ANSWER_FIELDS
+        .iter()
+        .map(|k| (k.to_string(), answer_value(&c.fields, k)))
+        .collect();
+    values.extend([
         (
             "members_male".to_string(),
             members
@@ -475,9 +515,9 @@ async fn answer_page(
     // What was sent last (waiting or returned) is shown back, not the older register values.
     if let Some(sub) = latest.as_ref().filter(|s| s.status != "approved") {
         if let Ok(f) = serde_json::from_str::<kopra_domain::CooperativeFields>(&sub.proposed) {
-            values.insert("address".into(), o(&f.address));
-            values.insert("phone".into(), o(&f.phone));
-            values.insert("email".into(), o(&f.email));
+            for k in ANSWER_FIELDS {
+                values.insert(k.into(), answer_value(&f, k));
+            }
         }
         if let Some(r) = sub
             .report
@@ -540,6 +580,13 @@ pub async fn answer_submit(
     input.address = get("address").or(input.address);
     input.phone = get("phone");
     input.email = get("email");
+    // Emptying a name of the board clears it, as for the phone and e-mail.
+    input.chair_name = get("chair_name");
+    input.chair_phone = get("chair_phone");
+    input.secretary_name = get("secretary_name");
+    input.treasurer_name = get("treasurer_name");
+    input.supervisor_name = get("supervisor_name");
+    input.manager_name = get("manager_name");
     let mut errors: Vec<String> = Vec::new();
     let fields = match input.parse(today()) {
         Ok(f) => Some(f),
@@ -581,7 +628,7 @@ pub async fn answer_submit(
         members_male,
         members_female,
     };
-    let stopped = f.get("stopped").is_some();
+    let stopped = f.contains_key("stopped");
     match state
         .db
         .submit_invitation(

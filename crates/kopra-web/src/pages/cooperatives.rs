@@ -6,7 +6,9 @@ use crate::auth::PageUser;
 use crate::error::{AppError, PageError};
 use crate::i18n::Tr;
 use crate::pages::{Nav, Opt, query_string, render};
-use crate::register::{ListParams, check_kecamatan, check_scope, today};
+use crate::register::{
+    ListParams, check_kecamatan, check_scope, export_personal_data, keep_board, mask_changes, may_see_board, today,
+};
 use askama::Template;
 use axum::Form;
 use axum::body::Body;
@@ -177,6 +179,7 @@ pub async fn export_csv(
     user.require(Permission::ExportRegister)?;
     let req = p.parse(500).map_err(|e| user.fail(e))?;
     let scope = user.user.scope();
+    let personal = export_personal_data(&user.user);
     state
         .db
         .audit(
@@ -186,7 +189,10 @@ pub async fn export_csv(
                 entity_type: "cooperative",
                 entity_id: None,
                 before: None,
-                after: Some(serde_json::json!({"filters": query_string(&params_pairs(&p, None))})),
+                after: Some(serde_json::json!({
+                    "filters": query_string(&params_pairs(&p, None)),
+                    "personal_data": personal == kopra_db::cooperative_list::PersonalData::Include,
+                })),
             },
         )
         .await
@@ -194,7 +200,10 @@ pub async fn export_csv(
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
     let db = state.db.clone();
     tokio::spawn(async move {
-        let header = format!("\u{feff}{}\n", kopra_db::cooperative_list::EXPORT_HEADERS.join(","));
+        let header = format!(
+            "\u{feff}{}\n",
+            kopra_db::cooperative_list::export_headers(personal).join(",")
+        );
         if tx.send(Ok(header.as_bytes().to_vec())).await.is_err() {
             return;
         }
@@ -209,7 +218,7 @@ pub async fn export_csv(
             };
             let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
             for c in &page.items {
-                let _ = w.write_record(kopra_db::cooperative_list::export_row(c));
+                let _ = w.write_record(kopra_db::cooperative_list::export_row(c, personal));
             }
             let bytes = w.into_inner().unwrap_or_default();
             if tx.send(Ok(bytes)).await.is_err() {
@@ -242,25 +251,13 @@ pub async fn export_xlsx(
     user.require(Permission::ExportRegister)?;
     let t = Tr::new(user.ctx.lang);
     let req = p.parse(500).map_err(|e| user.fail(e))?;
-    let scope = user.user.scope();
-    let mut rows = Vec::new();
-    let mut page_no = 1;
-    loop {
-        let page = state
-            .db
-            .list_cooperatives(&req.filter, &scope, req.sort, page_no, 500)
-            .await
-            .map_err(|e| user.fail(e))?;
-        rows.extend(page.items.iter().map(kopra_db::cooperative_list::export_row));
-        if page_no * 500 >= page.total {
-            break;
-        }
-        page_no += 1;
-    }
-    let headers: Vec<String> = kopra_db::cooperative_list::EXPORT_HEADERS
-        .iter()
-        .map(|h| h.to_string())
-        .collect();
+    let personal = export_personal_data(&user.user);
+    let (headers, rows) = state
+        .db
+        .export_table(&req.filter, &user.user.scope(), req.sort, personal)
+        .await
+        .map_err(|e| user.fail(e))?;
+    let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
     let filters = query_string(&params_pairs(&p, None));
     let title = vec![
         format!(
@@ -290,7 +287,11 @@ pub async fn export_xlsx(
                 entity_type: "cooperative",
                 entity_id: None,
                 before: None,
-                after: Some(serde_json::json!({"filters": filters, "rows": rows.len()})),
+                after: Some(serde_json::json!({
+                    "filters": filters,
+                    "rows": rows.len(),
+                    "personal_data": personal == kopra_db::cooperative_list::PersonalData::Include,
+                })),
             },
         )
         .await
@@ -376,6 +377,8 @@ struct DetailPage {
     nav: Option<Nav>,
     c: CooperativeRecord,
     rows: Vec<(String, String)>,
+    /// The board (personal data), for those who may see it.
+    board: Option<Vec<(String, String)>>,
     history: Vec<HistoryView>,
     can_edit: bool,
     can_archive: bool,
@@ -469,6 +472,7 @@ pub(super) async fn detail(
     notice: Option<String>,
 ) -> Result<Response, PageError> {
     let t = Tr::new(user.ctx.lang);
+    let masked = t.key("detail.personal_data");
     let history = state
         .db
         .cooperative_history(c.id)
@@ -481,7 +485,7 @@ pub(super) async fn detail(
             at: format_time(h.at),
             actor: h.actor_name,
             reason: h.reason,
-            changes: change_views(&t, h.changes),
+            changes: change_views(&t, mask_changes(&user.user, c.id, h.changes, &masked)),
             sort_key: h.at,
         })
         .collect::<Vec<_>>();
@@ -503,7 +507,7 @@ pub(super) async fn detail(
             });
         }
     }
-    history.sort_by(|a, b| b.sort_key.cmp(&a.sort_key));
+    history.sort_by_key(|h| std::cmp::Reverse(h.sort_key));
     let proposals = state
         .db
         .proposals_of(c.id)
@@ -524,11 +528,19 @@ pub(super) async fn detail(
                     p.decision_note.map(|n| format!(": {n}")).unwrap_or_default()
                 )
             }),
-            changes: change_views(&t, p.changes),
+            changes: change_views(&t, mask_changes(&user.user, c.id, p.changes, &masked)),
         })
         .collect();
     let mut rows: Vec<(String, String)> = Vec::new();
+    let mut board = Vec::new();
     for (field, value) in c.fields.display_fields() {
+        if kopra_domain::cooperative::is_personal_field(field) {
+            board.push((
+                t.key(&format!("field.{field}")),
+                value.unwrap_or_else(|| t.key("detail.empty")),
+            ));
+            continue;
+        }
         let value = match field {
             "kecamatan_code" => c
                 .kecamatan_name
@@ -672,7 +684,9 @@ pub(super) async fn detail(
                 .collect(),
             by: format!("{} · {}", h.actor_name, format_time(h.created_at)),
         });
+    let board = may_see_board(&user.user, c.id).then_some(board);
     Ok(render(&DetailPage {
+        board,
         can_assess: savings_and_loan && user.user.role.allows(Permission::EditReports) && in_scope,
         health,
         status_label: crate::status_text::status_label(&t, status.status),
@@ -803,6 +817,12 @@ pub struct CooperativeForm {
     ods_grade: Option<String>,
     ods_last_rat_date: Option<String>,
     notes: Option<String>,
+    chair_name: Option<String>,
+    chair_phone: Option<String>,
+    secretary_name: Option<String>,
+    treasurer_name: Option<String>,
+    supervisor_name: Option<String>,
+    manager_name: Option<String>,
     /// A pengurus's note to the office, on proposals only.
     note: Option<String>,
 }
@@ -847,6 +867,12 @@ impl CooperativeForm {
             ods_grade: self.ods_grade.clone(),
             ods_last_rat_date: self.ods_last_rat_date.clone(),
             notes: self.notes.clone(),
+            chair_name: self.chair_name.clone(),
+            chair_phone: self.chair_phone.clone(),
+            secretary_name: self.secretary_name.clone(),
+            treasurer_name: self.treasurer_name.clone(),
+            supervisor_name: self.supervisor_name.clone(),
+            manager_name: self.manager_name.clone(),
         }
     }
 
@@ -882,6 +908,12 @@ impl CooperativeForm {
             ods_grade: i.ods_grade.clone(),
             ods_last_rat_date: i.ods_last_rat_date.clone(),
             notes: i.notes.clone(),
+            chair_name: i.chair_name.clone(),
+            chair_phone: i.chair_phone.clone(),
+            secretary_name: i.secretary_name.clone(),
+            treasurer_name: i.treasurer_name.clone(),
+            supervisor_name: i.supervisor_name.clone(),
+            manager_name: i.manager_name.clone(),
             note: None,
         }
     }
@@ -896,6 +928,8 @@ pub(super) struct FieldView {
     pub(super) error: Option<String>,
     pub(super) hint: Option<String>,
     pub(super) required: bool,
+    /// A section heading shown before this field.
+    pub(super) heading: Option<String>,
 }
 
 #[derive(Template)]
@@ -941,6 +975,28 @@ impl FormKind {
             FormKind::Edit(id) | FormKind::Propose(id) => format!("/koperasi/{id}"),
         }
     }
+    /// Does this form show (and take) the board? A pengurus always may for their own
+    /// cooperative; otherwise it takes `ViewPersonalData`.
+    fn with_board(self, user: &PageUser) -> bool {
+        match self {
+            FormKind::New => user.user.role.allows(Permission::ViewPersonalData),
+            FormKind::Edit(id) | FormKind::Propose(id) => may_see_board(&user.user, id),
+        }
+    }
+}
+
+/// The form's input, with the board kept from `current` when the user may not change it.
+fn form_input(
+    user: &PageUser,
+    kind: FormKind,
+    form: &CooperativeForm,
+    current: Option<&kopra_domain::CooperativeFields>,
+) -> CooperativeInput {
+    let mut input = form.to_input();
+    if !kind.with_board(user) {
+        keep_board(&mut input, current);
+    }
+    input
 }
 
 async fn form_page(
@@ -979,6 +1035,7 @@ async fn form_page(
         error: err(name),
         hint: (name == "amendments").then(|| t.key("field.amendments_hint")),
         required,
+        heading: None,
     };
     let loops = vec![
         ("open".to_string(), t.key("loop.open")),
@@ -1075,6 +1132,18 @@ async fn form_page(
         mk("ods_last_rat_date", "date", v(&form.ods_last_rat_date), vec![], false),
         mk("notes", "textarea", v(&form.notes), vec![], false),
     ]);
+    if kind.with_board(user) {
+        let mut board = [
+            mk("chair_name", "text", v(&form.chair_name), vec![], false),
+            mk("chair_phone", "tel", v(&form.chair_phone), vec![], false),
+            mk("secretary_name", "text", v(&form.secretary_name), vec![], false),
+            mk("treasurer_name", "text", v(&form.treasurer_name), vec![], false),
+            mk("supervisor_name", "text", v(&form.supervisor_name), vec![], false),
+            mk("manager_name", "text", v(&form.manager_name), vec![], false),
+        ];
+        board[0].heading = Some(t.key("detail.board"));
+        fields.extend(board);
+    }
     if matches!(kind, FormKind::Propose(_)) {
         fields.push(mk("note", "textarea", v(&form.note), vec![], false));
     }
@@ -1122,7 +1191,7 @@ pub async fn create_submit(
     Form(form): Form<CooperativeForm>,
 ) -> Result<Response, PageError> {
     user.require(Permission::EditCooperative)?;
-    let errors = match form.to_input().parse(today()) {
+    let errors = match form_input(&user, FormKind::New, &form, None).parse(today()) {
         Ok(fields) => {
             check_kecamatan(&user.user, &fields.kecamatan_code).map_err(|e| user.fail(e))?;
             match state.db.create_cooperative(&state.office, &fields, &user.actor()).await {
@@ -1172,10 +1241,10 @@ pub async fn edit_submit(
     Form(form): Form<CooperativeForm>,
 ) -> Result<Response, PageError> {
     user.require(Permission::EditCooperative)?;
-    load_editable(&state, &user, id).await?;
+    let current = load_editable(&state, &user, id).await?;
     let version = form.version.as_deref().and_then(|v| v.parse::<i64>().ok());
     let t = Tr::new(user.ctx.lang);
-    let errors = match form.to_input().parse(today()) {
+    let errors = match form_input(&user, FormKind::Edit(id), &form, Some(&current.fields)).parse(today()) {
         Ok(fields) => {
             check_kecamatan(&user.user, &fields.kecamatan_code).map_err(|e| user.fail(e))?;
             match state
@@ -1321,7 +1390,7 @@ pub async fn propose_submit(
         )
         .await;
     }
-    let errors = match form.to_input().parse(today()) {
+    let errors = match form_input(&user, FormKind::Propose(id), &form, Some(&c.fields)).parse(today()) {
         Ok(fields) => match state
             .db
             .propose_change(

@@ -45,6 +45,7 @@ fn form(
             reg.as_ref().map(|r| r.title.clone()).unwrap_or_default()
         )),
         required: true,
+        heading: None,
     }];
     for a in reg.iter().flat_map(|r| r.aspects.iter()) {
         for i in &a.indicators {
@@ -64,6 +65,7 @@ fn form(
                 error: errors.get(&i.key).map(|e| t.field_error(&i.key, e.code())),
                 hint: Some(hint),
                 required: true,
+                heading: None,
             });
         }
     }

@@ -122,6 +122,7 @@ fn report_form(
             error: errors.get(name).map(|e| t.field_error(name, e.code())),
             hint: None,
             required: matches!(*name, "book_year"),
+            heading: None,
         })
         .collect();
     form_response(

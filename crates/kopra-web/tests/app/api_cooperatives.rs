@@ -14,7 +14,274 @@ both_engines!(
     archive_needs_a_reason_and_keeps_the_record,
     search_is_tolerant_and_filters_combine,
     regions_and_openapi_are_served,
+    the_office_sees_and_edits_the_board_and_a_pengurus_sees_only_their_own,
+    the_board_is_masked_or_left_out_for_whoever_may_not_see_it,
+    the_list_export_carries_the_board_only_with_personal_data,
 );
+
+const BOARD: [&str; 6] = [
+    "chair_name",
+    "chair_phone",
+    "secretary_name",
+    "treasurer_name",
+    "supervisor_name",
+    "manager_name",
+];
+
+fn with_board(name: &str) -> Value {
+    let mut c = cooperative(name, None);
+    c["chair_name"] = json!("Hj. Siti Aminah");
+    c["chair_phone"] = json!("0812-3456-7890");
+    c["secretary_name"] = json!("Budi Santoso");
+    c["treasurer_name"] = json!("Rina Wulandari");
+    c["supervisor_name"] = json!("Ahmad Fauzi");
+    c["manager_name"] = json!("Dewi Lestari");
+    c
+}
+
+async fn the_office_sees_and_edits_the_board_and_a_pengurus_sees_only_their_own(app: TestApp) {
+    use kopra_domain::Role;
+    let admin = app.admin().await;
+    let petugas = app.user("petugas", Role::Petugas, None, &[]).await;
+    let (s, c) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&petugas),
+            Some(with_board("Kop Melati")),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    assert_eq!(c["chair_name"], "Hj. Siti Aminah");
+    assert_eq!(
+        c["chair_phone"], "081234567890",
+        "the chair's phone is normalised like the phone"
+    );
+    let id = c["id"].as_i64().unwrap();
+    let (_, other) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&admin),
+            Some(with_board("Kop Mawar")),
+        )
+        .await;
+    let (s, bad) = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/cooperatives/{id}"),
+            Some(&petugas),
+            Some(json!({"chair_phone": "telepon ketua"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.to_string().contains("chair_phone"), "{bad}");
+
+    // The petugas sees the board on the page and corrects the chair in the form.
+    app.user("petugas_web", Role::Petugas, None, &[]).await;
+    let cookie = app.login_cookie("petugas_web").await;
+    let (_, _, html) = app
+        .page(Method::GET, &format!("/koperasi/{id}"), Some(&cookie), None)
+        .await;
+    assert!(html.contains("Pengurus dan pengawas"), "the board's section");
+    assert!(html.contains("Hj. Siti Aminah") && html.contains("Ketua Pengawas"));
+    let (_, _, form) = app
+        .page(Method::GET, &format!("/koperasi/{id}/ubah"), Some(&cookie), None)
+        .await;
+    assert!(form.contains("name=\"chair_name\"") && form.contains("value=\"Dewi Lestari\""));
+    let (s, _, html) = app
+        .page(
+            Method::POST,
+            &format!("/koperasi/{id}/ubah"),
+            Some(&cookie),
+            Some(
+                "version=1&name=Kop+Melati&kecamatan_code=32.75.04&kelurahan_code=32.75.04.1004\
+                 &chair_name=Hj.+Siti+Aminah&chair_phone=0812-9999-0000&secretary_name=Budi+Santoso\
+                 &treasurer_name=&supervisor_name=Ahmad+Fauzi&manager_name=Dewi+Lestari",
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+    let (_, got) = app
+        .api(Method::GET, &format!("/api/v1/cooperatives/{id}"), Some(&petugas), None)
+        .await;
+    assert_eq!(got["chair_phone"], "081299990000");
+    assert_eq!(got["treasurer_name"], Value::Null, "emptied in the form, cleared");
+    let (_, _, html) = app
+        .page(Method::GET, &format!("/koperasi/{id}"), Some(&cookie), None)
+        .await;
+    assert!(
+        html.contains("HP Ketua") && html.contains("081234567890") && html.contains("081299990000"),
+        "the history keeps the board's old and new values"
+    );
+
+    // A pengurus sees their own cooperative's board and may propose a change to it…
+    app.user("pengurus", Role::Pengurus, Some(id), &[]).await;
+    let pengurus_token = app.user("pengurus_api", Role::Pengurus, Some(id), &[]).await;
+    let (s, own) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cooperatives/{id}"),
+            Some(&pengurus_token),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(own["chair_name"], "Hj. Siti Aminah");
+    let pengurus = app.login_cookie("pengurus").await;
+    let (_, _, html) = app
+        .page(Method::GET, &format!("/koperasi/{id}"), Some(&pengurus), None)
+        .await;
+    assert!(html.contains("Pengurus dan pengawas") && html.contains("Ahmad Fauzi"));
+    let (_, _, form) = app
+        .page(Method::GET, &format!("/koperasi/{id}/usul"), Some(&pengurus), None)
+        .await;
+    assert!(form.contains("name=\"chair_name\""), "the proposal form has the board");
+    let (s, _, _) = app
+        .page(
+            Method::POST,
+            &format!("/koperasi/{id}/usul"),
+            Some(&pengurus),
+            Some(
+                "version=2&name=Kop+Melati&kecamatan_code=32.75.04&kelurahan_code=32.75.04.1004\
+                 &chair_name=Hj.+Siti+Aminah&chair_phone=0812-9999-0000&secretary_name=Budi+Santoso\
+                 &supervisor_name=Ahmad+Fauzi&manager_name=Rudi+Hartono&note=Manajer+baru",
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, _, html) = app
+        .page(Method::GET, &format!("/koperasi/{id}"), Some(&cookie), None)
+        .await;
+    assert!(
+        html.contains("Dewi Lestari") && html.contains("Rudi Hartono"),
+        "the office reviews the board change field by field"
+    );
+    // …but another cooperative stays refused, board or not.
+    let (s, refused) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cooperatives/{}", other["id"]),
+            Some(&pengurus_token),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(!refused.to_string().contains("Siti Aminah"));
+}
+
+/// No role can read a record yet not see its board (the office has `ViewPersonalData`, a
+/// pengurus reads only their own cooperative), so the masking is checked on what the
+/// handlers call, for a pengurus looking at a cooperative that is not theirs.
+async fn the_board_is_masked_or_left_out_for_whoever_may_not_see_it(app: TestApp) {
+    use kopra_domain::Role;
+    let admin = app.admin().await;
+    let (_, c) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&admin),
+            Some(with_board("Kop Teratai")),
+        )
+        .await;
+    let id = c["id"].as_i64().unwrap();
+    let record = app.db.cooperative(id).await.unwrap();
+    let stranger = kopra_db::users::User {
+        id: 99,
+        username: "pengurus_lain".into(),
+        role: Role::Pengurus,
+        cooperative_id: Some(id + 1000),
+        kecamatan: vec![],
+    };
+    let json = kopra_web::register::record_json(&stranger, &record).unwrap();
+    for k in BOARD {
+        assert!(json.get(k).is_none(), "{k} left out: {json}");
+    }
+    assert_eq!(json["name"], "Kop Teratai", "the rest stays");
+    let office = kopra_db::users::User {
+        role: Role::Petugas,
+        cooperative_id: None,
+        ..stranger.clone()
+    };
+    let json = kopra_web::register::record_json(&office, &record).unwrap();
+    assert_eq!(json["manager_name"], "Dewi Lestari");
+    let history = app.db.cooperative_history(id).await.unwrap();
+    let masked = kopra_web::register::mask_changes(&stranger, id, history[0].changes.clone(), "(data pribadi)");
+    let chair = masked.iter().find(|c| c.field == "chair_name").unwrap();
+    assert_eq!(chair.to.as_deref(), Some("(data pribadi)"));
+    let name = masked.iter().find(|c| c.field == "name").unwrap();
+    assert_eq!(name.to.as_deref(), Some("Kop Teratai"));
+    let own = kopra_db::users::User {
+        cooperative_id: Some(id),
+        ..stranger
+    };
+    let shown = kopra_web::register::mask_changes(&own, id, history[0].changes.clone(), "(data pribadi)");
+    assert!(shown.iter().any(|c| c.to.as_deref() == Some("Hj. Siti Aminah")));
+}
+
+async fn the_list_export_carries_the_board_only_with_personal_data(app: TestApp) {
+    use kopra_db::cooperative_list::{CooperativeFilter, PersonalData, Sort, SortKey};
+    use kopra_domain::Role;
+    let admin = app.admin().await;
+    app.api(
+        Method::POST,
+        "/api/v1/cooperatives",
+        Some(&admin),
+        Some(with_board("Kop Kamboja")),
+    )
+    .await;
+    app.user("petugas", Role::Petugas, None, &[]).await;
+    let cookie = app.login_cookie("petugas").await;
+    let (s, _, csv) = app.page(Method::GET, "/koperasi/export.csv", Some(&cookie), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let header_line = csv.lines().next().unwrap();
+    for k in BOARD {
+        assert!(header_line.contains(k), "{k} in {header_line}");
+    }
+    assert!(csv.contains("Hj. Siti Aminah") && csv.contains("081234567890"));
+
+    let sort = Sort {
+        key: SortKey::Name,
+        descending: false,
+    };
+    let (headers, rows) = app
+        .db
+        .export_table(
+            &CooperativeFilter::default(),
+            &kopra_domain::Scope::All,
+            sort,
+            PersonalData::Omit,
+        )
+        .await
+        .unwrap();
+    assert!(BOARD.iter().all(|k| !headers.contains(k)), "{headers:?}");
+    assert_eq!(rows.len(), 1);
+    assert!(
+        rows[0]
+            .iter()
+            .all(|v| !v.contains("Siti Aminah") && !v.contains("Dewi"))
+    );
+    assert_eq!(rows[0].len(), headers.len());
+    let (headers, rows) = app
+        .db
+        .export_table(
+            &CooperativeFilter::default(),
+            &kopra_domain::Scope::All,
+            sort,
+            PersonalData::Include,
+        )
+        .await
+        .unwrap();
+    assert_eq!(&headers[headers.len() - 6..], &BOARD);
+    assert_eq!(rows[0][headers.len() - 1], "Dewi Lestari");
+    // The ODS list has no board columns, whoever exports it.
+    let ods = app
+        .db
+        .export_ods_csv(&kopra_domain::Scope::All, time::macros::date!(2026 - 11 - 29))
+        .await
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&ods).contains("Siti Aminah"));
+}
 
 async fn create_returns_the_record_with_derived_regions(app: TestApp) {
     let t = app.admin().await;

@@ -4,7 +4,72 @@ use crate::both_engines;
 use crate::harness::{TestApp, cooperative};
 use axum::http::{Method, StatusCode, header};
 
-both_engines!(a_pengurus_answers_an_invitation_and_the_office_approves);
+both_engines!(
+    a_pengurus_answers_an_invitation_and_the_office_approves,
+    a_pengurus_corrects_the_chair_and_the_office_sees_it_in_the_diff,
+);
+
+async fn a_pengurus_corrects_the_chair_and_the_office_sees_it_in_the_diff(app: TestApp) {
+    let t = app.admin().await;
+    let mut body = cooperative("Kop Cempaka", None);
+    body["chair_name"] = serde_json::json!("Bapak Sutrisno");
+    body["secretary_name"] = serde_json::json!("Ani Rahayu");
+    let (_, c) = app
+        .api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(body))
+        .await;
+    let id = c["id"].as_i64().unwrap();
+    let cookie = app.login_cookie("admin").await;
+    let (_, h, _) = app
+        .page(
+            Method::POST,
+            "/kampanye",
+            Some(&cookie),
+            Some("name=Pendataan+Pengurus&starts_on=2026-11-01&ends_on=2026-12-31&kecamatan="),
+        )
+        .await;
+    let campaign = h[header::LOCATION].to_str().unwrap().to_string();
+    let invitations = app
+        .db
+        .invitations(campaign.rsplit('/').next().unwrap().parse().unwrap())
+        .await
+        .unwrap();
+    let code = invitations[0].0.code.clone();
+    assert_eq!(invitations[0].0.cooperative_id, id);
+
+    // The pengurus finds the board as registered, to confirm or correct.
+    let (_, _, html) = app.page(Method::GET, &format!("/u/{code}"), None, None).await;
+    assert!(html.contains("Pengurus dan pengawas"));
+    assert!(html.contains("value=\"Bapak Sutrisno\"") && html.contains("value=\"Ani Rahayu\""));
+    let (s, _, _) = app
+        .page(
+            Method::POST,
+            &format!("/u/{code}"),
+            None,
+            Some("chair_name=Ibu+Sri+Mulyani&chair_phone=0812-7777-8888&secretary_name=Ani+Rahayu"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, _, html) = app.page(Method::GET, &campaign, Some(&cookie), None).await;
+    assert!(
+        html.contains("Ketua Pengurus: Bapak Sutrisno → Ibu Sri Mulyani"),
+        "the corrected chair in the field-by-field diff"
+    );
+    assert!(html.contains("HP Ketua: (kosong) → 081277778888"));
+    assert!(!html.contains("Sekretaris:"), "a confirmed name is no change");
+    let inv = invitations[0].0.id;
+    let (s, _, _) = app
+        .page(
+            Method::POST,
+            &format!("{campaign}/undangan/{inv}/setujui"),
+            Some(&cookie),
+            Some(""),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let record = app.db.cooperative(id).await.unwrap();
+    assert_eq!(record.fields.chair_name.as_deref(), Some("Ibu Sri Mulyani"));
+    assert_eq!(record.fields.secretary_name.as_deref(), Some("Ani Rahayu"));
+}
 
 async fn a_pengurus_answers_an_invitation_and_the_office_approves(app: TestApp) {
     let t = app.admin().await;

@@ -12,7 +12,52 @@ both_engines!(
     held_back_rows_are_created_or_applied_as_decided,
     a_mapping_edited_in_the_preview_is_saved_as_a_template_for_the_next_file,
     an_officer_limited_to_a_kecamatan_imports_only_rows_of_that_kecamatan,
+    a_file_with_the_chairs_name_and_phone_fills_the_board_once,
 );
+
+async fn a_file_with_the_chairs_name_and_phone_fills_the_board_once(app: TestApp) {
+    let office = app.office().await;
+    let today = time::macros::date!(2026 - 11 - 29);
+    let actor = Actor {
+        user_id: None,
+        name: "admin".into(),
+        ip: None,
+    };
+    let file = "NAMA KOPERASI;NIK;KECAMATAN;NAMA KETUA;HP KETUA\n\
+        Koperasi Ketua Satu;3275010010911;Bekasi Timur;H. Jajang Nurjaman;0813 2222 3333\n\
+        Koperasi Ketua Dua;3275050010912;Rawalumbu;Ibu Nining;\n";
+    let plan = app
+        .db
+        .plan_import(file.as_bytes(), "ketua.csv", &office, &ImportOptions::default(), today)
+        .await
+        .unwrap();
+    assert_eq!(plan.count(RowAction::Create), 2, "{:?}", plan.rows);
+    app.db.commit_import(&plan, &office, &actor).await.unwrap();
+    let one = app.db.cooperative_by_nik("3275010010911").await.unwrap().unwrap();
+    assert_eq!(one.fields.chair_name.as_deref(), Some("H. Jajang Nurjaman"));
+    assert_eq!(one.fields.chair_phone.as_deref(), Some("081322223333"));
+    let two = app.db.cooperative_by_nik("3275050010912").await.unwrap().unwrap();
+    assert_eq!(two.fields.chair_name.as_deref(), Some("Ibu Nining"));
+    assert_eq!(two.fields.chair_phone, None);
+    let history = app.db.cooperative_history(one.id).await.unwrap();
+    assert!(
+        history[0]
+            .changes
+            .iter()
+            .any(|c| c.field == "chair_phone" && c.to.as_deref() == Some("081322223333")),
+        "the board is in the record's history"
+    );
+
+    let again = app
+        .db
+        .plan_import(file.as_bytes(), "ketua.csv", &office, &ImportOptions::default(), today)
+        .await
+        .unwrap();
+    assert_eq!(again.count(RowAction::Unchanged), 2, "a re-import changes nothing");
+    let versions = app.count("cooperative_versions").await;
+    app.db.commit_import(&again, &office, &actor).await.unwrap();
+    assert_eq!(app.count("cooperative_versions").await, versions);
+}
 
 async fn an_officer_limited_to_a_kecamatan_imports_only_rows_of_that_kecamatan(app: TestApp) {
     use axum::http::{Method, StatusCode, header};
@@ -226,7 +271,10 @@ async fn duplicate_pairs_are_merged_or_marked_distinct(app: TestApp) {
             Method::POST,
             "/api/v1/cooperatives",
             Some(&t),
-            Some(mk("Kop. Mitra Mandiri Berkarya", json!({"phone": "0812 1111 3333"}))),
+            Some(mk(
+                "Kop. Mitra Mandiri Berkarya",
+                json!({"phone": "0812 1111 3333", "chair_name": "Pak Darto", "chair_phone": "0812 4444 5555"}),
+            )),
         )
         .await;
     let (_, c) = app
@@ -286,6 +334,14 @@ async fn duplicate_pairs_are_merged_or_marked_distinct(app: TestApp) {
         survivor.fields.phone.as_deref(),
         Some("081211113333"),
         "the survivor gains what it lacked"
+    );
+    assert_eq!(
+        (
+            survivor.fields.chair_name.as_deref(),
+            survivor.fields.chair_phone.as_deref()
+        ),
+        (Some("Pak Darto"), Some("081244445555")),
+        "the chair, with their phone, too"
     );
     assert!(
         merged.archived
