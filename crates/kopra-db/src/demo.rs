@@ -20,6 +20,8 @@ pub struct DemoReport {
     /// Annual reports made from ODS's "Tanggal RAT Terakhir".
     pub ods_reports: usize,
     pub messages: Vec<RowMessage>,
+    /// The synthetic UMKM and coalitions (see `demo_umkm`).
+    pub umkm: crate::demo_umkm::UmkmDemoReport,
 }
 
 /// The confident rows of the NIK-prefix → kelurahan crosswalk.
@@ -39,9 +41,13 @@ impl Db {
     pub async fn load_demo(&self, office: &Office) -> Result<DemoReport, DbError> {
         if self.setting(DEMO_LOADED).await?.is_some() {
             let ods_reports = self.ods_reports_from_register().await?;
+            let umkm = self
+                .load_demo_umkm(office, time::OffsetDateTime::now_utc().date())
+                .await?;
             return Ok(DemoReport {
                 already_loaded: true,
                 ods_reports,
+                umkm,
                 ..Default::default()
             });
         }
@@ -87,6 +93,7 @@ impl Db {
         }
         self.set_setting(DEMO_LOADED, "ods_kota_bekasi_2021").await?;
         report.ods_reports = self.ods_reports_from_register().await?;
+        report.umkm = self.load_demo_umkm(office, today).await?;
         Ok(report)
     }
 

@@ -12,6 +12,7 @@ pub mod coalitions;
 pub mod cooperative_list;
 pub mod cooperatives;
 pub mod demo;
+pub mod demo_umkm;
 pub mod error;
 pub mod health;
 pub mod import;

@@ -633,6 +633,12 @@ fn print_demo(r: &kopra_db::demo::DemoReport) {
             r.loaded, r.rejected, r.warnings, r.ods_reports
         );
     }
+    if !r.umkm.already_loaded && r.umkm.umkm > 0 {
+        println!(
+            "synthetic demo UMKM (labelled as such): {} businesses, {} coalitions with {} transactions",
+            r.umkm.umkm, r.umkm.coalitions, r.umkm.transactions
+        );
+    }
 }
 
 #[tokio::main]

@@ -8,7 +8,10 @@ use kopra_domain::Scope;
 use kopra_domain::names::region_name_key;
 use std::collections::HashMap;
 
-both_engines!(demo_loads_every_ods_cooperative_into_its_kecamatan);
+both_engines!(
+    demo_loads_every_ods_cooperative_into_its_kecamatan,
+    the_doll_makers_cooperative_gets_doll_makers_nearby_as_its_best_matches,
+);
 
 async fn demo_loads_every_ods_cooperative_into_its_kecamatan(app: TestApp) {
     let office = app.office().await;
@@ -56,4 +59,68 @@ async fn demo_loads_every_ods_cooperative_into_its_kecamatan(app: TestApp) {
         )
         .await;
     assert_eq!(supervised["total"], 780, "779 Primer + 1 Sekunder Kabupaten/Kota");
+}
+
+async fn the_doll_makers_cooperative_gets_doll_makers_nearby_as_its_best_matches(app: TestApp) {
+    let office = app.office().await;
+    let report = app.db.load_demo(&office).await.unwrap();
+    assert!(
+        report.umkm.umkm >= 400,
+        "several hundred synthetic UMKM: {:?}",
+        report.umkm
+    );
+    assert!(
+        report.umkm.coalitions >= 2 && report.umkm.transactions >= 3,
+        "{:?}",
+        report.umkm
+    );
+    let t = app.admin().await;
+    let (_, found) = app
+        .api(Method::GET, "/api/v1/cooperatives?q=3275030010021", Some(&t), None)
+        .await;
+    let id = found["items"][0]["id"].as_i64().unwrap();
+    let (_, m) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cooperatives/{id}/matches"),
+            Some(&t),
+            None,
+        )
+        .await;
+    let items = m["items"].as_array().unwrap();
+    assert!(items.len() >= 10, "{m}");
+    for best in &items[..10] {
+        let umkm = app.db.umkm(best["umkm_id"].as_i64().unwrap()).await.unwrap();
+        assert!(
+            umkm.fields.products.iter().any(|p| p == "boneka"),
+            "{}",
+            umkm.fields.name
+        );
+        assert_eq!(umkm.fields.kecamatan_code, "32.75.07", "nearby: in Bantargebang");
+        let reasons = best["reasons"].as_array().unwrap();
+        assert!(
+            reasons.iter().any(|r| r.as_str().unwrap().contains("boneka")),
+            "{reasons:?}"
+        );
+    }
+    // The best is in the cooperative's own kelurahan (Cikiwul), and says so.
+    let best = app.db.umkm(items[0]["umkm_id"].as_i64().unwrap()).await.unwrap();
+    assert_eq!(best.fields.kelurahan_code, "32.75.07.1004");
+    assert!(
+        items[0]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r.as_str().unwrap().contains("kelurahan"))
+    );
+    // The demo coalitions show their savings.
+    let (_, list) = app.api(Method::GET, "/api/v1/coalitions", Some(&t), None).await;
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["savings"].as_i64().unwrap() > 0),
+        "{list}"
+    );
 }
