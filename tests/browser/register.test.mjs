@@ -423,4 +423,47 @@ describe('kopra in the browser: register a cooperative', () => {
     const history = await page.locator('#riwayat .history-entry').allInnerTexts();
     assert.ok(history.some((h) => h.includes('kampanye')), `a history entry names the campaign: ${JSON.stringify(history)}`);
   });
+  step('forms a coalition of doll makers from the doll cooperative\'s matches and records a joint purchase', async () => {
+    // Koperasi Sentra Pengrajin Boneka, Bantargebang (NIK 3275030010021), from the demo data.
+    await page.goto(`${baseUrl}/koperasi?q=3275030010021`);
+    const coop = page.locator('table tbody a').first();
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load', timeout: NAV_TIMEOUT }), coop.click()]);
+    const coopPath = pathOf(page);
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load', timeout: NAV_TIMEOUT }),
+      page.locator(`a[href="${coopPath}/mitra"]`).click(),
+    ]);
+    const rows = page.locator('#matches-form tbody tr');
+    assert.ok((await rows.count()) >= 5, `proposals are listed: ${await pageExcerpt(page)}`);
+    const first = await rows.nth(0).innerText();
+    assert.ok(first.includes('boneka') && first.includes('kelurahan'), `the best match is a doll maker nearby, and says so: ${first}`);
+    await rows.nth(0).locator('input[name=umkm]').check();
+    await rows.nth(1).locator('input[name=umkm]').check();
+    await page.fill('#name', `Koalisi Dakron Uji ${suffix}`);
+    await page.selectOption('#purpose', 'joint_buying');
+    await submitAndWait(page, '#matches-form fieldset:first-of-type button[type=submit]');
+    const coalitionPath = pathOf(page);
+    assert.match(coalitionPath, /^\/koalisi\/\d+$/, `after forming the coalition: ${page.url()}: ${await pageExcerpt(page)}`);
+    const members = await page.locator('main ul li a[href^="/umkm/"]').count();
+    assert.equal(members, 2, 'the two selected doll makers are members');
+
+    await page.selectOption('#kind', 'purchase');
+    await page.fill('#goods', 'Dakron');
+    await page.fill('#quantity', '300');
+    await page.fill('#unit', 'kg');
+    await page.fill('#value', '6.000.000');
+    await page.fill('#individual_value', '7.200.000');
+    await submitAndWait(page, 'form[action$="/transaksi"] button[type=submit]');
+    assert.equal(pathOf(page), coalitionPath, `after recording: ${page.url()}: ${await pageExcerpt(page)}`);
+    assert.equal((await page.locator('#savings').innerText()).trim(), 'Rp1.200.000');
+    const tx = await page.locator('#transactions tbody tr').allInnerTexts();
+    assert.ok(tx.some((r) => r.includes('Dakron') && r.includes('Rp1.200.000')), JSON.stringify(tx));
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'coalition.png'), fullPage: true });
+
+    // The coalition's members are no longer proposed to the cooperative.
+    await page.goto(`${baseUrl}${coopPath}/mitra`);
+    const after = await page.locator('#matches-form tbody tr').first().innerText();
+    assert.notEqual(after, first, 'a member is not proposed again');
+  });
 });

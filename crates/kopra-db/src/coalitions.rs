@@ -194,7 +194,19 @@ impl Db {
                 errors.add("cooperative_ids", FieldError::ValueNotInList);
             }
         }
-        let commodities: Vec<String> = c.commodities.iter().filter_map(|t| normalise_tag(t)).collect();
+        let mut commodities: Vec<String> = c.commodities.iter().filter_map(|t| normalise_tag(t)).collect();
+        if commodities.is_empty() {
+            // What the members make, most shared first.
+            let mut counts: Vec<(String, usize)> = Vec::new();
+            for p in found.iter().flat_map(|u| u.fields.products.iter()) {
+                match counts.iter_mut().find(|(q, _)| q == p) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((p.clone(), 1)),
+                }
+            }
+            counts.sort_by(|a, b| b.1.cmp(&a.1));
+            commodities = counts.into_iter().take(5).map(|(p, _)| p).collect();
+        }
         if !errors.is_empty() {
             return Err(DbError::Invalid(errors));
         }

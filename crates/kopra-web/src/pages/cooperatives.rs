@@ -398,6 +398,7 @@ struct DetailPage {
     legal_options: Vec<Opt>,
     health: Option<HealthView>,
     can_assess: bool,
+    can_match: bool,
 }
 
 struct HealthView {
@@ -688,6 +689,7 @@ pub(super) async fn detail(
     Ok(render(&DetailPage {
         board,
         can_assess: savings_and_loan && user.user.role.allows(Permission::EditReports) && in_scope,
+        can_match: user.user.role.allows(Permission::ManageCoalitions) && in_scope,
         health,
         status_label: crate::status_text::status_label(&t, status.status),
         status_key: status.status.as_str(),
