@@ -51,8 +51,17 @@ impl Role {
                     | EditUmkm
                     | ViewCoalitions
                     | ManageCoalitions
+                    | ViewCoaching
+                    | ManageCoaching
+                    | ViewLoans
+                    | ManageLoans
+                    | ViewAwards
+                    | ScoreAwards
             ),
-            Role::Pengurus => matches!(p, ViewCooperative | ProposeChange | ManageOwnTokens | ViewCoalitions),
+            Role::Pengurus => matches!(
+                p,
+                ViewCooperative | ProposeChange | ManageOwnTokens | ViewCoalitions | ViewCoaching | ViewLoans
+            ),
         }
     }
 }
@@ -94,6 +103,20 @@ pub enum Permission {
     ViewCoalitions,
     /// Open coalitions, bring members in, record transactions, accept or dismiss matches.
     ManageCoalitions,
+    /// Coaching visits and trainings, and officers' agendas (pengurus: their own cooperative's).
+    ViewCoaching,
+    /// Plan and record visits and trainings, and their follow-up actions.
+    ManageCoaching,
+    /// Soft-loan applications and their pipeline (pengurus: their own cooperative's).
+    ViewLoans,
+    /// Record applications and move them through the stages.
+    ManageLoans,
+    /// Award programmes, nominations and rankings.
+    ViewAwards,
+    /// Score nominations as a juror of a programme the user is a juror of.
+    ScoreAwards,
+    /// Open award programmes, set their criteria and jurors, nominate upward.
+    ManageAwards,
 }
 
 /// May a user with this role and scope see (and, where they may change the cooperative,
