@@ -80,6 +80,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0015_strengthening.sql"),
         include_str!("../../../migrations/postgres/0015_strengthening.sql"),
     ),
+    (
+        "0016_loans",
+        include_str!("../../../migrations/sqlite/0016_loans.sql"),
+        include_str!("../../../migrations/postgres/0016_loans.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str =

@@ -65,6 +65,8 @@ pub enum FieldError {
     KindNotAllowed,
     #[error("only_for_purchase")]
     OnlyForPurchase,
+    #[error("before_previous_stage")]
+    BeforePreviousStage,
 }
 
 impl FieldError {
@@ -100,11 +102,12 @@ impl FieldError {
             FieldError::NotPositive => "not_positive",
             FieldError::KindNotAllowed => "kind_not_allowed",
             FieldError::OnlyForPurchase => "only_for_purchase",
+            FieldError::BeforePreviousStage => "before_previous_stage",
         }
     }
 
     /// Every code, for the tidy test that checks each has a message in every language.
-    pub const ALL: [FieldError; 29] = [
+    pub const ALL: [FieldError; 30] = [
         FieldError::Required,
         FieldError::TooLong,
         FieldError::NikFormat,
@@ -134,6 +137,7 @@ impl FieldError {
         FieldError::NotPositive,
         FieldError::KindNotAllowed,
         FieldError::OnlyForPurchase,
+        FieldError::BeforePreviousStage,
     ];
 }
 

@@ -3,6 +3,7 @@
 
 mod cooperatives;
 pub mod health;
+pub mod loans;
 mod openapi;
 mod proposals;
 mod regions;
@@ -79,6 +80,11 @@ pub fn routes() -> Router<AppState> {
             post(strengthening::dismiss_match),
         )
         .route("/cooperatives/{id}/loan-readiness", get(strengthening::loan_readiness))
+        .route("/loans", get(loans::list).post(loans::create))
+        .route("/loans/totals", get(loans::totals))
+        .route("/loans/{id}", get(loans::get_one))
+        .route("/loans/{id}/stage", post(loans::move_stage))
+        .route("/loans/{id}/arrears", post(loans::arrears))
         .route(
             "/coalitions",
             get(strengthening::coalition_list).post(strengthening::coalition_create),

@@ -9,6 +9,7 @@ mod dashboard;
 mod duplicates;
 mod health;
 mod import;
+mod loans;
 pub(crate) mod reports;
 mod session;
 mod umkm;
@@ -66,6 +67,10 @@ pub fn routes() -> Router<AppState> {
         .route("/koperasi/{id}/mitra/tambah", post(coalitions::extend_coalition))
         .route("/koperasi/{id}/mitra/{umkm_id}/tolak", post(coalitions::dismiss))
         .route("/koperasi/{id}/pinjaman", get(coalitions::readiness_page))
+        .route("/pinjaman", get(loans::board_page).post(loans::create_submit))
+        .route("/pinjaman/{id}", get(loans::show_page))
+        .route("/pinjaman/{id}/tahap", post(loans::move_submit))
+        .route("/pinjaman/{id}/tunggakan", post(loans::arrears_submit))
         .route("/koalisi", get(coalitions::list_page))
         .route("/koalisi/{id}", get(coalitions::show_page))
         .route("/koalisi/{id}/transaksi", post(coalitions::record_transaction))
@@ -160,6 +165,7 @@ pub struct Nav {
     pub duplicates: bool,
     pub umkm: bool,
     pub coalitions: bool,
+    pub loans: bool,
     pub own_cooperative: Option<i64>,
 }
 
@@ -178,6 +184,7 @@ impl Nav {
             duplicates: r.allows(Permission::ArchiveCooperative),
             umkm: r.allows(Permission::ViewUmkm),
             coalitions: r.allows(Permission::ViewCoalitions),
+            loans: r.allows(Permission::ViewLoans),
             own_cooperative: if r == Role::Pengurus { user.cooperative_id } else { None },
         })
     }

@@ -275,6 +275,25 @@ async fn api_routes_by_role(app: TestApp) {
             Some(json!({"kind": "purchase", "date": "2026-11-01", "goods": "Kain", "quantity": 1.0, "value": 1})),
             [404, 404, 404, 403, 401],
         ),
+        (Method::GET, "/api/v1/loans".into(), None, [200, 200, 200, 200, 401]),
+        (
+            Method::POST,
+            "/api/v1/loans".into(),
+            Some(json!({"cooperative_id": own, "channel": "lpdb", "amount": 1000000})),
+            [201, 201, 403, 403, 401],
+        ),
+        (
+            Method::GET,
+            "/api/v1/loans/totals".into(),
+            None,
+            [200, 200, 200, 403, 401],
+        ),
+        (
+            Method::GET,
+            "/api/v1/loans/999999".into(),
+            None,
+            [404, 404, 404, 404, 401],
+        ),
         (Method::GET, "/healthz".into(), None, [200, 200, 200, 200, 200]),
         (
             Method::GET,
@@ -459,6 +478,22 @@ async fn pages_by_role(app: TestApp) {
         (Method::GET, "/token".into(), None, [200, 200, 200, 200, 303]),
         (Method::GET, "/login".into(), None, [200, 200, 200, 200, 200]),
         (Method::GET, "/static/app.css".into(), None, [200, 200, 200, 200, 200]),
+        (Method::GET, "/umkm".into(), None, [200, 200, 200, 403, 303]),
+        (Method::GET, "/umkm/baru".into(), None, [200, 200, 200, 403, 303]),
+        (Method::GET, "/koalisi".into(), None, [200, 200, 200, 200, 303]),
+        (Method::GET, "/pinjaman".into(), None, [200, 200, 200, 200, 303]),
+        (
+            Method::GET,
+            format!("/koperasi/{own}/mitra"),
+            None,
+            [200, 200, 403, 403, 303],
+        ),
+        (
+            Method::GET,
+            format!("/koperasi/{own}/pinjaman"),
+            None,
+            [200, 200, 403, 200, 303],
+        ),
         (Method::GET, "/healthz".into(), None, [200, 200, 200, 200, 200]),
         (Method::GET, "/bahasa/en".into(), None, [303, 303, 303, 303, 303]),
         (

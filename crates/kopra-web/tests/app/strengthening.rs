@@ -11,6 +11,7 @@ both_engines!(
     size_classes_sit_on_the_regulations_edges_and_bad_umkm_are_refused_by_field,
     a_doll_cooperative_gets_doll_makers_nearby_forms_a_coalition_and_sees_its_savings,
     a_cooperative_without_a_rat_is_not_ready_for_lpdb_and_is_told_why,
+    a_loan_application_moves_stage_by_stage_and_arrears_block_the_next,
 );
 
 async fn umkm(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
@@ -329,4 +330,138 @@ async fn a_cooperative_without_a_rat_is_not_ready_for_lpdb_and_is_told_why(app: 
         )
         .await;
     assert_eq!(en["ready"], false);
+}
+
+async fn a_loan_application_moves_stage_by_stage_and_arrears_block_the_next(app: TestApp) {
+    let t = app.admin().await;
+    let (_, coop) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(crate::harness::cooperative("KSP Pinjaman Uji", None)),
+        )
+        .await;
+    let id = coop["id"].as_i64().unwrap();
+    let (s, a) = app
+        .api(
+            Method::POST,
+            "/api/v1/loans",
+            Some(&t),
+            Some(json!({"cooperative_id": id, "channel": "lpdb", "amount": 500_000_000, "rate": 6.0, "tenor_months": 36})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let loan = a["id"].as_i64().unwrap();
+    assert_eq!(a["stage"], "prepared");
+    let step = |stage: &str, extra: Value| {
+        // No date: today, the day the application was recorded.
+        let mut body = json!({"stage": stage});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    // Skipping a stage is refused; so is a rejection without a reason.
+    let (s, e) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/loans/{loan}/stage"),
+            Some(&t),
+            Some(step("feasible", json!({}))),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (s, _) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/loans/{loan}/stage"),
+            Some(&t),
+            Some(step("rejected", json!({}))),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    for stage in ["submitted", "admin_passed", "feasible", "contract", "disbursed"] {
+        let (s, r) = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/loans/{loan}/stage"),
+                Some(&t),
+                Some(step(stage, json!({}))),
+            )
+            .await;
+        assert_eq!((s, r["stage"].as_str()), (StatusCode::OK, Some(stage)), "{r}");
+    }
+    let (_, a) = app
+        .api(Method::GET, &format!("/api/v1/loans/{loan}"), Some(&t), None)
+        .await;
+    assert_eq!(a["events"].as_array().unwrap().len(), 6, "every move is kept");
+    // A stale version is a conflict, not a lost move.
+    let (s, _) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/loans/{loan}/stage"),
+            Some(&t),
+            Some(step("repaying", json!({"version": 1}))),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    // Arrears on the LPDB loan: the readiness for the next LPDB loan names them.
+    let (s, _) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/loans/{loan}/arrears"),
+            Some(&t),
+            Some(json!({"in_arrears": true})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, r) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cooperatives/{id}/loan-readiness?channel=lpdb"),
+            Some(&t),
+            None,
+        )
+        .await;
+    let arrears = r["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"].as_str().unwrap().contains("tunggakan"))
+        .expect("an arrears criterion");
+    assert_eq!(arrears["met"], false, "{arrears}");
+    // Totals by channel, stage and year.
+    let (_, totals) = app.api(Method::GET, "/api/v1/loans/totals", Some(&t), None).await;
+    assert_eq!(totals["items"][0]["amount"], 500_000_000);
+    assert_eq!(totals["items"][0]["stage"], "disbursed");
+    // A pengurus of another cooperative sees none of it.
+    let (_, other) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(crate::harness::cooperative("Kop Lain", None)),
+        )
+        .await;
+    let stranger = app
+        .user("pengurus_lain", Role::Pengurus, other["id"].as_i64(), &[])
+        .await;
+    let (s, _) = app
+        .api(Method::GET, &format!("/api/v1/loans/{loan}"), Some(&stranger), None)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, list) = app.api(Method::GET, "/api/v1/loans", Some(&stranger), None).await;
+    assert_eq!(list["items"], json!([]));
+    let own = app.user("pengurus_ksp", Role::Pengurus, Some(id), &[]).await;
+    let (_, list) = app.api(Method::GET, "/api/v1/loans", Some(&own), None).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    // The board page shows it in its column.
+    let cookie = app.login_cookie("admin").await;
+    let (s, _, html) = app.page(Method::GET, "/pinjaman", Some(&cookie), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("KSP Pinjaman Uji") && html.contains("Rp500.000.000"),
+        "{html}"
+    );
 }
