@@ -26,6 +26,7 @@ pub mod sessions;
 pub mod settings;
 pub mod status;
 pub mod umkm;
+pub mod umkm_import;
 pub mod users;
 pub mod worklist;
 

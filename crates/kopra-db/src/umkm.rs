@@ -130,29 +130,29 @@ const SELECT: &str = "SELECT u.id, u.name, u.owner_name, u.owner_phone, u.nib, u
      u.version, u.created_at, u.updated_at \
      FROM umkm u LEFT JOIN regions kec ON kec.code = u.kecamatan_code LEFT JOIN regions kel ON kel.code = u.kelurahan_code";
 
-const INSERT: &str = "INSERT INTO umkm (name, search_key, owner_name, owner_phone, nib, kbli, products, address, kelurahan_code, \
+pub(crate) const INSERT: &str = "INSERT INTO umkm (name, search_key, owner_name, owner_phone, nib, kbli, products, address, kelurahan_code, \
      kecamatan_code, kabkota_code, capital, annual_sales, employees_male, employees_female, skb_number, cluster, recorded_on, \
      size_class, notes, archived, version, created_at, updated_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22, $22) RETURNING id";
 
-const UPDATE: &str = "UPDATE umkm SET name = $1, search_key = $2, owner_name = $3, owner_phone = $4, nib = $5, kbli = $6, \
+pub(crate) const UPDATE: &str = "UPDATE umkm SET name = $1, search_key = $2, owner_name = $3, owner_phone = $4, nib = $5, kbli = $6, \
      products = $7, address = $8, kelurahan_code = $9, kecamatan_code = $10, kabkota_code = $11, capital = $12, annual_sales = $13, \
      employees_male = $14, employees_female = $15, skb_number = $16, cluster = $17, recorded_on = $18, size_class = $19, notes = $20, \
      archived = $21, version = version + 1, updated_at = $22 WHERE id = $23 AND version = $24";
 
-const INSERT_VERSION: &str = "INSERT INTO umkm_versions (umkm_id, version, action, snapshot, changes, reason, actor_user_id, actor_name, at) \
+pub(crate) const INSERT_VERSION: &str = "INSERT INTO umkm_versions (umkm_id, version, action, snapshot, changes, reason, actor_user_id, actor_name, at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
 macro_rules! bind_umkm {
     ($q:expr, $f:expr, $kabkota:expr, $archived:expr) => {{
         let f: &UmkmFields = $f;
         $q.bind(f.name.clone())
-            .bind(cooperative_search_key(&f.name))
+            .bind(kopra_domain::names::cooperative_search_key(&f.name))
             .bind(f.owner_name.clone())
             .bind(f.owner_phone.clone())
             .bind(f.nib.clone())
-            .bind(list_column(&f.kbli))
-            .bind(list_column(&f.products))
+            .bind($crate::umkm::list_column(&f.kbli))
+            .bind($crate::umkm::list_column(&f.products))
             .bind(f.address.clone())
             .bind(f.kelurahan_code.clone())
             .bind(f.kecamatan_code.clone())
@@ -170,7 +170,9 @@ macro_rules! bind_umkm {
     }};
 }
 
-fn nib_taken(e: sqlx::Error) -> DbError {
+pub(crate) use bind_umkm as bind_umkm_fields;
+
+pub(crate) fn nib_taken(e: sqlx::Error) -> DbError {
     if DbError::is_unique_violation(&e) {
         DbError::Duplicate(FieldErrors::single("nib", FieldError::NibTaken))
     } else {

@@ -103,6 +103,30 @@ impl RegionIndex {
     }
 }
 
+impl RegionIndex {
+    /// A kelurahan/desa anywhere under `area` (a kab/kota: its kecamatan's villages) by its
+    /// exact normalised name; `None` when none or several match (then the kecamatan must
+    /// be named).
+    pub fn find_kelurahan_anywhere(&self, area: &str, name: &str) -> Option<String> {
+        let key = region_name_key(name);
+        if key.is_empty() {
+            return None;
+        }
+        let mut found = self
+            .children
+            .get(area)?
+            .iter()
+            .filter_map(|(_, kec)| self.children.get(kec))
+            .flatten()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, code)| code.clone());
+        match (found.next(), found.next()) {
+            (Some(code), None) => Some(code),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +143,16 @@ mod tests {
             ("32.75.05", "Rawalumbu", Kecamatan),
             ("32.75.05.1001", "Bojong Rawalumbu", Kelurahan),
         ])
+    }
+
+    #[test]
+    fn a_kelurahan_is_found_in_its_city_without_its_kecamatan() {
+        let i = bekasi();
+        assert_eq!(
+            i.find_kelurahan_anywhere("32.75", "Harapan Jaya").as_deref(),
+            Some("32.75.03.1006")
+        );
+        assert_eq!(i.find_kelurahan_anywhere("32.75", "Cikiwul"), None);
     }
 
     #[test]

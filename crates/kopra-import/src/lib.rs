@@ -11,6 +11,7 @@ pub mod message;
 pub mod ods_csv;
 pub mod rows;
 pub mod table;
+pub mod umkm_rows;
 pub mod values;
 
 pub use error::ImportError;

@@ -58,6 +58,12 @@ pub fn routes() -> Router<AppState> {
         .route("/koperasi/{id}/usulan/{pid}/tolak", post(cooperatives::proposal_reject))
         .route("/umkm", get(umkm::list_page))
         .route("/umkm/export.{format}", get(umkm::export))
+        .route(
+            "/umkm/impor",
+            get(umkm::import_form)
+                .post(umkm::import_submit)
+                .layer(axum::extract::DefaultBodyLimit::max(import::IMPORT_BODY_LIMIT)),
+        )
         .route("/umkm/baru", get(umkm::new_page).post(umkm::create_submit))
         .route("/umkm/{id}", get(umkm::detail_page))
         .route("/umkm/{id}/ubah", get(umkm::edit_page).post(umkm::edit_submit))

@@ -697,3 +697,195 @@ pub async fn export(
         _ => Err(user.fail(AppError::NotFound)),
     }
 }
+
+struct ImportRowView {
+    line: u64,
+    name: String,
+    action: String,
+    messages: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "umkm/import.html")]
+struct ImportPage {
+    t: Tr,
+    nav: Option<Nav>,
+    error: Option<String>,
+    summary: Option<String>,
+    committed: Option<String>,
+    rows: Vec<ImportRowView>,
+}
+
+fn import_page(user: &PageUser, page: ImportPage, status: StatusCode) -> Response {
+    let _ = user;
+    (status, render(&page)).into_response()
+}
+
+pub async fn import_form(user: PageUser) -> Result<Response, PageError> {
+    user.require(Permission::EditUmkm)?;
+    let t = Tr::new(user.ctx.lang);
+    Ok(import_page(
+        &user,
+        ImportPage {
+            nav: Nav::of(&user.user),
+            t,
+            error: None,
+            summary: None,
+            committed: None,
+            rows: vec![],
+        },
+        StatusCode::OK,
+    ))
+}
+
+/// Checks (and, when asked and nothing is rejected, imports) a UMKM spreadsheet.
+pub async fn import_submit(
+    State(state): State<AppState>,
+    user: PageUser,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    use kopra_db::umkm_import::{UmkmImportFailure, UmkmRowAction};
+    user.require(Permission::EditUmkm)?;
+    let t = Tr::new(user.ctx.lang);
+    let fail_page = |msg: String, status: StatusCode| {
+        import_page(
+            &user,
+            ImportPage {
+                nav: Nav::of(&user.user),
+                t: Tr::new(user.ctx.lang),
+                error: Some(msg),
+                summary: None,
+                committed: None,
+                rows: vec![],
+            },
+            status,
+        )
+    };
+    let mut form = form.map_err(|r| {
+        user.fail(AppError::BadRequest(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            r.body_text(),
+        ))
+    })?;
+    let (mut file, mut commit) = (None, false);
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Ok(fail_page(
+                    t.key("import.error.too_large"),
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                ));
+            }
+            Err(e) => {
+                return Err(user.fail(AppError::BadRequest(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    e.body_text(),
+                )));
+            }
+        };
+        match field.name() {
+            Some("action") => commit = field.text().await.is_ok_and(|a| a == "commit"),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("umkm").to_string();
+                match field.bytes().await {
+                    Ok(b) => file = Some((name, b.to_vec())),
+                    Err(_) => {
+                        return Ok(fail_page(
+                            t.key("import.error.too_large"),
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Ok(fail_page(t.key("import.error.empty"), StatusCode::UNPROCESSABLE_ENTITY));
+    };
+    let plan = match state
+        .db
+        .plan_umkm_import(&bytes, &name, &state.office, None, today())
+        .await
+    {
+        Ok(p) => p,
+        Err(UmkmImportFailure::File(e)) => {
+            return Ok(fail_page(
+                t.key(&format!("import.error.{}", e.code())),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
+        Err(UmkmImportFailure::Db(e)) => return Err(user.fail(e)),
+    };
+    let rejected = plan.count(UmkmRowAction::Rejected);
+    let summary = t.fill(
+        "umkm.import_counts",
+        &[
+            ("rows", &plan.rows.len().to_string()),
+            ("created", &plan.count(UmkmRowAction::Create).to_string()),
+            ("updated", &plan.count(UmkmRowAction::Update).to_string()),
+            ("unchanged", &plan.count(UmkmRowAction::Unchanged).to_string()),
+            ("errors", &rejected.to_string()),
+        ],
+    );
+    let committed = if commit && rejected == 0 {
+        let (c, u) = state
+            .db
+            .commit_umkm_import(&plan, &user.actor())
+            .await
+            .map_err(|e| user.fail(e))?;
+        Some(t.fill(
+            "umkm.import_done",
+            &[("created", &c.to_string()), ("updated", &u.to_string())],
+        ))
+    } else if commit {
+        Some(t.key("import.must_fix"))
+    } else {
+        None
+    };
+    let rows = plan
+        .rows
+        .iter()
+        .filter(|r| r.action != UmkmRowAction::Unchanged || !r.messages.is_empty())
+        .take(500)
+        .map(|r| ImportRowView {
+            line: r.line,
+            name: r.name.clone(),
+            action: t.key(&format!(
+                "import.action.{}",
+                match r.action {
+                    UmkmRowAction::Create => "create",
+                    UmkmRowAction::Update => "update",
+                    UmkmRowAction::Unchanged => "unchanged",
+                    UmkmRowAction::Rejected => "rejected",
+                }
+            )),
+            messages: r
+                .messages
+                .iter()
+                .map(|(column, value, _, code)| format!("{column} «{value}»: {}", t.key(&format!("import.{code}"))))
+                .collect(),
+        })
+        .collect();
+    let status = if rejected > 0 {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(import_page(
+        &user,
+        ImportPage {
+            nav: Nav::of(&user.user),
+            t,
+            error: None,
+            summary: Some(summary),
+            committed,
+            rows,
+        },
+        status,
+    ))
+}

@@ -480,6 +480,7 @@ async fn pages_by_role(app: TestApp) {
         (Method::GET, "/static/app.css".into(), None, [200, 200, 200, 200, 200]),
         (Method::GET, "/umkm".into(), None, [200, 200, 200, 403, 303]),
         (Method::GET, "/umkm/baru".into(), None, [200, 200, 200, 403, 303]),
+        (Method::GET, "/umkm/impor".into(), None, [200, 200, 200, 403, 303]),
         (Method::GET, "/koalisi".into(), None, [200, 200, 200, 200, 303]),
         (Method::GET, "/pinjaman".into(), None, [200, 200, 200, 200, 303]),
         (

@@ -12,6 +12,7 @@ both_engines!(
     a_doll_cooperative_gets_doll_makers_nearby_forms_a_coalition_and_sees_its_savings,
     a_cooperative_without_a_rat_is_not_ready_for_lpdb_and_is_told_why,
     a_loan_application_moves_stage_by_stage_and_arrears_block_the_next,
+    a_umkm_spreadsheet_is_checked_then_imported_and_again_changes_nothing,
 );
 
 async fn umkm(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
@@ -463,5 +464,97 @@ async fn a_loan_application_moves_stage_by_stage_and_arrears_block_the_next(app:
     assert!(
         html.contains("KSP Pinjaman Uji") && html.contains("Rp500.000.000"),
         "{html}"
+    );
+}
+
+async fn a_umkm_spreadsheet_is_checked_then_imported_and_again_changes_nothing(app: TestApp) {
+    let t = app.admin().await;
+    let cookie = app.login_cookie("admin").await;
+    let auth = ("cookie", cookie.as_str());
+    let bad = "DATA UMKM KOTA BEKASI 2026\n\nNAMA USAHA;PEMILIK;NIB;KBLI;PRODUK;KELURAHAN;KECAMATAN;MODAL;OMZET\n\
+        Boneka Melati;Bu Sari;9120000000001;32402;boneka, dakron;Cikiwul;Bantar Gebang;250 jt;Rp 1.200.000.000\n\
+        Kue Kenanga;Bu Ani;12345;10710;kue kering;Margahayu;;50000000;\n\
+        Tanpa Kelurahan;Pak Budi;;;;;;;\n";
+    let (s, _, html) = app
+        .post_multipart(
+            "/umkm/impor",
+            auth,
+            &[("action", None, b"commit"), ("file", Some("umkm.csv"), bad.as_bytes())],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("3 baris: 1 baru, 0 diperbarui, 0 tidak berubah, 2 ditolak"),
+        "{html}"
+    );
+    assert!(
+        html.contains("NIB «12345»: NIB harus 13 angka"),
+        "row, column, value and advice: {html}"
+    );
+    assert!(html.contains("Kelurahan kosong"), "{html}");
+    let (_, list) = app.api(Method::GET, "/api/v1/umkm", Some(&t), None).await;
+    assert_eq!(list["total"], 0, "nothing is stored while rows are rejected");
+
+    let good = "NAMA USAHA;PEMILIK;NIB;KBLI;PRODUK;KELURAHAN;KECAMATAN;MODAL;OMZET\n\
+        Boneka Melati;Bu Sari;9120000000001;32402;boneka, dakron;Cikiwul;Bantar Gebang;250 jt;Rp 1.200.000.000\n\
+        Kue Kenanga;Bu Ani;9120000000002;10710;kue kering;Margahayu;;50000000;\n";
+    let (s, _, html) = app
+        .post_multipart(
+            "/umkm/impor",
+            auth,
+            &[("action", None, b"check"), ("file", Some("umkm.csv"), good.as_bytes())],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("2 baris: 2 baru"), "{html}");
+    assert!(!html.contains("Tersimpan"), "a check writes nothing");
+    let (_, _, html) = app
+        .post_multipart(
+            "/umkm/impor",
+            auth,
+            &[("action", None, b"commit"), ("file", Some("umkm.csv"), good.as_bytes())],
+        )
+        .await;
+    assert!(html.contains("Tersimpan: 2 UMKM baru"), "{html}");
+    let (_, list) = app.api(Method::GET, "/api/v1/umkm?q=melati", Some(&t), None).await;
+    let melati = &list["items"][0];
+    assert_eq!(melati["capital"], 250_000_000);
+    assert_eq!(melati["size_class"], "mikro", "sales of 1.2 bn: mikro");
+    assert_eq!(melati["kelurahan_code"], "32.75.07.1004");
+    assert_eq!(melati["products"], json!(["boneka", "dakron"]));
+    let (_, _, html) = app
+        .post_multipart(
+            "/umkm/impor",
+            auth,
+            &[("action", None, b"commit"), ("file", Some("umkm.csv"), good.as_bytes())],
+        )
+        .await;
+    assert!(
+        html.contains("2 tidak berubah") && html.contains("Tersimpan: 0 UMKM baru, 0 diperbarui"),
+        "{html}"
+    );
+    // A corrected file updates only what changed, as a new version by the import.
+    let corrected = good.replace("250 jt", "300 jt");
+    let (_, _, html) = app
+        .post_multipart(
+            "/umkm/impor",
+            auth,
+            &[
+                ("action", None, b"commit"),
+                ("file", Some("umkm.csv"), corrected.as_bytes()),
+            ],
+        )
+        .await;
+    assert!(html.contains("1 diperbarui"), "{html}");
+    let id = melati["id"].as_i64().unwrap();
+    let (_, h) = app
+        .api(Method::GET, &format!("/api/v1/umkm/{id}/history"), Some(&t), None)
+        .await;
+    assert_eq!(h["items"][0]["changes"][0]["field"], "capital");
+    assert!(
+        h["items"][0]["actor_name"]
+            .as_str()
+            .unwrap()
+            .starts_with("impor UMKM umkm.csv")
     );
 }

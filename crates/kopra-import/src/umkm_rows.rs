@@ -1,0 +1,360 @@
+//! UMKM spreadsheets: the same tables (any format, header found below title rows), with
+//! the UMKM register's own column names. Each row becomes a [`UmkmInput`] or is rejected
+//! with messages naming the row, the column, the value and what to do (the same message
+//! codes as the cooperative import).
+//!
+//! A row is rejected when the name is missing, the kelurahan is missing or unknown in the
+//! office's area (a UMKM is placed by its kelurahan), a NIB is not 13 digits, or an amount
+//! is negative. Unreadable optional values (a KBLI code, a date) are warnings and left out.
+
+use crate::message::{RowMessage, Severity};
+use crate::table::{Cell, Table};
+use crate::values::{parse_count, parse_date, parse_rupiah};
+use kopra_domain::names::compact_key;
+use kopra_domain::umkm::{KbliCode, Nib, parse_tags};
+use kopra_domain::umkm_input::UmkmInput;
+use kopra_domain::{HomeRegion, RegionIndex, RegionMatch};
+
+/// A column of a UMKM sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UmkmColumn {
+    Name,
+    Owner,
+    Phone,
+    Nib,
+    Kbli,
+    Products,
+    Address,
+    Kelurahan,
+    Kecamatan,
+    KabKota,
+    Capital,
+    Sales,
+    EmployeesMale,
+    EmployeesFemale,
+    Skb,
+    Cluster,
+    RecordedOn,
+    Notes,
+}
+
+const ALIASES: &[(UmkmColumn, &[&str])] = &[
+    (
+        UmkmColumn::Name,
+        &[
+            "nama usaha",
+            "nama umkm",
+            "umkm",
+            "usaha",
+            "nama ukm",
+            "business name",
+            "name",
+        ],
+    ),
+    (
+        UmkmColumn::Owner,
+        &["nama pemilik", "pemilik", "pemilik usaha", "owner", "nama pelaku usaha"],
+    ),
+    (
+        UmkmColumn::Phone,
+        &[
+            "hp", "no hp", "no. hp", "telepon", "no telp", "telp", "phone", "whatsapp", "wa",
+        ],
+    ),
+    (UmkmColumn::Nib, &["nib", "nomor induk berusaha"]),
+    (UmkmColumn::Kbli, &["kbli", "kode kbli", "kbli 2020"]),
+    (
+        UmkmColumn::Products,
+        &[
+            "produk",
+            "komoditas",
+            "produk/komoditas",
+            "jenis produk",
+            "products",
+            "commodities",
+        ],
+    ),
+    (UmkmColumn::Address, &["alamat", "alamat usaha", "address"]),
+    (
+        UmkmColumn::Kelurahan,
+        &[
+            "kelurahan",
+            "kel.",
+            "kel",
+            "desa/kel.",
+            "desa/kelurahan",
+            "kelurahan/desa",
+            "village",
+        ],
+    ),
+    (UmkmColumn::Kecamatan, &["kecamatan", "kec.", "kec", "district"]),
+    (
+        UmkmColumn::KabKota,
+        &["kabupaten/kota", "kab/kota", "kota", "kabupaten", "regency/city"],
+    ),
+    (
+        UmkmColumn::Capital,
+        &["modal", "modal usaha", "modal usaha (rp)", "modal (rp)", "capital"],
+    ),
+    (
+        UmkmColumn::Sales,
+        &[
+            "omzet",
+            "omset",
+            "omzet per tahun",
+            "omset per tahun",
+            "omzet tahunan",
+            "penjualan tahunan",
+            "hasil penjualan tahunan",
+            "annual sales",
+        ],
+    ),
+    (
+        UmkmColumn::EmployeesMale,
+        &[
+            "tk l",
+            "tenaga kerja l",
+            "tenaga kerja laki-laki",
+            "karyawan l",
+            "employees male",
+        ],
+    ),
+    (
+        UmkmColumn::EmployeesFemale,
+        &[
+            "tk p",
+            "tenaga kerja p",
+            "tenaga kerja perempuan",
+            "karyawan p",
+            "employees female",
+        ],
+    ),
+    (UmkmColumn::Skb, &["skb", "no skb", "nomor skb", "no. skb"]),
+    (UmkmColumn::Cluster, &["sentra", "klaster", "cluster", "sentra/klaster"]),
+    (
+        UmkmColumn::RecordedOn,
+        &["tanggal data", "tgl data", "tanggal pendataan", "tgl pendataan"],
+    ),
+    (UmkmColumn::Notes, &["keterangan", "catatan", "notes"]),
+];
+
+fn column_for_header(header: &str) -> Option<UmkmColumn> {
+    let key = compact_key(header);
+    if key.is_empty() {
+        return None;
+    }
+    ALIASES
+        .iter()
+        .find(|(_, names)| names.iter().any(|n| compact_key(n) == key))
+        .map(|(c, _)| *c)
+}
+
+/// The header row and the column of each field, as found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UmkmMapping {
+    pub header_row: usize,
+    pub headers: Vec<String>,
+    pub columns: Vec<Option<UmkmColumn>>,
+}
+
+impl UmkmMapping {
+    fn index(&self, c: UmkmColumn) -> Option<usize> {
+        self.columns.iter().position(|x| *x == Some(c))
+    }
+    fn header(&self, c: UmkmColumn) -> String {
+        self.index(c)
+            .and_then(|i| self.headers.get(i))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// Finds the header row within the first 30 rows: the one naming a business name and at
+/// least two other known columns (the most of them wins).
+pub fn detect_umkm_mapping(table: &Table) -> Option<UmkmMapping> {
+    let mut best: Option<(usize, usize)> = None;
+    for (i, row) in table.rows.iter().enumerate().take(30) {
+        let cols: Vec<Option<UmkmColumn>> = row.iter().map(|c| column_for_header(&c.text())).collect();
+        let count = cols.iter().flatten().count();
+        if cols.contains(&Some(UmkmColumn::Name)) && count >= 3 && best.is_none_or(|(_, c)| count > c) {
+            best = Some((i, count));
+        }
+    }
+    let (header_row, _) = best?;
+    let headers: Vec<String> = table.rows[header_row].iter().map(Cell::text).collect();
+    let mut columns: Vec<Option<UmkmColumn>> = Vec::new();
+    for h in &headers {
+        let c = column_for_header(h).filter(|c| !columns.contains(&Some(*c)));
+        columns.push(c);
+    }
+    Some(UmkmMapping {
+        header_row,
+        headers,
+        columns,
+    })
+}
+
+/// One data row of a UMKM sheet.
+#[derive(Debug, Clone)]
+pub struct UmkmRow {
+    /// 1-based line in the sheet.
+    pub line: u64,
+    pub name: String,
+    /// `None` when rejected.
+    pub input: Option<UmkmInput>,
+    pub messages: Vec<RowMessage>,
+}
+
+impl UmkmRow {
+    pub fn rejected(&self) -> bool {
+        self.input.is_none()
+    }
+}
+
+/// Reads every non-empty data row below the header.
+pub fn read_umkm_rows(table: &Table, mapping: &UmkmMapping, regions: &RegionIndex, home: &HomeRegion) -> Vec<UmkmRow> {
+    let mut out = Vec::new();
+    for (i, row) in table.rows.iter().enumerate().skip(mapping.header_row + 1) {
+        if row.iter().all(Cell::is_empty) {
+            continue;
+        }
+        let line = i as u64 + 1;
+        let mut messages = Vec::new();
+        let cell = |c: UmkmColumn| mapping.index(c).and_then(|i| row.get(i)).filter(|c| !c.is_empty());
+        let text = |c: UmkmColumn| cell(c).map(|v| v.text().trim().to_string()).filter(|s| !s.is_empty());
+        let mut say = |c: UmkmColumn, value: &str, severity: Severity, code: &'static str| {
+            messages.push(RowMessage {
+                line,
+                column: mapping.header(c),
+                value: value.to_string(),
+                severity,
+                code,
+            })
+        };
+        let name = text(UmkmColumn::Name);
+        if name.is_none() {
+            say(UmkmColumn::Name, "", Severity::Error, "name_missing");
+        }
+        let nib = text(UmkmColumn::Nib).and_then(|raw| match Nib::parse(&raw) {
+            Ok(n) => Some(n.as_str().to_string()),
+            Err(_) => {
+                say(UmkmColumn::Nib, &raw, Severity::Error, "nib_format");
+                None
+            }
+        });
+        let mut kbli = Vec::new();
+        if let Some(raw) = text(UmkmColumn::Kbli) {
+            for part in raw.split([',', ';', '/', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
+                match KbliCode::parse(part) {
+                    Ok(k) => kbli.push(k.as_str().to_string()),
+                    Err(_) => say(UmkmColumn::Kbli, part, Severity::Warning, "value_unreadable"),
+                }
+            }
+        }
+        // The kelurahan decides the place: searched in the kecamatan when one is given,
+        // else in every kecamatan of the office's area.
+        let kelurahan = text(UmkmColumn::Kelurahan);
+        let kecamatan = text(UmkmColumn::Kecamatan);
+        let area = home.code().to_string();
+        let kec_code = kecamatan
+            .as_deref()
+            .and_then(|k| regions.find_kecamatan_in(&area, k))
+            .map(|m| m.code().to_string());
+        if let (Some(k), None) = (&kecamatan, &kec_code) {
+            say(UmkmColumn::Kecamatan, k, Severity::Error, "kecamatan_unknown");
+        }
+        let kelurahan_code = match (&kelurahan, &kec_code) {
+            (None, _) => {
+                say(UmkmColumn::Kelurahan, "", Severity::Error, "kelurahan_missing");
+                None
+            }
+            (Some(raw), Some(kec)) => match regions.find_child(kec, raw) {
+                Some(RegionMatch::Exact(code)) => Some(code),
+                Some(RegionMatch::Abbreviation(code)) => {
+                    say(UmkmColumn::Kelurahan, raw, Severity::Warning, "kelurahan_abbreviation");
+                    Some(code)
+                }
+                None => {
+                    say(UmkmColumn::Kelurahan, raw, Severity::Error, "kelurahan_unknown_umkm");
+                    None
+                }
+            },
+            (Some(raw), None) if kecamatan.is_none() => match regions.find_kelurahan_anywhere(&area, raw) {
+                Some(code) => Some(code),
+                None => {
+                    say(UmkmColumn::Kelurahan, raw, Severity::Error, "kelurahan_unknown_umkm");
+                    None
+                }
+            },
+            (Some(_), None) => None,
+        };
+        let amount = |c: UmkmColumn, say: &mut dyn FnMut(UmkmColumn, &str, Severity, &'static str)| match cell(c) {
+            None => None,
+            Some(v) => match parse_rupiah(v) {
+                Ok(Some(n)) if n < 0 => {
+                    say(c, &v.text(), Severity::Error, "negative");
+                    None
+                }
+                Ok(n) => n,
+                Err(_) => {
+                    say(c, &v.text(), Severity::Warning, "value_unreadable");
+                    None
+                }
+            },
+        };
+        let capital = amount(UmkmColumn::Capital, &mut say);
+        let annual_sales = amount(UmkmColumn::Sales, &mut say);
+        let mut count = |c: UmkmColumn| match cell(c) {
+            None => None,
+            Some(v) => match parse_count(v) {
+                Ok(Some(n)) if n < 0 => {
+                    say(c, &v.text(), Severity::Error, "negative");
+                    None
+                }
+                Ok(n) => n,
+                Err(_) => {
+                    say(c, &v.text(), Severity::Warning, "value_unreadable");
+                    None
+                }
+            },
+        };
+        let employees_male = count(UmkmColumn::EmployeesMale);
+        let employees_female = count(UmkmColumn::EmployeesFemale);
+        let recorded_on = match cell(UmkmColumn::RecordedOn).map(parse_date) {
+            Some(Ok(d)) => d,
+            Some(Err(_)) => {
+                let raw = cell(UmkmColumn::RecordedOn).map(Cell::text).unwrap_or_default();
+                say(UmkmColumn::RecordedOn, &raw, Severity::Warning, "date_unreadable");
+                None
+            }
+            None => None,
+        };
+        let rejected = messages.iter().any(|m| m.severity == Severity::Error);
+        let input = (!rejected).then(|| UmkmInput {
+            name: name.clone(),
+            owner_name: text(UmkmColumn::Owner),
+            owner_phone: text(UmkmColumn::Phone).filter(|p| kopra_domain::cooperative::parse_phone(p).is_some()),
+            nib,
+            kbli,
+            products: text(UmkmColumn::Products).map(|p| parse_tags(&p)).unwrap_or_default(),
+            address: text(UmkmColumn::Address),
+            kelurahan_code: kelurahan_code.clone(),
+            capital,
+            annual_sales,
+            employees_male,
+            employees_female,
+            skb_number: text(UmkmColumn::Skb),
+            cluster: text(UmkmColumn::Cluster),
+            recorded_on: recorded_on.map(|d| d.to_string()),
+            notes: text(UmkmColumn::Notes),
+        });
+        out.push(UmkmRow {
+            line,
+            name: name.unwrap_or_default(),
+            input,
+            messages,
+        });
+    }
+    out
+}
