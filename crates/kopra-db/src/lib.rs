@@ -8,6 +8,7 @@ pub mod annual_reports;
 pub mod attachments;
 pub mod audit;
 pub mod campaigns;
+pub mod coaching;
 pub mod coalitions;
 pub mod cooperative_list;
 pub mod cooperatives;

@@ -85,6 +85,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0016_loans.sql"),
         include_str!("../../../migrations/postgres/0016_loans.sql"),
     ),
+    (
+        "0017_coaching",
+        include_str!("../../../migrations/sqlite/0017_coaching.sql"),
+        include_str!("../../../migrations/postgres/0017_coaching.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str =

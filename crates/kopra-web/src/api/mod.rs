@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at
 //! `/api/v1/openapi.json` (generated from these handlers by utoipa).
 
+pub mod coaching;
 mod cooperatives;
 pub mod health;
 pub mod loans;
@@ -95,6 +96,14 @@ pub fn routes() -> Router<AppState> {
             "/coalitions/{id}/transactions",
             get(strengthening::transaction_list).post(strengthening::transaction_create),
         )
+        .route("/coaching/visits", get(coaching::list).post(coaching::create))
+        .route("/coaching/visits/{id}", get(coaching::get_one))
+        .route("/coaching/visits/{id}/record", post(coaching::record))
+        .route("/coaching/visits/{id}/follow-ups", post(coaching::add_follow_up))
+        .route("/coaching/follow-ups/{id}/status", post(coaching::follow_up_status))
+        .route("/coaching/agenda", get(coaching::agenda))
+        .route("/coaching/counts", get(coaching::counts))
+        .route("/coaching/plan-from-worklist", post(coaching::plan_from_worklist))
         .route("/regions", get(regions::list))
         .route("/openapi.json", get(openapi::document))
         .fallback(|ctx: crate::auth::Ctx| async move { crate::error::ApiError(AppError::NotFound, ctx.lang) })

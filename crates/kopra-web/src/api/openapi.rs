@@ -74,6 +74,15 @@ impl Modify for BearerAuth {
         super::strengthening::coalition_add_members,
         super::strengthening::transaction_create,
         super::strengthening::transaction_list,
+        super::coaching::list,
+        super::coaching::create,
+        super::coaching::get_one,
+        super::coaching::record,
+        super::coaching::add_follow_up,
+        super::coaching::follow_up_status,
+        super::coaching::agenda,
+        super::coaching::counts,
+        super::coaching::plan_from_worklist,
     ),
     modifiers(&BearerAuth)
 )]

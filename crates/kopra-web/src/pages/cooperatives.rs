@@ -399,6 +399,9 @@ struct DetailPage {
     health: Option<HealthView>,
     can_assess: bool,
     can_match: bool,
+    /// The cooperative's last visits and trainings, for those who may see them.
+    coaching: Option<Vec<super::coaching::VisitRow>>,
+    can_plan_visit: bool,
 }
 
 struct HealthView {
@@ -686,7 +689,20 @@ pub(super) async fn detail(
             by: format!("{} · {}", h.actor_name, format_time(h.created_at)),
         });
     let board = may_see_board(&user.user, c.id).then_some(board);
+    let coaching = if user.user.role.allows(Permission::ViewCoaching) && in_scope {
+        let f = kopra_db::coaching::VisitFilter {
+            cooperative: Some(c.id),
+            limit: Some(5),
+            ..Default::default()
+        };
+        let visits = state.db.visits(&f).await.map_err(|e| user.fail(e))?;
+        Some(visits.iter().map(|v| super::coaching::visit_row(&t, v)).collect())
+    } else {
+        None
+    };
     Ok(render(&DetailPage {
+        coaching,
+        can_plan_visit: user.user.role.allows(Permission::ManageCoaching) && in_scope,
         board,
         can_assess: savings_and_loan && user.user.role.allows(Permission::EditReports) && in_scope,
         can_match: user.user.role.allows(Permission::ManageCoalitions) && in_scope,

@@ -3,6 +3,7 @@
 mod activation;
 mod admin;
 mod campaigns;
+mod coaching;
 mod coalitions;
 mod cooperatives;
 mod dashboard;
@@ -80,6 +81,17 @@ pub fn routes() -> Router<AppState> {
         .route("/koalisi", get(coalitions::list_page))
         .route("/koalisi/{id}", get(coalitions::show_page))
         .route("/koalisi/{id}/transaksi", post(coalitions::record_transaction))
+        .route("/pembinaan", get(coaching::list_page))
+        .route("/pembinaan/baru", get(coaching::new_page).post(coaching::create_submit))
+        .route("/pembinaan/agenda", get(coaching::agenda_page))
+        .route("/pembinaan/rencana", post(coaching::plan_submit))
+        .route("/pembinaan/{id}", get(coaching::show_page))
+        .route("/pembinaan/{id}/catat", post(coaching::record_submit))
+        .route("/pembinaan/{id}/tindak-lanjut", post(coaching::follow_up_submit))
+        .route(
+            "/pembinaan/tindak-lanjut/{id}/status",
+            post(coaching::follow_up_status_submit),
+        )
         .route("/usulan", get(cooperatives::proposals_page))
         .route("/aktivasi", get(activation::page))
         .route("/koperasi/{id}/kesehatan", get(health::page).post(health::submit))
@@ -172,6 +184,7 @@ pub struct Nav {
     pub umkm: bool,
     pub coalitions: bool,
     pub loans: bool,
+    pub coaching: bool,
     pub own_cooperative: Option<i64>,
 }
 
@@ -191,6 +204,7 @@ impl Nav {
             umkm: r.allows(Permission::ViewUmkm),
             coalitions: r.allows(Permission::ViewCoalitions),
             loans: r.allows(Permission::ViewLoans),
+            coaching: r.allows(Permission::ViewCoaching),
             own_cooperative: if r == Role::Pengurus { user.cooperative_id } else { None },
         })
     }

@@ -11,6 +11,7 @@ mod api_auth;
 mod api_cooperatives;
 mod attachments;
 mod campaigns;
+mod coaching;
 mod demo;
 mod health;
 mod import;

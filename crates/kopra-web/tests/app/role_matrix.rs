@@ -64,9 +64,24 @@ fn check(results: &mut Vec<String>, what: &str, role: &str, got: StatusCode, wan
     }
 }
 
+/// A visit to the pengurus's own cooperative (in 32.75.04), planned by the admin.
+async fn own_visit(app: &TestApp, w: &World) -> i64 {
+    let (s, v) = app
+        .api(
+            Method::POST,
+            "/api/v1/coaching/visits",
+            w.tokens[0].as_deref(),
+            Some(json!({"cooperative_id": w.own, "visit_type": "rat_assistance", "planned_on": "2030-01-07"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    v["id"].as_i64().unwrap()
+}
+
 async fn api_routes_by_role(app: TestApp) {
     let w = world(&app).await;
     let own = w.own;
+    let visit = own_visit(&app, &w).await;
     let cases: Vec<(Method, String, Option<Value>, [u16; 5])> = vec![
         (
             Method::GET,
@@ -275,6 +290,72 @@ async fn api_routes_by_role(app: TestApp) {
             Some(json!({"kind": "purchase", "date": "2026-11-01", "goods": "Kain", "quantity": 1.0, "value": 1})),
             [404, 404, 404, 403, 401],
         ),
+        (
+            Method::GET,
+            "/api/v1/coaching/visits".into(),
+            None,
+            [200, 200, 200, 200, 401],
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/coaching/visits?cooperative_id={}", w.spare[0]),
+            None,
+            [200, 200, 403, 403, 401],
+        ),
+        (
+            Method::POST,
+            "/api/v1/coaching/visits".into(),
+            Some(json!({"cooperative_id": own, "visit_type": "legal", "planned_on": "2030-01-08"})),
+            [201, 201, 403, 403, 401],
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/coaching/visits/{visit}"),
+            None,
+            [200, 200, 403, 200, 401],
+        ),
+        (
+            Method::GET,
+            "/api/v1/coaching/visits/999999".into(),
+            None,
+            [404, 404, 404, 404, 401],
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/coaching/visits/{visit}/record"),
+            Some(json!({"held_on": "2025-01-02", "findings": "uji"})),
+            [200, 200, 403, 403, 401],
+        ),
+        (
+            Method::POST,
+            "/api/v1/coaching/visits/999999/follow-ups".into(),
+            Some(json!({"action": "uji", "due_on": "2030-01-02"})),
+            [404, 404, 404, 403, 401],
+        ),
+        (
+            Method::POST,
+            "/api/v1/coaching/follow-ups/999999/status".into(),
+            Some(json!({"status": "done"})),
+            [404, 404, 404, 403, 401],
+        ),
+        (
+            Method::GET,
+            "/api/v1/coaching/agenda".into(),
+            None,
+            [200, 200, 200, 200, 401],
+        ),
+        (
+            Method::GET,
+            "/api/v1/coaching/counts?year=2030".into(),
+            None,
+            [200, 200, 200, 200, 401],
+        ),
+        (
+            Method::POST,
+            "/api/v1/coaching/plan-from-worklist".into(),
+            Some(json!({"limit": 0})),
+            [200, 200, 200, 403, 401],
+        ),
         (Method::GET, "/api/v1/loans".into(), None, [200, 200, 200, 200, 401]),
         (
             Method::POST,
@@ -330,6 +411,7 @@ async fn api_routes_by_role(app: TestApp) {
 async fn pages_by_role(app: TestApp) {
     let w = world(&app).await;
     let own = w.own;
+    let visit = own_visit(&app, &w).await;
     let new_form = "name=Kop+Formulir&kecamatan_code=32.75.04&kelurahan_code=32.75.04.1004".to_string();
     let edit_form =
         "name=Kop+Milik+Pengurus&kecamatan_code=32.75.04&kelurahan_code=32.75.04.1004&notes=dicek".to_string();
@@ -473,6 +555,54 @@ async fn pages_by_role(app: TestApp) {
             format!("/koperasi/{}/status-hukum", w.spare[3]),
             Some("status=merged&decree_number=2%2F2025&decree_date=2025-02-03".into()),
             [303, 303, 403, 403, 303],
+        ),
+        (Method::GET, "/pembinaan".into(), None, [200, 200, 200, 200, 303]),
+        (Method::GET, "/pembinaan/agenda".into(), None, [200, 200, 200, 200, 303]),
+        (Method::GET, "/pembinaan/baru".into(), None, [200, 200, 200, 403, 303]),
+        (
+            Method::GET,
+            format!("/pembinaan/baru?koperasi={own}"),
+            None,
+            [200, 200, 403, 403, 303],
+        ),
+        (
+            Method::POST,
+            "/pembinaan/baru".into(),
+            Some(format!(
+                "cooperative_id={own}&kind=visit&visit_type=legal&planned_on=2030-01-08"
+            )),
+            [303, 303, 403, 403, 303],
+        ),
+        (
+            Method::GET,
+            format!("/pembinaan/{visit}"),
+            None,
+            [200, 200, 403, 200, 303],
+        ),
+        (Method::GET, "/pembinaan/999999".into(), None, [404, 404, 404, 404, 303]),
+        (
+            Method::POST,
+            format!("/pembinaan/{visit}/catat"),
+            Some("held_on=2025-01-02&findings=uji".into()),
+            [303, 303, 403, 403, 303],
+        ),
+        (
+            Method::POST,
+            format!("/pembinaan/{visit}/tindak-lanjut"),
+            Some("action=uji&due_on=2030-01-02".into()),
+            [303, 303, 403, 403, 303],
+        ),
+        (
+            Method::POST,
+            "/pembinaan/tindak-lanjut/999999/status".into(),
+            Some("status=done".into()),
+            [404, 404, 404, 403, 303],
+        ),
+        (
+            Method::POST,
+            "/pembinaan/rencana".into(),
+            Some(String::new()),
+            [303, 303, 303, 403, 303],
         ),
         (Method::GET, "/pengguna".into(), None, [200, 403, 403, 403, 303]),
         (Method::GET, "/token".into(), None, [200, 200, 200, 200, 303]),
