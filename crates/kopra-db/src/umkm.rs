@@ -506,6 +506,13 @@ impl Db {
         Ok(rows.into_iter().map(UmkmRecord::from).collect())
     }
 
+    /// Counts of non-archived UMKM per kecamatan (for the map), in one GROUP BY.
+    pub async fn umkm_counts_by_kecamatan(&self) -> Result<Vec<(String, i64)>, DbError> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT kecamatan_code, COUNT(*) FROM umkm WHERE archived = $1 GROUP BY kecamatan_code ORDER BY kecamatan_code",
+        ).bind(false).fetch_all(p).await)?)
+    }
+
     /// Counts of non-archived UMKM per size class (null: unknown).
     pub async fn umkm_size_counts(&self) -> Result<Vec<(Option<String>, i64)>, DbError> {
         Ok(on_pool!(self, p => sqlx::query_as(

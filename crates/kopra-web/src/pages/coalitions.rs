@@ -311,6 +311,7 @@ struct ShowPage {
     purchases: String,
     sales: String,
     transactions: Vec<TransactionRow>,
+    months: Vec<(String, String, String, String)>,
     kinds: Vec<(String, String)>,
     can_record: bool,
     today: String,
@@ -358,13 +359,32 @@ async fn show_view(
 ) -> Result<Response, PageError> {
     let t = Tr::new(user.ctx.lang);
     let c = load_coalition(state, &user.user, id).await.map_err(|e| user.fail(e))?;
-    let transactions = state
-        .db
-        .coalition_transactions(id)
-        .await
-        .map_err(|e| user.fail(e))?
+    let records = state.db.coalition_transactions(id).await.map_err(|e| user.fail(e))?;
+    let transactions = records.iter().map(|x| transaction_row(&t, x)).collect();
+    // Outcomes over time: what went through the coalition each month, and what it saved.
+    let domain: Vec<kopra_domain::coalition::Transaction> = records
         .iter()
-        .map(|x| transaction_row(&t, x))
+        .map(|x| kopra_domain::coalition::Transaction {
+            kind: x.kind,
+            date: x.date,
+            goods: x.goods.clone(),
+            quantity: x.quantity,
+            unit: x.unit.clone(),
+            value: x.value,
+            individual_value: x.individual_value,
+            member_ids: x.member_ids.clone(),
+        })
+        .collect();
+    let months = kopra_domain::coalition::outcomes_by_month(&domain)
+        .into_iter()
+        .map(|m| {
+            (
+                format!("{}-{:02}", m.year, m.month),
+                rupiah(m.purchases_value),
+                rupiah(m.sales_value),
+                rupiah(m.savings),
+            )
+        })
         .collect();
     let page = ShowPage {
         purpose: t.key(&format!("coalition.purpose.{}", c.purpose.as_str())),
@@ -378,6 +398,7 @@ async fn show_view(
             .map(|k| (k.as_str().to_string(), t.key(&format!("coalition.kind.{}", k.as_str()))))
             .collect(),
         transactions,
+        months,
         can_record: user.user.role.allows(Permission::ManageCoalitions),
         today: today().to_string(),
         errors,

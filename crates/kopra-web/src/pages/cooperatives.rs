@@ -399,6 +399,8 @@ struct DetailPage {
     health: Option<HealthView>,
     can_assess: bool,
     can_match: bool,
+    /// The coalitions it anchors: (id, name, volume, savings) in words.
+    coalitions: Vec<(i64, String, String, String)>,
     /// The cooperative's last visits and trainings, for those who may see them.
     coaching: Option<Vec<super::coaching::VisitRow>>,
     can_plan_visit: bool,
@@ -706,6 +708,21 @@ pub(super) async fn detail(
         board,
         can_assess: savings_and_loan && user.user.role.allows(Permission::EditReports) && in_scope,
         can_match: user.user.role.allows(Permission::ManageCoalitions) && in_scope,
+        coalitions: state
+            .db
+            .coalitions(Some(c.id), &[])
+            .await
+            .map_err(|e| user.fail(e))?
+            .into_iter()
+            .map(|k| {
+                (
+                    k.id,
+                    k.name,
+                    kopra_domain::format::rupiah(k.purchases_value + k.sales_value),
+                    kopra_domain::format::rupiah(k.savings),
+                )
+            })
+            .collect(),
         health,
         status_label: crate::status_text::status_label(&t, status.status),
         status_key: status.status.as_str(),

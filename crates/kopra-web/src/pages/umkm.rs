@@ -49,11 +49,56 @@ struct Row {
     cluster: String,
 }
 
+/// Kota Bekasi's kecamatan shaded by their number of UMKM (other offices: no map yet).
+fn umkm_map(t: &Tr, home: &kopra_domain::HomeRegion, counts: &[(String, i64)]) -> Option<String> {
+    use kopra_report::choropleth::{AreaValue, Classes, choropleth};
+    if home.code() != "32.75" {
+        return None;
+    }
+    let max = counts.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f64;
+    let values = counts
+        .iter()
+        .map(|(code, n)| {
+            (
+                code.clone(),
+                AreaValue {
+                    value: Some(*n as f64 / max),
+                    title: format!("{{nama}}: {n} UMKM"),
+                    href: Some(format!("/umkm?kecamatan={code}")),
+                },
+            )
+        })
+        .collect();
+    let bounds = [0.2, 0.4, 0.6, 0.8];
+    let labels: Vec<String> = [0.0, 0.2, 0.4, 0.6, 0.8]
+        .iter()
+        .zip([0.2, 0.4, 0.6, 0.8, 1.0])
+        .map(|(lo, hi)| format!("{}–{} UMKM", (lo * max).ceil() as i64, (hi * max).floor() as i64))
+        .collect();
+    let none = t.key("umkm.map_none");
+    let classes = Classes {
+        bounds: &bounds,
+        colours: &["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"],
+        labels: &labels,
+        no_data_colour: "#d9d9d9",
+        no_data_label: &none,
+    };
+    choropleth(
+        include_str!("../../../../data/geo/kota_bekasi_kecamatan.geojson"),
+        &values,
+        &classes,
+        480.0,
+        &t.key("umkm.map"),
+    )
+    .ok()
+}
+
 #[derive(Template)]
 #[template(path = "umkm/list.html")]
 struct ListPage {
     t: Tr,
     nav: Option<Nav>,
+    map: Option<String>,
     q: String,
     product: String,
     kecamatan: Vec<Opt>,
@@ -119,7 +164,9 @@ pub async fn list_page(
             cluster: u.fields.cluster.clone().unwrap_or_default(),
         })
         .collect();
+    let counts = state.db.umkm_counts_by_kecamatan().await.map_err(|e| user.fail(e))?;
     Ok(render(&ListPage {
+        map: umkm_map(&t, &state.office.home, &counts),
         count: t.fill("umkm.count", &[("total", &result.total.to_string())]),
         kecamatan: kecamatan_options(&state, &t, filter.kecamatan.as_deref())
             .await

@@ -113,6 +113,24 @@ async fn the_doll_makers_cooperative_gets_doll_makers_nearby_as_its_best_matches
             .iter()
             .any(|r| r.as_str().unwrap().contains("kelurahan"))
     );
+    // The UMKM list shows them on a map of the kecamatan, and the synthetic label.
+    let cookie = app.login_cookie("admin").await;
+    let (_, _, html) = app
+        .page(Method::GET, "/umkm?kecamatan=32.75.07", Some(&cookie), None)
+        .await;
+    assert_eq!(html.matches("<path ").count(), 12, "one shape per kecamatan");
+    assert!(html.contains("UMKM</title>"), "each kecamatan's count in its tooltip");
+    let (_, _, detail) = app
+        .page(Method::GET, &format!("/umkm/{}", best.id), Some(&cookie), None)
+        .await;
+    assert!(
+        detail.contains("Data contoh (sintetis)"),
+        "synthetic data is labelled as such"
+    );
+    assert!(
+        detail.contains("PP 7/2021 Pasal 35"),
+        "the size class names its regulation"
+    );
     // The demo coalitions show their savings.
     let (_, list) = app.api(Method::GET, "/api/v1/coalitions", Some(&t), None).await;
     assert!(
