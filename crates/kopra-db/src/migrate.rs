@@ -80,6 +80,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0015_strengthening.sql"),
         include_str!("../../../migrations/postgres/0015_strengthening.sql"),
     ),
+    (
+        "0018_awards",
+        include_str!("../../../migrations/sqlite/0018_awards.sql"),
+        include_str!("../../../migrations/postgres/0018_awards.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str =

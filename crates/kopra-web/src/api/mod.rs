@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at
 //! `/api/v1/openapi.json` (generated from these handlers by utoipa).
 
+mod awards;
 mod cooperatives;
 pub mod health;
 mod openapi;
@@ -16,7 +17,7 @@ use crate::error::AppError;
 use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 
 pub use openapi::ApiDoc;
 
@@ -89,6 +90,13 @@ pub fn routes() -> Router<AppState> {
             "/coalitions/{id}/transactions",
             get(strengthening::transaction_list).post(strengthening::transaction_create),
         )
+        .route("/awards", get(awards::list).post(awards::create))
+        .route("/awards/{id}", get(awards::get_one))
+        .route("/awards/{id}/jurors", put(awards::set_jurors))
+        .route("/awards/{id}/nominations", post(awards::nominate))
+        .route("/awards/{id}/ranking", get(awards::ranking))
+        .route("/awards/nominations/{id}/score", put(awards::score))
+        .route("/awards/nominations/{id}/upward", post(awards::upward))
         .route("/regions", get(regions::list))
         .route("/openapi.json", get(openapi::document))
         .fallback(|ctx: crate::auth::Ctx| async move { crate::error::ApiError(AppError::NotFound, ctx.lang) })

@@ -68,6 +68,14 @@ impl Modify for BearerAuth {
         super::strengthening::coalition_add_members,
         super::strengthening::transaction_create,
         super::strengthening::transaction_list,
+        super::awards::list,
+        super::awards::create,
+        super::awards::get_one,
+        super::awards::set_jurors,
+        super::awards::nominate,
+        super::awards::score,
+        super::awards::ranking,
+        super::awards::upward,
     ),
     modifiers(&BearerAuth)
 )]

@@ -2,6 +2,7 @@
 
 mod activation;
 mod admin;
+mod awards;
 mod campaigns;
 mod coalitions;
 mod cooperatives;
@@ -69,6 +70,16 @@ pub fn routes() -> Router<AppState> {
         .route("/koalisi", get(coalitions::list_page))
         .route("/koalisi/{id}", get(coalitions::show_page))
         .route("/koalisi/{id}/transaksi", post(coalitions::record_transaction))
+        .route("/penghargaan", get(awards::list_page).post(awards::create_submit))
+        .route("/penghargaan/{id}", get(awards::show_page))
+        .route("/penghargaan/{id}/juri", post(awards::jurors_submit))
+        .route("/penghargaan/{id}/nominasi", post(awards::nominate_submit))
+        .route(
+            "/penghargaan/nominasi/{id}/nilai",
+            get(awards::sheet_page).post(awards::sheet_submit),
+        )
+        .route("/penghargaan/nominasi/{id}/usulkan", post(awards::upward_submit))
+        .route("/penghargaan/nominasi/{id}/piagam", get(awards::certificate))
         .route("/usulan", get(cooperatives::proposals_page))
         .route("/aktivasi", get(activation::page))
         .route("/koperasi/{id}/kesehatan", get(health::page).post(health::submit))
@@ -160,6 +171,7 @@ pub struct Nav {
     pub duplicates: bool,
     pub umkm: bool,
     pub coalitions: bool,
+    pub awards: bool,
     pub own_cooperative: Option<i64>,
 }
 
@@ -178,6 +190,7 @@ impl Nav {
             duplicates: r.allows(Permission::ArchiveCooperative),
             umkm: r.allows(Permission::ViewUmkm),
             coalitions: r.allows(Permission::ViewCoalitions),
+            awards: r.allows(Permission::ViewAwards),
             own_cooperative: if r == Role::Pengurus { user.cooperative_id } else { None },
         })
     }
