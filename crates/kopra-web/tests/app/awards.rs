@@ -367,10 +367,15 @@ async fn an_award_round_is_run_by_two_jurors_in_the_browser_to_a_ranking_and_a_c
         "<td id=\"average\">97,50</td>",
         "Bekasi, 12 Juli 2027",
         "Kepala Dinas Koperasi dan UMKM Kota Bekasi",
-        "@media print",
+        "class=\"certificate-page\"",
     ] {
         assert!(html.contains(text), "the certificate shows {text}");
     }
+    let (_, _, css) = app.page(Method::GET, "/static/app.css", None, None).await;
+    assert!(
+        css.contains("@page { size: A4 landscape"),
+        "the certificate prints on A4, landscape"
+    );
 
     // Every sheet is audited, the correction too; the table keeps the latest per juror.
     assert_eq!(audit_count(&app, "award.score").await, 7);
