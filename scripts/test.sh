@@ -109,7 +109,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
   else
     npm install --no-audit --no-fund
   fi
-  node --test register.test.mjs
+  node --test register.test.mjs awards.test.mjs
 ) 2>&1 | tee "$LOG_DIR/browser.log"
 
 # ---------------------------------------------------------------- summary

@@ -7,6 +7,7 @@
 pub mod annual_reports;
 pub mod attachments;
 pub mod audit;
+pub mod awards;
 pub mod campaigns;
 pub mod coaching;
 pub mod coalitions;

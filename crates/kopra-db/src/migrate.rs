@@ -90,6 +90,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0017_coaching.sql"),
         include_str!("../../../migrations/postgres/0017_coaching.sql"),
     ),
+    (
+        "0018_awards",
+        include_str!("../../../migrations/sqlite/0018_awards.sql"),
+        include_str!("../../../migrations/postgres/0018_awards.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str =

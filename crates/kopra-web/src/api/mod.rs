@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at
 //! `/api/v1/openapi.json` (generated from these handlers by utoipa).
 
+mod awards;
 pub mod coaching;
 mod cooperatives;
 pub mod health;
@@ -18,7 +19,7 @@ use crate::error::AppError;
 use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 
 pub use openapi::ApiDoc;
 
@@ -104,6 +105,13 @@ pub fn routes() -> Router<AppState> {
         .route("/coaching/agenda", get(coaching::agenda))
         .route("/coaching/counts", get(coaching::counts))
         .route("/coaching/plan-from-worklist", post(coaching::plan_from_worklist))
+        .route("/awards", get(awards::list).post(awards::create))
+        .route("/awards/{id}", get(awards::get_one))
+        .route("/awards/{id}/jurors", put(awards::set_jurors))
+        .route("/awards/{id}/nominations", post(awards::nominate))
+        .route("/awards/{id}/ranking", get(awards::ranking))
+        .route("/awards/nominations/{id}/score", put(awards::score))
+        .route("/awards/nominations/{id}/upward", post(awards::upward))
         .route("/regions", get(regions::list))
         .route("/openapi.json", get(openapi::document))
         .fallback(|ctx: crate::auth::Ctx| async move { crate::error::ApiError(AppError::NotFound, ctx.lang) })

@@ -83,6 +83,14 @@ impl Modify for BearerAuth {
         super::coaching::agenda,
         super::coaching::counts,
         super::coaching::plan_from_worklist,
+        super::awards::list,
+        super::awards::create,
+        super::awards::get_one,
+        super::awards::set_jurors,
+        super::awards::nominate,
+        super::awards::score,
+        super::awards::ranking,
+        super::awards::upward,
     ),
     modifiers(&BearerAuth)
 )]

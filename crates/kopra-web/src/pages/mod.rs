@@ -2,6 +2,7 @@
 
 mod activation;
 mod admin;
+mod awards;
 mod campaigns;
 mod coaching;
 mod coalitions;
@@ -92,6 +93,16 @@ pub fn routes() -> Router<AppState> {
             "/pembinaan/tindak-lanjut/{id}/status",
             post(coaching::follow_up_status_submit),
         )
+        .route("/penghargaan", get(awards::list_page).post(awards::create_submit))
+        .route("/penghargaan/{id}", get(awards::show_page))
+        .route("/penghargaan/{id}/juri", post(awards::jurors_submit))
+        .route("/penghargaan/{id}/nominasi", post(awards::nominate_submit))
+        .route(
+            "/penghargaan/nominasi/{id}/nilai",
+            get(awards::sheet_page).post(awards::sheet_submit),
+        )
+        .route("/penghargaan/nominasi/{id}/usulkan", post(awards::upward_submit))
+        .route("/penghargaan/nominasi/{id}/piagam", get(awards::certificate))
         .route("/usulan", get(cooperatives::proposals_page))
         .route("/aktivasi", get(activation::page))
         .route("/koperasi/{id}/kesehatan", get(health::page).post(health::submit))
@@ -185,6 +196,7 @@ pub struct Nav {
     pub coalitions: bool,
     pub loans: bool,
     pub coaching: bool,
+    pub awards: bool,
     pub own_cooperative: Option<i64>,
 }
 
@@ -205,6 +217,7 @@ impl Nav {
             coalitions: r.allows(Permission::ViewCoalitions),
             loans: r.allows(Permission::ViewLoans),
             coaching: r.allows(Permission::ViewCoaching),
+            awards: r.allows(Permission::ViewAwards),
             own_cooperative: if r == Role::Pengurus { user.cooperative_id } else { None },
         })
     }

@@ -10,6 +10,7 @@ mod harness;
 mod api_auth;
 mod api_cooperatives;
 mod attachments;
+mod awards;
 mod campaigns;
 mod coaching;
 mod demo;
