@@ -9,7 +9,7 @@ use crate::pages::{Nav, Opt, render};
 use crate::register::today;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kopra_db::campaigns::{Campaign, SubmissionReport};
@@ -26,6 +26,25 @@ fn require(user: &PageUser) -> Result<(), PageError> {
     Ok(())
 }
 
+/// Reviewing answers and recording outcomes: any officer who imports, an officer limited
+/// to some kecamatan for those kecamatan only.
+fn require_review(user: &PageUser) -> Result<(), PageError> {
+    user.require(Permission::ImportData)
+}
+
+/// The invitation's cooperative must lie in the officer's kecamatan.
+async fn check_invitation(state: &AppState, user: &PageUser, campaign: i64, inv: i64) -> Result<(), PageError> {
+    if user.user.kecamatan.is_empty() {
+        return Ok(());
+    }
+    let invitations = state.db.invitations(campaign).await.map_err(|e| user.fail(e))?;
+    match invitations.iter().find(|(i, _, _)| i.id == inv) {
+        Some((_, _, kec)) if user.user.kecamatan.contains(kec) => Ok(()),
+        Some(_) => Err(user.fail(AppError::Forbidden)),
+        None => Err(user.fail(AppError::NotFound)),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "campaigns/list.html")]
 struct ListPage {
@@ -34,6 +53,7 @@ struct ListPage {
     campaigns: Vec<Campaign>,
     kecamatan: Vec<Opt>,
     error: Option<String>,
+    can_open: bool,
 }
 
 async fn list_with(
@@ -56,6 +76,7 @@ async fn list_with(
         status,
         render(&ListPage {
             kecamatan: Opt::list(&t.key("list.all"), &kec, None),
+            can_open: user.user.kecamatan.is_empty(),
             t,
             nav: Nav::of(&user.user),
             campaigns,
@@ -66,7 +87,7 @@ async fn list_with(
 }
 
 pub async fn list(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    require(&user)?;
+    require_review(&user)?;
     list_with(&state, &user, None, StatusCode::OK).await
 }
 
@@ -148,6 +169,15 @@ struct ShowPage {
     by_kecamatan: Vec<KecView>,
     pending: Vec<PendingView>,
     invitations: Vec<InvitationView>,
+    /// The review queue's kecamatan filter.
+    kecamatan: Vec<Opt>,
+    can_print: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    kecamatan: Option<String>,
 }
 
 /// The fields of the answer form that come from the register, in form order: contacts,
@@ -190,8 +220,25 @@ fn change_text(t: &Tr, ch: &FieldChange) -> String {
     )
 }
 
-pub async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    require(&user)?;
+pub async fn show(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, PageError> {
+    require_review(&user)?;
+    // Which kecamatan the queue shows: the chosen one, within the officer's own.
+    let chosen = q.kecamatan.clone().filter(|k| !k.is_empty());
+    let limited = &user.user.kecamatan;
+    if let Some(k) = &chosen
+        && !limited.is_empty()
+        && !limited.contains(k)
+    {
+        return Err(user.fail(AppError::Forbidden));
+    }
+    let shown = |kec: &str| {
+        chosen.as_deref().is_none_or(|c| c == kec) && (limited.is_empty() || limited.iter().any(|l| l == kec))
+    };
     let t = Tr::new(user.ctx.lang);
     let c = state.db.campaign(id).await.map_err(|e| user.fail(e))?;
     let names: HashMap<String, String> = state
@@ -208,6 +255,7 @@ pub async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<
         .await
         .map_err(|e| user.fail(e))?
         .into_iter()
+        .filter(|(k, _)| limited.is_empty() || limited.contains(k))
         .map(|(k, n)| KecView {
             name: names.get(&k).cloned().unwrap_or(k),
             invited: n.invited,
@@ -221,7 +269,10 @@ pub async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<
         .collect();
     let invitations = state.db.invitations(id).await.map_err(|e| user.fail(e))?;
     let mut pending = Vec::new();
-    for (inv, name, _) in invitations.iter().filter(|(i, _, _)| i.outcome == "submitted") {
+    for (inv, name, _) in invitations
+        .iter()
+        .filter(|(i, _, kec)| i.outcome == "submitted" && shown(kec))
+    {
         if let Some(s) = state
             .db
             .latest_submission(inv.id)
@@ -284,8 +335,17 @@ pub async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<
             });
         }
     }
+    let options: Vec<(String, String)> = names
+        .iter()
+        .filter(|(code, _)| limited.is_empty() || limited.contains(code))
+        .map(|(code, name)| (code.clone(), name.clone()))
+        .collect::<std::collections::BTreeMap<_, _>>()
+        .into_iter()
+        .collect();
+    let kecamatan = Opt::list(&t.key("list.all"), &options, chosen.as_deref());
     let invitations = invitations
         .into_iter()
+        .filter(|(_, _, kec)| shown(kec))
         .map(|(i, name, kec)| InvitationView {
             id: i.id,
             cooperative_id: i.cooperative_id,
@@ -301,6 +361,8 @@ pub async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<
         by_kecamatan,
         pending,
         invitations,
+        kecamatan,
+        can_print: user.user.kecamatan.is_empty(),
     }))
 }
 
@@ -380,7 +442,8 @@ async fn review(
     approve: bool,
     f: ReviewForm,
 ) -> Result<Response, PageError> {
-    require(&user)?;
+    require_review(&user)?;
+    check_invitation(&state, &user, id, inv).await?;
     let t = Tr::new(user.ctx.lang);
     match state
         .db
@@ -426,7 +489,8 @@ pub async fn outcome(
     Path((id, inv)): Path<(i64, i64)>,
     Form(f): Form<ReviewForm>,
 ) -> Result<Response, PageError> {
-    require(&user)?;
+    require_review(&user)?;
+    check_invitation(&state, &user, id, inv).await?;
     state
         .db
         .set_invitation_outcome(

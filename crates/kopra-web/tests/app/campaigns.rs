@@ -184,6 +184,44 @@ async fn a_pengurus_answers_an_invitation_and_the_office_approves(app: TestApp) 
         .unwrap()
         .0
         .id;
+    // An officer of another kecamatan does not see or decide this answer.
+    app.user("petugas_timur", kopra_domain::Role::Petugas, None, &["32.75.01"])
+        .await;
+    let timur = app.login_cookie("petugas_timur").await;
+    let (s, _, html) = app.page(Method::GET, &campaign, Some(&timur), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        !html.contains("081255551234"),
+        "another kecamatan's answers are not in the queue"
+    );
+    let (s, _, _) = app
+        .page(
+            Method::POST,
+            &format!("{campaign}/undangan/{inv}/setujui"),
+            Some(&timur),
+            Some(""),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // The queue filtered by kecamatan.
+    let (_, _, html) = app
+        .page(
+            Method::GET,
+            &format!("{campaign}?kecamatan=32.75.01"),
+            Some(&cookie),
+            None,
+        )
+        .await;
+    assert!(!html.contains("081255551234"));
+    let (_, _, html) = app
+        .page(
+            Method::GET,
+            &format!("{campaign}?kecamatan=32.75.04"),
+            Some(&cookie),
+            None,
+        )
+        .await;
+    assert!(html.contains("081255551234"));
     let (s, _, _) = app
         .page(
             Method::POST,

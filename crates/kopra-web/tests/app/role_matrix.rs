@@ -512,8 +512,8 @@ async fn pages_by_role(app: TestApp) {
         (Method::GET, "/daftar-kerja".into(), None, [200, 200, 200, 403, 303]),
         (Method::GET, "/impor".into(), None, [200, 200, 200, 403, 303]),
         (Method::GET, "/duplikat".into(), None, [200, 200, 200, 403, 303]),
-        (Method::GET, "/kampanye".into(), None, [200, 200, 403, 403, 303]),
-        (Method::GET, "/kampanye/999999".into(), None, [404, 404, 403, 403, 303]),
+        (Method::GET, "/kampanye".into(), None, [200, 200, 200, 403, 303]),
+        (Method::GET, "/kampanye/999999".into(), None, [404, 404, 404, 403, 303]),
         (
             Method::GET,
             "/kampanye/999999/surat".into(),
@@ -524,7 +524,7 @@ async fn pages_by_role(app: TestApp) {
             Method::POST,
             "/kampanye/999999/undangan/999999/setujui".into(),
             Some(String::new()),
-            [404, 404, 403, 403, 303],
+            [404, 404, 404, 403, 303],
         ),
         (Method::GET, "/u/TIDAKADA12".into(), None, [404, 404, 404, 404, 404]),
         (
