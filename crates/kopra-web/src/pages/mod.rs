@@ -9,6 +9,7 @@ mod coalitions;
 mod cooperatives;
 mod dashboard;
 mod duplicates;
+mod exports;
 mod health;
 mod import;
 mod loans;
@@ -79,6 +80,10 @@ pub fn routes() -> Router<AppState> {
         .route("/pinjaman/{id}", get(loans::show_page))
         .route("/pinjaman/{id}/tahap", post(loans::move_submit))
         .route("/pinjaman/{id}/tunggakan", post(loans::arrears_submit))
+        .route("/koalisi/export.xlsx", get(exports::coalitions))
+        .route("/pinjaman/export.xlsx", get(exports::loans))
+        .route("/pembinaan/export.xlsx", get(exports::visits))
+        .route("/penghargaan/{id}/peringkat.xlsx", get(exports::ranking))
         .route("/koalisi", get(coalitions::list_page))
         .route("/koalisi/{id}", get(coalitions::show_page))
         .route("/koalisi/{id}/transaksi", post(coalitions::record_transaction))

@@ -2,7 +2,7 @@
 
 use crate::both_engines;
 use crate::harness::TestApp;
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use kopra_db::cooperative_list::CountBy;
 use kopra_domain::Scope;
 use kopra_domain::names::region_name_key;
@@ -131,6 +131,18 @@ async fn the_doll_makers_cooperative_gets_doll_makers_nearby_as_its_best_matches
         detail.contains("PP 7/2021 Pasal 35"),
         "the size class names its regulation"
     );
+    // The coalitions and the coaching visits go to Excel.
+    let (s, bytes) = app.download("/koalisi/export.xlsx", &cookie).await;
+    assert_eq!(s, StatusCode::OK);
+    let cells = TestApp::workbook_cells(&bytes);
+    assert!(
+        cells
+            .iter()
+            .any(|r| r.iter().any(|c| c == "Koalisi Pemasaran Boneka Bantargebang")),
+        "{cells:?}"
+    );
+    let (s, _) = app.download("/pembinaan/export.xlsx", &cookie).await;
+    assert_eq!(s, StatusCode::OK);
     // The demo coalitions show their savings.
     let (_, list) = app.api(Method::GET, "/api/v1/coalitions", Some(&t), None).await;
     assert!(

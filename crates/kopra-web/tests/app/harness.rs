@@ -226,6 +226,32 @@ impl TestApp {
         self.send(req).await
     }
 
+    /// A download with a session cookie: status and the raw bytes.
+    pub async fn download(&self, path: &str, cookie: &str) -> (StatusCode, Vec<u8>) {
+        let req = Request::builder()
+            .method(Method::GET)
+            .uri(path)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap();
+        let resp = self.router.clone().oneshot(req).await.expect("router");
+        let status = resp.status();
+        (
+            status,
+            resp.into_body().collect().await.expect("body").to_bytes().to_vec(),
+        )
+    }
+
+    /// The cells of a workbook's first sheet, as text.
+    pub fn workbook_cells(bytes: &[u8]) -> Vec<Vec<String>> {
+        let table = kopra_import::table::read_table(bytes, "export.xlsx", None).expect("a readable workbook");
+        table
+            .rows
+            .iter()
+            .map(|r| r.iter().map(kopra_import::table::Cell::text).collect())
+            .collect()
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) FROM {table}");
         match &self.db {

@@ -704,6 +704,30 @@ async fn pages_by_role(app: TestApp) {
         (Method::GET, "/umkm/baru".into(), None, [200, 200, 200, 403, 303]),
         (Method::GET, "/umkm/impor".into(), None, [200, 200, 200, 403, 303]),
         (Method::GET, "/koalisi".into(), None, [200, 200, 200, 200, 303]),
+        (
+            Method::GET,
+            "/koalisi/export.xlsx".into(),
+            None,
+            [200, 200, 200, 200, 303],
+        ),
+        (
+            Method::GET,
+            "/pinjaman/export.xlsx".into(),
+            None,
+            [200, 200, 200, 200, 303],
+        ),
+        (
+            Method::GET,
+            "/pembinaan/export.xlsx".into(),
+            None,
+            [200, 200, 200, 200, 303],
+        ),
+        (
+            Method::GET,
+            "/penghargaan/999999/peringkat.xlsx".into(),
+            None,
+            [404, 404, 404, 403, 303],
+        ),
         (Method::GET, "/pinjaman".into(), None, [200, 200, 200, 200, 303]),
         (
             Method::GET,

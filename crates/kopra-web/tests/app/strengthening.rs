@@ -465,6 +465,17 @@ async fn a_loan_application_moves_stage_by_stage_and_arrears_block_the_next(app:
         html.contains("KSP Pinjaman Uji") && html.contains("Rp500.000.000"),
         "{html}"
     );
+    // And the list goes to Excel, audited.
+    let (s, bytes) = app.download("/pinjaman/export.xlsx", &cookie).await;
+    assert_eq!(s, StatusCode::OK);
+    let cells = TestApp::workbook_cells(&bytes);
+    assert!(
+        cells
+            .iter()
+            .any(|r| r.first().map(String::as_str) == Some("KSP Pinjaman Uji") && r.iter().any(|c| c == "500000000")),
+        "{cells:?}"
+    );
+    assert!(app.count("audit_log WHERE action = 'export.xlsx'").await >= 1);
 }
 
 async fn a_umkm_spreadsheet_is_checked_then_imported_and_again_changes_nothing(app: TestApp) {
