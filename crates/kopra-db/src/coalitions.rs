@@ -442,6 +442,25 @@ impl Db {
         })
     }
 
+    /// Pauses, resumes or ends a coalition (audited; its transactions are kept).
+    pub async fn set_coalition_status(&self, id: i64, status: CoalitionStatus, actor: &Actor) -> Result<(), DbError> {
+        let current = self.coalition(id).await?;
+        if current.status == status {
+            return Ok(());
+        }
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE coalitions SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+                .bind(status.as_str()).bind(now()).bind(id).execute(&mut *tx).await?;
+            write_audit!(&mut *tx, actor, AuditEntry {
+                action: "coalition.status", entity_type: "coalition", entity_id: Some(id.to_string()),
+                before: Some(json!({"status": current.status.as_str()})), after: Some(json!({"status": status.as_str()})),
+            })?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     /// A coalition's transactions, newest first.
     pub async fn coalition_transactions(&self, coalition_id: i64) -> Result<Vec<TransactionRecord>, DbError> {
         let rows: Vec<TransactionRow> = on_pool!(self, p => sqlx::query_as(

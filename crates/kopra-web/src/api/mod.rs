@@ -74,6 +74,8 @@ pub fn routes() -> Router<AppState> {
             get(strengthening::umkm_get).patch(strengthening::umkm_patch),
         )
         .route("/umkm/{id}/history", get(strengthening::umkm_history))
+        .route("/umkm/{id}/archive", post(strengthening::umkm_archive))
+        .route("/coalitions/{id}/status", post(strengthening::coalition_status))
         .route("/umkm/{id}/matches", get(strengthening::umkm_matches))
         .route("/umkm/{id}/memberships", post(strengthening::membership_create))
         .route("/cooperatives/{id}/matches", get(strengthening::cooperative_matches))

@@ -63,6 +63,8 @@ impl Modify for BearerAuth {
         super::strengthening::umkm_get,
         super::strengthening::umkm_patch,
         super::strengthening::umkm_history,
+        super::strengthening::umkm_archive,
+        super::strengthening::coalition_status,
         super::strengthening::umkm_matches,
         super::strengthening::membership_create,
         super::strengthening::cooperative_matches,

@@ -191,6 +191,67 @@ pub fn input_of(r: &UmkmRecord) -> UmkmInput {
     }
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct UmkmArchiveRequest {
+    pub reason: String,
+    /// The version the decision was made on; stale → 409.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// Archives a UMKM (it closed, moved away, was a duplicate): never deleted, history kept.
+#[utoipa::path(post, path = "/api/v1/umkm/{id}/archive", params(("id" = i64, Path)), request_body = UmkmArchiveRequest,
+    security(("bearer" = [])), responses((status = 200, body = UmkmRecord), (status = 409), (status = 422)))]
+pub async fn umkm_archive(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    body: Result<Json<UmkmArchiveRequest>, JsonRejection>,
+) -> Result<Json<UmkmRecord>, ApiError> {
+    user.require(Permission::EditUmkm)?;
+    let Json(r) = body.map_err(|e| user.fail(super::json_rejection(e)))?;
+    load_umkm(&state, &user, id).await?;
+    Ok(Json(
+        state
+            .db
+            .archive_umkm(id, &r.reason, r.version, &user.actor())
+            .await
+            .map_err(|e| user.fail(e))?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct CoalitionStatusRequest {
+    /// `draft|active|paused|ended`
+    pub status: String,
+}
+
+/// Pauses, resumes or ends a coalition.
+#[utoipa::path(post, path = "/api/v1/coalitions/{id}/status", params(("id" = i64, Path)), request_body = CoalitionStatusRequest,
+    security(("bearer" = [])), responses((status = 200, body = CoalitionRecord), (status = 422)))]
+pub async fn coalition_status(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    body: Result<Json<CoalitionStatusRequest>, JsonRejection>,
+) -> Result<Json<CoalitionRecord>, ApiError> {
+    user.require(Permission::ManageCoalitions)?;
+    let Json(r) = body.map_err(|e| user.fail(super::json_rejection(e)))?;
+    load_coalition(&state, &user.user, id).await.map_err(|e| user.fail(e))?;
+    let status = kopra_domain::coalition::CoalitionStatus::from_code(r.status.trim()).ok_or_else(|| {
+        user.fail(AppError::Invalid(FieldErrors::single(
+            "status",
+            FieldError::ValueNotInList,
+        )))
+    })?;
+    state
+        .db
+        .set_coalition_status(id, status, &user.actor())
+        .await
+        .map_err(|e| user.fail(e))?;
+    Ok(Json(state.db.coalition(id).await.map_err(|e| user.fail(e))?))
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct UmkmHistory {
     pub items: Vec<VersionEntry>,

@@ -232,6 +232,45 @@ async fn a_doll_cooperative_gets_doll_makers_nearby_forms_a_coalition_and_sees_i
         .await;
     assert_eq!(c["savings"], 1_500_000);
     assert_eq!(c["members"].as_array().unwrap().len(), 2);
+    // Paused, then ended: the record and its savings stay.
+    let (s, c) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/coalitions/{cid}/status"),
+            Some(&t),
+            Some(json!({"status": "ended"})),
+        )
+        .await;
+    assert_eq!(
+        (s, c["status"].as_str(), c["savings"].as_i64()),
+        (StatusCode::OK, Some("ended"), Some(1_500_000))
+    );
+    // A business that closed is archived with a reason, never deleted.
+    let gone = ids["Sepatu Medansatria"];
+    let (s, _) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/umkm/{gone}/archive"),
+            Some(&t),
+            Some(json!({"reason": " "})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a reason is needed");
+    let (s, r) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/umkm/{gone}/archive"),
+            Some(&t),
+            Some(json!({"reason": "usaha tutup"})),
+        )
+        .await;
+    assert_eq!((s, r["archived"].as_bool()), (StatusCode::OK, Some(true)), "{r}");
+    let (_, list) = app.api(Method::GET, "/api/v1/umkm?q=sepatu", Some(&t), None).await;
+    assert_eq!(list["total"], 0);
+    let (_, list) = app
+        .api(Method::GET, "/api/v1/umkm?q=sepatu&archived=true", Some(&t), None)
+        .await;
+    assert_eq!(list["total"], 1);
 
     // Members are no longer proposed; the dismissed one neither.
     let (_, m) = app
