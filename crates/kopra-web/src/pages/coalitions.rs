@@ -169,12 +169,32 @@ pub async fn form_coalition(
         )
         .await;
     }
+    let agreement_date = match get("agreement_date").as_str() {
+        "" => None,
+        d => match parse_iso_date(d) {
+            Some(d) => Some(d),
+            None => {
+                let e = FieldErrors::single("agreement_date", FieldError::DateFormat);
+                return matches_view(
+                    &state,
+                    &user,
+                    id,
+                    t.field_errors(&e),
+                    None,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+        },
+    };
     let input = NewCoalition {
         anchor_cooperative_id: id,
         name: get("name"),
         purpose: get("purpose"),
         umkm_ids,
         commodities: kopra_domain::umkm::parse_tags(&get("commodities")),
+        agreement_date,
+        agreement_document: Some(get("agreement_document")).filter(|d| !d.is_empty()),
         ..Default::default()
     };
     match state.db.create_coalition(&input, today(), &user.actor()).await {
