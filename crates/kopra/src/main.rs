@@ -53,6 +53,15 @@ enum Command {
     Migrate {
         #[command(flatten)]
         db: DbArgs,
+        /// The office's home region, chosen at first start (as for `serve`).
+        #[arg(long, env = "KOPRA_REGION")]
+        region: Option<String>,
+    },
+    /// Recompute every cooperative's stored status as of today (the server does this at
+    /// start and every 6 hours); prints how many changed and how long it took.
+    Recompute {
+        #[command(flatten)]
+        db: DbArgs,
     },
     /// Manage users.
     User {
@@ -195,8 +204,17 @@ fn generated_password() -> String {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Migrate { db } => {
-            let (database, office) = open(&db, None).await?;
+        Command::Recompute { db } => {
+            let (database, _) = open(&db, None).await?;
+            let started = std::time::Instant::now();
+            let changed = database.recompute_statuses(kopra_db::status::wib_today()).await?;
+            println!(
+                "statuses recomputed: {changed} changed in {:.3} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Command::Migrate { db, region } => {
+            let (database, office) = open(&db, region.as_deref()).await?;
             println!(
                 "database ready ({}), home region {}",
                 database.engine(),
