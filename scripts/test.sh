@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Kopra's one test command. Runs every test: the Rust workspace (storage and
-# API tests on SQLite and PostgreSQL) and the end-to-end browser test.
+# API tests on SQLite and PostgreSQL, and crates/kopra/tests/multi_server.rs: two
+# `kopra serve` processes on one PostgreSQL database) and the end-to-end browser test.
 #
 # Meant for a fresh Debian 12 machine, as root: it installs what is missing
 # (PostgreSQL 15, Debian's Chromium) with apt and starts PostgreSQL itself.
@@ -67,7 +68,7 @@ else
   (cd / && $SUDO su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\"")
   export KOPRA_TEST_DATABASE_URL="postgres://postgres:postgres@127.0.0.1:5432/postgres"
   # Databases left by earlier runs (each test makes its own) are dropped first.
-  (cd / && $SUDO su postgres -c "psql -qAtc \"SELECT datname FROM pg_database WHERE datname LIKE 'kopra_test_%' OR datname LIKE 'kopra_tpl_%'\"") |
+  (cd / && $SUDO su postgres -c "psql -qAtc \"SELECT datname FROM pg_database WHERE datname LIKE 'kopra_test_%' OR datname LIKE 'kopra_tpl_%' OR datname LIKE 'kopra_multi_%'\"") |
     while read -r db; do (cd / && $SUDO su postgres -c "psql -qc 'DROP DATABASE IF EXISTS \"$db\"'"); done
 fi
 

@@ -18,6 +18,7 @@ pub mod demo_umkm;
 pub mod error;
 pub mod health;
 pub mod import;
+pub mod jobs;
 pub mod loans;
 pub mod matches;
 pub mod migrate;

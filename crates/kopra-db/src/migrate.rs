@@ -95,14 +95,66 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0018_awards.sql"),
         include_str!("../../../migrations/postgres/0018_awards.sql"),
     ),
+    (
+        "0019_jobs",
+        include_str!("../../../migrations/sqlite/0019_jobs.sql"),
+        include_str!("../../../migrations/postgres/0019_jobs.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str =
     "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)";
 
+/// The key of the PostgreSQL advisory lock that first-start setup (migrations, loading the
+/// region reference) holds, so that several servers starting at once on an empty database
+/// take turns instead of racing ("kopra" in ASCII, then 1).
+pub const SETUP_LOCK_KEY: i64 = 0x6b6f_7072_6101;
+
+/// A session-level advisory lock held on a connection of its own (taken out of the pool,
+/// so the lock ends with the connection even if the holder is cancelled or crashes).
+/// SQLite needs none: one file, writers wait on each other through `busy_timeout`.
+pub(crate) struct SetupLock(Option<sqlx::PgConnection>);
+
+impl SetupLock {
+    pub(crate) async fn release(self) {
+        if let Some(mut conn) = self.0 {
+            let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(SETUP_LOCK_KEY)
+                .execute(&mut conn)
+                .await;
+            use sqlx::Connection;
+            let _ = conn.close().await;
+        }
+    }
+}
+
 impl Db {
-    /// Applies every migration not yet applied. Returns the names applied now.
+    /// Waits for the setup lock (PostgreSQL; a no-op on SQLite).
+    pub(crate) async fn setup_lock(&self) -> Result<SetupLock, DbError> {
+        match self {
+            Db::Sqlite(_) => Ok(SetupLock(None)),
+            Db::Postgres(p) => {
+                let mut conn = p.acquire().await?.detach();
+                sqlx::query("SELECT pg_advisory_lock($1)")
+                    .bind(SETUP_LOCK_KEY)
+                    .execute(&mut conn)
+                    .await?;
+                Ok(SetupLock(Some(conn)))
+            }
+        }
+    }
+
+    /// Applies every migration not yet applied. Returns the names applied now. On
+    /// PostgreSQL the whole run holds [`SETUP_LOCK_KEY`]: a second server starting at the
+    /// same moment waits, then finds the migrations applied.
     pub async fn migrate(&self) -> Result<Vec<&'static str>, DbError> {
+        let lock = self.setup_lock().await?;
+        let result = self.migrate_locked().await;
+        lock.release().await;
+        result
+    }
+
+    async fn migrate_locked(&self) -> Result<Vec<&'static str>, DbError> {
         on_pool!(self, p => sqlx::query(CREATE_TABLE).execute(p).await.map(|r| r.rows_affected()))?;
         let done: Vec<String> =
             on_pool!(self, p => sqlx::query_scalar("SELECT name FROM schema_migrations").fetch_all(p).await)?;

@@ -23,6 +23,14 @@ impl Db {
     /// Loads `csv` (`code,name,level`) when the region table is empty. Returns the number
     /// of rows loaded (0 when already loaded).
     pub async fn load_regions_if_empty(&self, csv: &str) -> Result<usize, DbError> {
+        // Several servers starting at once on an empty PostgreSQL database take turns.
+        let lock = self.setup_lock().await?;
+        let result = self.load_regions_locked(csv).await;
+        lock.release().await;
+        result
+    }
+
+    async fn load_regions_locked(&self, csv: &str) -> Result<usize, DbError> {
         let count: i64 = on_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM regions").fetch_one(p).await)?;
         if count > 0 {
             return Ok(0);

@@ -424,26 +424,42 @@ async fn run(cli: Cli) -> Result<()> {
                     cooperative_id: None,
                     kecamatan: vec![],
                 };
-                database.create_user(&new, &Actor::system()).await?;
-                println!("created the first user: admin / {password}  (shown once; change it after logging in)");
+                match database.create_user(&new, &Actor::system()).await {
+                    Ok(_) => {
+                        println!("created the first user: admin / {password}  (shown once; change it after logging in)")
+                    }
+                    // Another server starting at the same moment created it first.
+                    Err(kopra_db::DbError::Duplicate(_)) => {}
+                    Err(e) => return Err(e.into()),
+                }
             }
             if demo {
                 let r = database.load_demo(&office).await?;
                 print_demo(&r);
             }
-            let changed = database.recompute_statuses(kopra_db::status::wib_today()).await?;
-            if changed > 0 {
-                eprintln!("statuses recomputed: {changed} changed");
-            }
-            // Statuses change with the date alone (a RAT leaves the window): recompute daily.
-            let daily = database.clone();
+            // The status recompute runs once across all servers sharing the database
+            // (kopra_db::jobs): at start unless another server ran it in the last minutes,
+            // then whenever it is 6 hours old, checked every 10 minutes.
+            let server = server_name(listener.local_addr()?);
+            report_job(
+                "start",
+                database
+                    .recompute_statuses_job(&server, START_MIN_INTERVAL, kopra_db::status::wib_today())
+                    .await?,
+            );
+            // Statuses change with the date alone (a RAT leaves the window).
+            let periodic = database.clone();
             tokio::spawn(async move {
-                let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));
+                let mut every = tokio::time::interval(JOB_CHECK_EVERY);
                 every.tick().await;
                 loop {
                     every.tick().await;
-                    if let Err(e) = daily.recompute_statuses(kopra_db::status::wib_today()).await {
-                        tracing::error!(error = %e, "status recompute failed");
+                    match periodic
+                        .recompute_statuses_job(&server, RECOMPUTE_EVERY, kopra_db::status::wib_today())
+                        .await
+                    {
+                        Ok(outcome) => report_job("periodic", outcome),
+                        Err(e) => tracing::error!(error = %e, "status recompute failed"),
                     }
                 }
             });
@@ -459,6 +475,41 @@ async fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// At start, a server skips the status recompute when another ran it this recently.
+const START_MIN_INTERVAL: time::Duration = time::Duration::minutes(10);
+/// The status recompute runs when its last run is this old…
+const RECOMPUTE_EVERY: time::Duration = time::Duration::hours(6);
+/// …which each server checks this often (a claim is one UPDATE).
+const JOB_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Who runs a job, as recorded in `job_runs`: host name, port and process id.
+fn server_name(addr: std::net::SocketAddr) -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| addr.ip().to_string());
+    format!("{host}:{} pid {}", addr.port(), std::process::id())
+}
+
+fn report_job(when: &str, outcome: kopra_db::jobs::JobOutcome) {
+    use kopra_db::jobs::{JobOutcome, Skip};
+    match outcome {
+        JobOutcome::Ran { changed } => eprintln!("status recompute ({when}): ran here, {changed} changed"),
+        JobOutcome::Skipped(Skip::Running { by, .. }) => {
+            eprintln!("status recompute ({when}): skipped, running on another server ({by})")
+        }
+        JobOutcome::Skipped(Skip::NotDue { last_run_at }) => {
+            if when == "start" {
+                eprintln!("status recompute ({when}): skipped, already ran at {last_run_at}")
+            } else {
+                tracing::debug!(%last_run_at, "status recompute not due")
+            }
+        }
+    }
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> Result<()> {

@@ -16,6 +16,7 @@ mod coaching;
 mod demo;
 mod health;
 mod import;
+mod jobs;
 mod pages;
 mod proposals;
 mod role_matrix;
