@@ -128,13 +128,12 @@ fn case_spacing(rng: &mut Rng, name: &str) -> String {
 }
 
 /// "KSP X" → "Koperasi Simpan Pinjam X" and back: words the detector cannot see through.
-fn form_changed(rng: &mut Rng, name: &str) -> Option<(String, &'static str)> {
+fn form_changed(name: &str) -> Option<(String, &'static str)> {
     for (short, long) in EXPANSIONS {
         if let Some(rest) = name.strip_prefix(&format!("{short} ")) {
             return Some((format!("{long} {rest}"), "form_expanded"));
         }
         if let Some(rest) = name.strip_prefix(&format!("{long} ")) {
-            let _ = rng;
             return Some((format!("{short} {rest}"), "form_contracted"));
         }
     }
@@ -145,7 +144,7 @@ fn retype_name(rng: &mut Rng, name: &str) -> (String, String) {
     let mut kinds: Vec<&str> = Vec::new();
     let roll = rng.below(100);
     let mut typed = if roll < 5 {
-        form_changed(rng, name).map(|(n, k)| {
+        form_changed(name).map(|(n, k)| {
             kinds.push(k);
             n
         })
@@ -254,7 +253,7 @@ mod tests {
             assert!(t.starts_with("Koperasi Se") && t.ends_with(" Abadi"), "{t}");
         }
         assert_eq!(
-            form_changed(&mut rng, "KSP Maju Jaya").unwrap(),
+            form_changed("KSP Maju Jaya").unwrap(),
             ("Koperasi Simpan Pinjam Maju Jaya".to_string(), "form_expanded")
         );
         assert_eq!(

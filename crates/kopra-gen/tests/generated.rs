@@ -246,7 +246,7 @@ fn reports_belong_to_listed_cooperatives_and_follow_their_book_year() {
             on_time += u32::from(u8::from(r.rat_date.month()) <= 6);
             total += 1;
         }
-        assert_eq!(g.cooperative.last_rat.is_some() || g.reports.is_empty(), true);
+        assert!(g.cooperative.last_rat.is_some() || g.reports.is_empty());
         if let Some(r) = g.reports.last() {
             assert_eq!(g.cooperative.last_rat, Some(r.rat_date));
         }
