@@ -34,7 +34,8 @@ const ABBREVIATIONS: [(&str, &str); 14] = [
 /// The words of a name that tell cooperatives apart, lower case, abbreviations expanded,
 /// legal-form and company words dropped.
 pub fn name_words(name: &str) -> Vec<String> {
-    name.split(|c: char| !c.is_alphanumeric())
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .map(|w| {
@@ -43,8 +44,22 @@ pub fn name_words(name: &str) -> Vec<String> {
                 .find(|(a, _)| *a == w)
                 .map_or(w.clone(), |(_, full)| full.to_string())
         })
-        .filter(|w| !LEGAL_FORM_WORDS.contains(&w.as_str()))
-        .collect()
+        .collect();
+    // Legal forms written out ("Koperasi Simpan Pinjam", "Koperasi Serba Usaha") are the
+    // same forms as their abbreviations (KSP, KSU): their words are dropped too.
+    let mut out = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| words[j].as_str());
+        let next = words.get(i + 1).map(String::as_str);
+        let written_out = matches!(
+            (prev, w.as_str(), next),
+            (_, "simpan", Some("pinjam")) | (Some("simpan"), "pinjam", _) | (Some("serba"), "usaha", _)
+        );
+        if !written_out && !LEGAL_FORM_WORDS.contains(&w.as_str()) {
+            out.push(w.clone());
+        }
+    }
+    out
 }
 
 /// What the detector knows about one record or row.
@@ -235,6 +250,13 @@ mod tests {
             name_words("Koperasi Gr & Peg. SMUN 3 Bks"),
             vec!["guru", "pegawai", "sman", "3", "bekasi"]
         );
+    }
+
+    #[test]
+    fn legal_forms_written_out_equal_their_abbreviations() {
+        assert_eq!(name_words("KSP Mitra Usaha"), name_words("Koperasi Simpan Pinjam Mitra Usaha"));
+        assert_eq!(name_words("KSU Harapan"), name_words("Koperasi Serba Usaha Harapan"));
+        assert_eq!(name_words("Kop. Usaha Bersama"), vec!["usaha", "bersama"], "usaha alone is a name word");
     }
 
     #[test]
