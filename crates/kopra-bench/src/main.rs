@@ -50,6 +50,9 @@ enum Command {
         /// `kopra duplicates --json` output.
         #[arg(long)]
         pairs: String,
+        /// `kopra import --json` output: rows held back as possible duplicates count as found.
+        #[arg(long)]
+        import: Option<String>,
         /// The generator's duplicates_truth.csv.
         #[arg(long)]
         truth: String,
@@ -144,10 +147,10 @@ fn key(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
-fn quality(pairs: &str, truth: &str) -> Result<()> {
+fn quality(pairs: &str, import: Option<&str>, truth: &str) -> Result<()> {
     let pairs: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(pairs).context("read the pairs")?).context("pairs JSON")?;
-    let found: std::collections::HashSet<(String, String)> = pairs["pairs"]
+    let mut found: std::collections::HashSet<(String, String)> = pairs["pairs"]
         .as_array()
         .context("no pairs array")?
         .iter()
@@ -157,6 +160,17 @@ fn quality(pairs: &str, truth: &str) -> Result<()> {
             Some(if a <= b { (a, b) } else { (b, a) })
         })
         .collect();
+    if let Some(path) = import {
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).context("read the import report")?)?;
+        for row in report["possible_duplicates"].as_array().into_iter().flatten() {
+            let a = key(row["name"].as_str().unwrap_or_default());
+            for m in row["matches"].as_array().into_iter().flatten() {
+                let b = key(m["name"].as_str().unwrap_or_default());
+                found.insert(if a <= b { (a.clone(), b) } else { (b, a.clone()) });
+            }
+        }
+    }
     let mut r = csv::Reader::from_path(truth).context("read the truth file")?;
     let headers = r.headers()?.clone();
     let col = |name: &str| headers.iter().position(|h| h == name);
@@ -198,6 +212,6 @@ async fn main() -> Result<()> {
             token,
         } => latency(&base, &paths, requests, cookie.as_deref(), token.as_deref()).await,
         Command::Sql { db, query, requests } => sql(&db, &query, requests).await,
-        Command::Quality { pairs, truth } => quality(&pairs, &truth),
+        Command::Quality { pairs, import, truth } => quality(&pairs, import.as_deref(), &truth),
     }
 }

@@ -81,8 +81,8 @@ impl Db {
              (SELECT h.category FROM health_assessments h WHERE h.cooperative_id = c.id ORDER BY h.id DESC LIMIT 1) \
              FROM cooperatives c LEFT JOIN annual_reports r ON r.id = (SELECT r2.id FROM annual_reports r2 WHERE r2.cooperative_id = c.id \
                  AND r2.review_status = 'verified' ORDER BY r2.book_year DESC LIMIT 1) \
-             WHERE c.archived = $1 AND ($2 IS NULL OR c.id = $2) ORDER BY c.id",
-        ).bind(false).bind(only).fetch_all(p).await)?;
+             WHERE c.archived = $1 AND c.id BETWEEN $2 AND $3 ORDER BY c.id",
+        ).bind(false).bind(only.unwrap_or(i64::MIN)).bind(only.unwrap_or(i64::MAX)).fetch_all(p).await)?;
         // Products from coalitions anchored and from member UMKM, in two queries.
         let commodities: Vec<(i64, String)> = on_pool!(self, p => sqlx::query_as(
             "SELECT anchor_cooperative_id, commodities FROM coalitions WHERE ($1 IS NULL OR anchor_cooperative_id = $1)",

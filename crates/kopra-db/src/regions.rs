@@ -77,10 +77,23 @@ impl Db {
     /// Regions filtered by level and parent, ordered by code.
     pub async fn regions(&self, level: Option<RegionLevel>, parent: Option<&str>) -> Result<Vec<Region>, DbError> {
         let level = level.map(|l| l.as_str());
-        Ok(on_pool!(self, p => sqlx::query_as::<_, Region>(
-            "SELECT code, name, level, parent_code FROM regions \
-             WHERE ($1 IS NULL OR level = $1) AND ($2 IS NULL OR parent_code = $2) ORDER BY code LIMIT 100000",
-        ).bind(level).bind(parent).fetch_all(p).await)?)
+        // One statement per combination, so each can use its index (an `$1 IS NULL OR …`
+        // condition makes SQLite scan all 91,599 regions).
+        let sql = match (level.is_some(), parent.is_some()) {
+            (true, true) => {
+                "SELECT code, name, level, parent_code FROM regions WHERE level = $1 AND parent_code = $2 ORDER BY code"
+            }
+            (false, true) => {
+                "SELECT code, name, level, parent_code FROM regions WHERE parent_code = $2 AND $1 IS NULL ORDER BY code"
+            }
+            (true, false) => {
+                "SELECT code, name, level, parent_code FROM regions WHERE level = $1 AND $2 IS NULL ORDER BY code"
+            }
+            (false, false) => {
+                "SELECT code, name, level, parent_code FROM regions WHERE $1 IS NULL AND $2 IS NULL ORDER BY code"
+            }
+        };
+        Ok(on_pool!(self, p => sqlx::query_as::<_, Region>(sql).bind(level).bind(parent).fetch_all(p).await)?)
     }
 
     /// The kecamatan of the office's region (for a province or the country: all of them).

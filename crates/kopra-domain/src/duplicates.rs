@@ -254,9 +254,16 @@ mod tests {
 
     #[test]
     fn legal_forms_written_out_equal_their_abbreviations() {
-        assert_eq!(name_words("KSP Mitra Usaha"), name_words("Koperasi Simpan Pinjam Mitra Usaha"));
+        assert_eq!(
+            name_words("KSP Mitra Usaha"),
+            name_words("Koperasi Simpan Pinjam Mitra Usaha")
+        );
         assert_eq!(name_words("KSU Harapan"), name_words("Koperasi Serba Usaha Harapan"));
-        assert_eq!(name_words("Kop. Usaha Bersama"), vec!["usaha", "bersama"], "usaha alone is a name word");
+        assert_eq!(
+            name_words("Kop. Usaha Bersama"),
+            vec!["usaha", "bersama"],
+            "usaha alone is a name word"
+        );
     }
 
     #[test]
