@@ -113,6 +113,13 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
   node --test register.test.mjs awards.test.mjs
 ) 2>&1 | tee "$LOG_DIR/browser.log"
 
+# ---------------------------------------------------------------- benchmark smoke run
+# bench/run at city scale with the debug binaries: keeps the benchmark script working (a
+# smoke run, not a measurement; BENCHMARKS.md holds release figures).
+log "bench/run --scale city --debug (smoke)"
+"$REPO_ROOT/bench/run" --scale city --debug 2>&1 | tee "$LOG_DIR/bench.log" | tail -n 15
+grep -q '^| server peak resident memory' "$LOG_DIR/bench.log"
+
 # ---------------------------------------------------------------- summary
 # cargo: "test result: ok. N passed; M failed; K ignored; ..."
 # node:  "# pass N" / "# fail N" / "# skipped N" (TAP) or "ℹ pass N" (spec)

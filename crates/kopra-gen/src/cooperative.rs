@@ -182,6 +182,9 @@ pub struct Cooperatives<'r> {
     index: u64,
     nik_counters: HashMap<String, u32>,
     merah_putih: HashSet<&'r str>,
+    /// Names already given in each kecamatan (lower case): two different cooperatives of one
+    /// kecamatan never share a name, so every look-alike pair is a planted one.
+    names_seen: HashSet<(&'r str, String)>,
     select: Rng,
     duplicates_left: u64,
 }
@@ -202,6 +205,7 @@ impl<'r> Cooperatives<'r> {
             index: 0,
             nik_counters: HashMap::new(),
             merah_putih: HashSet::new(),
+            names_seen: HashSet::new(),
             select: Rng::derive(config.seed, 9, 0),
             duplicates_left: config.duplicate_count(),
         }
@@ -259,7 +263,16 @@ impl<'r> Cooperatives<'r> {
                 date(2025, rng.between(7, 10) as u8, rng.between(1, 28) as u8),
             )
         } else {
-            let name = names::cooperative_name(&mut rng, kelompok, jenis, kab, kec, village);
+            let mut name = names::cooperative_name(&mut rng, kelompok, jenis, kab, kec, village);
+            let mut tries = 0;
+            while !self.names_seen.insert((kec.code.as_str(), name.to_lowercase())) {
+                tries += 1;
+                name = if tries < 5 {
+                    names::cooperative_name(&mut rng, kelompok, jenis, kab, kec, village)
+                } else {
+                    format!("{name} {}", village.name)
+                };
+            }
             (name, founding_date(&mut rng))
         };
         let name = if rng.chance(300) { name.to_uppercase() } else { name };
