@@ -64,14 +64,20 @@ fn class_of(v: f64, bounds: &[f64]) -> usize {
     bounds.iter().position(|b| v < *b).unwrap_or(bounds.len())
 }
 
-/// Draws every feature of `geojson` (matched on its `kode` property) shaded by its value.
-pub fn choropleth(
-    geojson: &str,
-    values: &HashMap<String, AreaValue>,
-    classes: &Classes<'_>,
-    width: f64,
-    title: &str,
-) -> Result<String, MapError> {
+/// One area projected to SVG path data.
+struct Shape {
+    code: String,
+    name: String,
+    d: String,
+}
+
+/// A GeoJSON file projected at a width: the expensive part of a map, the same on every request.
+struct Projection {
+    height: f64,
+    shapes: Vec<Shape>,
+}
+
+fn project(geojson: &str, width: f64) -> Result<Projection, MapError> {
     let fc: Collection = serde_json::from_str(geojson)?;
     let (mut min_lon, mut max_lon, mut min_lat, mut max_lat) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
     for f in &fc.features {
@@ -93,33 +99,84 @@ pub fn choropleth(
     let (w_geo, h_geo) = ((max_lon - min_lon) * k, max_lat - min_lat);
     let scale = width / w_geo.max(1e-9);
     let height = (h_geo * scale).ceil();
-    let legend_h = 22.0 * (classes.colours.len() as f64 + 1.0) + 10.0;
     let x = |lon: f64| (lon - min_lon) * k * scale;
     let y = |lat: f64| (max_lat - lat) * scale;
+    let shapes = fc
+        .features
+        .iter()
+        .map(|f| {
+            let code = f.properties.get("kode").and_then(|v| v.as_str()).unwrap_or("");
+            let name = f.properties.get("nama").and_then(|v| v.as_str()).unwrap_or(code);
+            let mut d = String::new();
+            for poly in f.geometry.polygons() {
+                for ring in poly {
+                    for (i, [lon, lat]) in ring.iter().enumerate() {
+                        d.push_str(&format!(
+                            "{}{:.1},{:.1}",
+                            if i == 0 { "M" } else { "L" },
+                            x(*lon),
+                            y(*lat)
+                        ));
+                    }
+                    d.push('Z');
+                }
+            }
+            Shape {
+                code: code.to_string(),
+                name: name.to_string(),
+                d,
+            }
+        })
+        .collect();
+    Ok(Projection { height, shapes })
+}
 
+type ProjectionKey = (usize, usize, u64, [u8; 16]);
+
+/// Projections already made, by the GeoJSON text's address, length, a sample of its end and
+/// the width: the boundary files are compiled into the binary, so each is parsed once per
+/// process instead of on every dashboard request (the national files are 1–2 MB).
+static PROJECTIONS: std::sync::LazyLock<std::sync::Mutex<HashMap<ProjectionKey, std::sync::Arc<Projection>>>> =
+    std::sync::LazyLock::new(Default::default);
+
+fn projection(geojson: &str, width: f64) -> Result<std::sync::Arc<Projection>, MapError> {
+    let mut tail = [0u8; 16];
+    let bytes = geojson.as_bytes();
+    let n = bytes.len().min(16);
+    tail[..n].copy_from_slice(&bytes[bytes.len() - n..]);
+    let key = (geojson.as_ptr() as usize, geojson.len(), width.to_bits(), tail);
+    if let Some(p) = PROJECTIONS.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Ok(p);
+    }
+    let p = std::sync::Arc::new(project(geojson, width)?);
+    if let Ok(mut m) = PROJECTIONS.lock() {
+        if m.len() > 64 {
+            m.clear();
+        }
+        m.insert(key, p.clone());
+    }
+    Ok(p)
+}
+
+/// Draws every feature of `geojson` (matched on its `kode` property) shaded by its value.
+pub fn choropleth(
+    geojson: &str,
+    values: &HashMap<String, AreaValue>,
+    classes: &Classes<'_>,
+    width: f64,
+    title: &str,
+) -> Result<String, MapError> {
+    let projected = projection(geojson, width)?;
+    let height = projected.height;
+    let legend_h = 22.0 * (classes.colours.len() as f64 + 1.0) + 10.0;
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"{t}\" class=\"map\">\n<title>{t}</title>\n",
         w = width.ceil(),
         h = height + legend_h,
         t = esc(title)
     );
-    for f in &fc.features {
-        let code = f.properties.get("kode").and_then(|v| v.as_str()).unwrap_or("");
-        let name = f.properties.get("nama").and_then(|v| v.as_str()).unwrap_or(code);
-        let mut d = String::new();
-        for poly in f.geometry.polygons() {
-            for ring in poly {
-                for (i, [lon, lat]) in ring.iter().enumerate() {
-                    d.push_str(&format!(
-                        "{}{:.1},{:.1}",
-                        if i == 0 { "M" } else { "L" },
-                        x(*lon),
-                        y(*lat)
-                    ));
-                }
-                d.push('Z');
-            }
-        }
+    for shape in &projected.shapes {
+        let (code, name, d) = (shape.code.as_str(), shape.name.as_str(), shape.d.as_str());
         let v = values.get(code);
         let fill = match v.and_then(|v| v.value) {
             Some(val) => classes.colours[class_of(val, classes.bounds).min(classes.colours.len() - 1)],
