@@ -8,32 +8,7 @@ use kopra_domain::certificate::CertificateStatus;
 use std::collections::HashMap;
 use time::Date;
 
-pub const ODS_HEADERS: [&str; 24] = [
-    "Nomor Induk Koperasi (NIK)",
-    "Koperasi",
-    "Nomor Badan Hukum Pendirian",
-    "Tanggal Badan Hukum Pendirian",
-    "Nomor Perubahan Anggaran Dasar (Terbaru)",
-    "Tanggal Perubahan Anggaran Dasar (Terbaru)",
-    "Tanggal RAT Terakhir",
-    "Alamat",
-    "Kelurahan / Desa",
-    "Kecamatan",
-    "Kabupaten",
-    "Provinsi",
-    "Bentuk Koperasi",
-    "Jenis Koperasi",
-    "Kelompok Koperasi",
-    "Sektor Usaha",
-    "Jumlah Anggota Pria",
-    "Jumlah Anggota Wanita",
-    "Total Anggota",
-    "Total Manajer",
-    "Total Karyawan",
-    "Status NIK",
-    "Tanggal Berlaku Sertifikat",
-    "Status Grade",
-];
+pub use kopra_domain::ods::LIST_HEADERS as ODS_HEADERS;
 
 fn dmy(d: Option<Date>) -> String {
     d.map(|d| format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year()))

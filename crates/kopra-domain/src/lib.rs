@@ -21,6 +21,7 @@ pub mod matchmaking;
 pub mod names;
 pub mod neighbours;
 pub mod nik;
+pub mod ods;
 pub mod permission;
 pub mod plan;
 pub mod region;

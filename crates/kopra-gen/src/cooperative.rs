@@ -8,34 +8,8 @@ use crate::{Config, FIRST_BOOK_YEAR, LAST_BOOK_YEAR};
 use std::collections::{HashMap, HashSet};
 use time::{Date, Month};
 
-/// The ODS list's columns, in its order — the same as `kopra_db::ods_export::ODS_HEADERS`,
-/// which the importer reads back unchanged.
-pub const COOPERATIVE_HEADERS: [&str; 24] = [
-    "Nomor Induk Koperasi (NIK)",
-    "Koperasi",
-    "Nomor Badan Hukum Pendirian",
-    "Tanggal Badan Hukum Pendirian",
-    "Nomor Perubahan Anggaran Dasar (Terbaru)",
-    "Tanggal Perubahan Anggaran Dasar (Terbaru)",
-    "Tanggal RAT Terakhir",
-    "Alamat",
-    "Kelurahan / Desa",
-    "Kecamatan",
-    "Kabupaten",
-    "Provinsi",
-    "Bentuk Koperasi",
-    "Jenis Koperasi",
-    "Kelompok Koperasi",
-    "Sektor Usaha",
-    "Jumlah Anggota Pria",
-    "Jumlah Anggota Wanita",
-    "Total Anggota",
-    "Total Manajer",
-    "Total Karyawan",
-    "Status NIK",
-    "Tanggal Berlaku Sertifikat",
-    "Status Grade",
-];
+/// The ODS list's columns, in its order (the importer reads them back unchanged).
+pub use kopra_domain::ods::LIST_HEADERS as COOPERATIVE_HEADERS;
 
 /// Annual-report columns, named as the importer's aliases name them (`mapping.rs`:
 /// "nik", "tgl rat", "anggota l", "anggota p", "total anggota", "aset", "volume usaha",
