@@ -101,6 +101,39 @@ pub struct TransactionRecord {
     pub created_by: String,
 }
 
+impl TransactionRecord {
+    fn of(id: i64, coalition_id: i64, t: Transaction, created_by: String) -> Self {
+        TransactionRecord {
+            id,
+            coalition_id,
+            saving: t.saving(),
+            kind: t.kind,
+            date: t.date,
+            goods: t.goods,
+            quantity: t.quantity,
+            unit: t.unit,
+            value: t.value,
+            individual_value: t.individual_value,
+            member_ids: t.member_ids,
+            created_by,
+        }
+    }
+
+    /// The transaction as the domain computes with it (savings, outcomes by month).
+    pub fn transaction(&self) -> Transaction {
+        Transaction {
+            kind: self.kind,
+            date: self.date,
+            goods: self.goods.clone(),
+            quantity: self.quantity,
+            unit: self.unit.clone(),
+            value: self.value,
+            individual_value: self.individual_value,
+            member_ids: self.member_ids.clone(),
+        }
+    }
+}
+
 type TransactionRow = (
     i64,
     i64,
@@ -130,20 +163,7 @@ fn transaction_from(r: TransactionRow) -> Result<TransactionRecord, DbError> {
         individual_value,
         member_ids,
     };
-    Ok(TransactionRecord {
-        id,
-        coalition_id,
-        saving: t.saving(),
-        kind: t.kind,
-        date: t.date,
-        goods: t.goods,
-        quantity: t.quantity,
-        unit: t.unit,
-        value: t.value,
-        individual_value: t.individual_value,
-        member_ids: t.member_ids,
-        created_by,
-    })
+    Ok(TransactionRecord::of(id, coalition_id, t, created_by))
 }
 
 /// The SQL sums of one coalition's transactions (savings as the domain defines them).
@@ -426,20 +446,7 @@ impl Db {
             tx.commit().await?;
             id
         });
-        Ok(TransactionRecord {
-            id,
-            coalition_id,
-            saving: t.saving(),
-            kind: t.kind,
-            date: t.date,
-            goods: t.goods,
-            quantity: t.quantity,
-            unit: t.unit,
-            value: t.value,
-            individual_value: t.individual_value,
-            member_ids: t.member_ids,
-            created_by: actor.name.clone(),
-        })
+        Ok(TransactionRecord::of(id, coalition_id, t, actor.name.clone()))
     }
 
     /// Pauses, resumes or ends a coalition (audited; its transactions are kept).

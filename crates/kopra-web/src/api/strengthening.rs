@@ -620,15 +620,7 @@ pub async fn loan_readiness(
 ) -> Result<Json<ReadinessAnswer>, ApiError> {
     user.require(Permission::ViewCooperative)?;
     let Query(p) = params.map_err(|r| user.fail(super::query_rejection(r)))?;
-    let channel = match p.channel.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        None => Channel::Lpdb,
-        Some(c) => Channel::from_code(c).filter(|c| *c != Channel::Other).ok_or_else(|| {
-            user.fail(AppError::Invalid(FieldErrors::single(
-                "channel",
-                FieldError::ValueNotInList,
-            )))
-        })?,
-    };
+    let channel = readiness_channel(p.channel.as_deref()).map_err(|e| user.fail(e))?;
     super::cooperatives::load(&state, &user, id).await?;
     let readiness = state
         .db
@@ -642,6 +634,16 @@ pub async fn loan_readiness(
             )))
         })?;
     Ok(Json(readiness_answer(&readiness, user.ctx.lang)))
+}
+
+/// The channel a readiness check asks about: LPDB when none is given; `other` has no criteria.
+pub fn readiness_channel(code: Option<&str>) -> Result<Channel, AppError> {
+    match code.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok(Channel::Lpdb),
+        Some(c) => Channel::from_code(c)
+            .filter(|c| *c != Channel::Other)
+            .ok_or_else(|| AppError::Invalid(FieldErrors::single("channel", FieldError::ValueNotInList))),
+    }
 }
 
 pub fn readiness_answer(r: &kopra_domain::loan::Readiness, lang: Lang) -> ReadinessAnswer {

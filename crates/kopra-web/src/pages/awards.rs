@@ -39,14 +39,7 @@ fn date_text(d: time::Date, lang: Lang) -> String {
     }
 }
 
-/// The value a form field holds, all of them for a repeated field.
-fn field(pairs: &[(String, String)], name: &str) -> String {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default()
-}
+use crate::pages::form_value as field;
 
 // ---------------------------------------------------------------- the programme list
 

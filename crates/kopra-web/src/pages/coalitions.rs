@@ -3,7 +3,7 @@
 //! cooperative's loan readiness.
 
 use crate::AppState;
-use crate::api::strengthening::{load_coalition, readiness_answer, reason_text};
+use crate::api::strengthening::{load_coalition, readiness_answer, readiness_channel, reason_text};
 use crate::auth::PageUser;
 use crate::error::{AppError, PageError};
 use crate::i18n::Tr;
@@ -137,14 +137,7 @@ fn split_form(pairs: &[(String, String)]) -> (Vec<i64>, impl Fn(&str) -> String 
         .filter(|(k, _)| k == "umkm")
         .filter_map(|(_, v)| v.trim().parse().ok())
         .collect();
-    let get = move |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    (ids, get)
+    (ids, move |name: &str| crate::pages::form_value(pairs, name))
 }
 
 /// Forms a coalition around this cooperative from the selected proposals.
@@ -382,19 +375,7 @@ async fn show_view(
     let records = state.db.coalition_transactions(id).await.map_err(|e| user.fail(e))?;
     let transactions = records.iter().map(|x| transaction_row(&t, x)).collect();
     // Outcomes over time: what went through the coalition each month, and what it saved.
-    let domain: Vec<kopra_domain::coalition::Transaction> = records
-        .iter()
-        .map(|x| kopra_domain::coalition::Transaction {
-            kind: x.kind,
-            date: x.date,
-            goods: x.goods.clone(),
-            quantity: x.quantity,
-            unit: x.unit.clone(),
-            value: x.value,
-            individual_value: x.individual_value,
-            member_ids: x.member_ids.clone(),
-        })
-        .collect();
+    let domain: Vec<_> = records.iter().map(TransactionRecord::transaction).collect();
     let months = kopra_domain::coalition::outcomes_by_month(&domain)
         .into_iter()
         .map(|m| {
@@ -465,16 +446,8 @@ pub async fn record_transaction(
     if value.is_none() {
         errors.add("value", FieldError::NumberFormat);
     }
-    let individual = match form.individual_value.trim() {
-        "" => None,
-        s => match crate::pages::reports::parse_whole_number(s) {
-            Some(v) => Some(v),
-            None => {
-                errors.add("individual_value", FieldError::NumberFormat);
-                None
-            }
-        },
-    };
+    let individual =
+        crate::pages::reports::optional_whole_number(&form.individual_value, "individual_value", &mut errors);
     if !errors.is_empty() {
         return show_view(
             &state,
@@ -544,17 +517,7 @@ pub async fn readiness_page(
     user.require(Permission::ViewCooperative)?;
     let t = Tr::new(user.ctx.lang);
     let c = cooperative_in_scope(&state, &user, id).await?;
-    let channel = match q.channel.as_deref().filter(|c| !c.is_empty()) {
-        None => Channel::Lpdb,
-        Some(code) => Channel::from_code(code)
-            .filter(|c| *c != Channel::Other)
-            .ok_or_else(|| {
-                user.fail(AppError::Invalid(FieldErrors::single(
-                    "channel",
-                    FieldError::ValueNotInList,
-                )))
-            })?,
-    };
+    let channel = readiness_channel(q.channel.as_deref()).map_err(|e| user.fail(e))?;
     let readiness = state
         .db
         .loan_readiness(id, channel, today())

@@ -260,6 +260,16 @@ pub struct ErrorPage {
     pub message: String,
 }
 
+/// The first value of a field in a form read as pairs (forms with repeated fields), trimmed;
+/// empty when absent.
+pub fn form_value(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}
+
 /// Query string from pairs, URL-encoded.
 pub fn query_string(pairs: &[(&str, String)]) -> String {
     pairs

@@ -67,6 +67,20 @@ pub fn parse_whole_number(raw: &str) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
+/// An optional whole number typed in a form (`Rp 1.500.000` too): empty is `None`; text that
+/// is no number is a `number_format` error on `field`.
+pub fn optional_whole_number(raw: &str, field: &'static str, errors: &mut FieldErrors) -> Option<i64> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let n = parse_whole_number(raw);
+    if n.is_none() {
+        errors.add(field, FieldError::NumberFormat);
+    }
+    n
+}
+
 fn input_from_form(form: &HashMap<String, String>) -> Result<AnnualReportInput, FieldErrors> {
     let mut errors = FieldErrors::default();
     let mut obj = serde_json::Map::new();

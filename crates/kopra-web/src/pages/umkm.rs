@@ -230,16 +230,8 @@ fn some(s: &str) -> Option<String> {
 impl UmkmForm {
     fn input(&self) -> Result<UmkmInput, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let mut number = |v: &str, field: &'static str| match some(v) {
-            None => None,
-            Some(s) => match crate::pages::reports::parse_whole_number(&s) {
-                Some(n) => Some(n),
-                None => {
-                    errors.add(field, FieldError::NumberFormat);
-                    None
-                }
-            },
-        };
+        let mut number =
+            |v: &str, field: &'static str| crate::pages::reports::optional_whole_number(v, field, &mut errors);
         let input = UmkmInput {
             name: some(&self.name),
             owner_name: some(&self.owner_name),
@@ -763,8 +755,7 @@ struct ImportPage {
     rows: Vec<ImportRowView>,
 }
 
-fn import_page(user: &PageUser, page: ImportPage, status: StatusCode) -> Response {
-    let _ = user;
+fn import_page(page: ImportPage, status: StatusCode) -> Response {
     (status, render(&page)).into_response()
 }
 
@@ -772,7 +763,6 @@ pub async fn import_form(user: PageUser) -> Result<Response, PageError> {
     user.require(Permission::EditUmkm)?;
     let t = Tr::new(user.ctx.lang);
     Ok(import_page(
-        &user,
         ImportPage {
             nav: Nav::of(&user.user),
             t,
@@ -796,7 +786,6 @@ pub async fn import_submit(
     let t = Tr::new(user.ctx.lang);
     let fail_page = |msg: String, status: StatusCode| {
         import_page(
-            &user,
             ImportPage {
                 nav: Nav::of(&user.user),
                 t: Tr::new(user.ctx.lang),
@@ -924,7 +913,6 @@ pub async fn import_submit(
         StatusCode::OK
     };
     Ok(import_page(
-        &user,
         ImportPage {
             nav: Nav::of(&user.user),
             t,
