@@ -188,7 +188,7 @@ impl Db {
         }
         match self.cooperative(c.anchor_cooperative_id).await {
             Ok(anchor) if !anchor.archived => {}
-            Ok(_) | Err(DbError::NotFound) => errors.add("anchor_cooperative_id", FieldError::RegionUnknown),
+            Ok(_) | Err(DbError::NotFound) => errors.add("anchor_cooperative_id", FieldError::ValueNotInList),
             Err(e) => return Err(e),
         }
         if c.agreement_date.is_some_and(|d| d > today) {

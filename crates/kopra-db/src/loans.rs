@@ -257,7 +257,16 @@ impl Db {
             _ => None,
         };
         if kecamatan.is_none() {
-            errors.add("cooperative_id", FieldError::Required);
+            // None named is missing; one named but not in the register (or archived) is unknown.
+            let given = a.cooperative_id.is_some() || a.umkm_id.is_some();
+            errors.add(
+                "cooperative_id",
+                if given {
+                    FieldError::ValueNotInList
+                } else {
+                    FieldError::Required
+                },
+            );
         }
         if !errors.is_empty() {
             return Err(DbError::Invalid(errors));

@@ -198,6 +198,16 @@ async fn a_doll_cooperative_gets_doll_makers_nearby_forms_a_coalition_and_sees_i
         .await;
     assert_eq!(s, StatusCode::CREATED, "{c}");
     let cid = c["id"].as_i64().unwrap();
+    let (s, e) = app
+        .api(
+            Method::POST,
+            "/api/v1/coalitions",
+            Some(&t),
+            Some(json!({"anchor_cooperative_id": 999_999, "name": "Koalisi Tanpa Induk", "purpose": "both"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["field_codes"]["anchor_cooperative_id"], "value_not_in_list");
     let (s, tx) = app
         .api(
             Method::POST,
