@@ -243,6 +243,10 @@ pub struct CountRow {
 #[derive(Debug, Clone, Copy)]
 pub enum CountBy {
     Kecamatan,
+    /// By kab/kota (for a province office).
+    KabKota,
+    /// By province (for the ministry).
+    Provinsi,
     Jenis,
     Supervised,
 }
@@ -292,11 +296,19 @@ impl Db {
     pub async fn count_cooperatives(&self, by: CountBy, scope: &Scope) -> Result<Vec<CountRow>, DbError> {
         let w = build_where(&CooperativeFilter::default(), scope);
         let sql = match by {
-            CountBy::Kecamatan => format!(
-                "SELECT c.kecamatan_code AS key, kec.name AS label, COUNT(*) AS count FROM cooperatives c \
-                 LEFT JOIN regions kec ON kec.code = c.kecamatan_code{} GROUP BY c.kecamatan_code, kec.name ORDER BY c.kecamatan_code",
-                w.sql()
-            ),
+            // Counted first, named after: one name lookup per area, not per cooperative.
+            CountBy::Kecamatan | CountBy::KabKota | CountBy::Provinsi => {
+                let area = match by {
+                    CountBy::Kecamatan => "c.kecamatan_code",
+                    CountBy::KabKota => "c.kabkota_code",
+                    _ => "SUBSTR(c.kabkota_code, 1, 2)",
+                };
+                format!(
+                    "SELECT g.key, r.name AS label, g.count FROM (SELECT {area} AS key, COUNT(*) AS count FROM cooperatives c{} \
+                     GROUP BY {area}) g LEFT JOIN regions r ON r.code = g.key ORDER BY g.key",
+                    w.sql()
+                )
+            }
             CountBy::Jenis => format!(
                 "SELECT c.jenis AS key, c.jenis AS label, COUNT(*) AS count FROM cooperatives c{} GROUP BY c.jenis ORDER BY COUNT(*) DESC, c.jenis",
                 w.sql()

@@ -310,6 +310,8 @@ impl Db {
             tx.commit().await?;
             id
         });
+        // A founding date long past with no RAT makes a dissolution candidate at once.
+        self.refresh_status(id).await?;
         self.cooperative(id).await
     }
 
@@ -454,6 +456,10 @@ impl Db {
             }
             n == 1
         });
+        if updated {
+            // The founding date is evidence for the status; keep the stored one current.
+            self.refresh_status(id).await?;
+        }
         let record = self.cooperative(id).await?;
         if updated {
             Ok(record)

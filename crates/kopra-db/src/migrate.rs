@@ -100,6 +100,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0019_jobs.sql"),
         include_str!("../../../migrations/postgres/0019_jobs.sql"),
     ),
+    (
+        "0020_status_counts",
+        include_str!("../../../migrations/sqlite/0020_status_counts.sql"),
+        include_str!("../../../migrations/postgres/0020_status_counts.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str =

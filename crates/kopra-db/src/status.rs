@@ -14,6 +14,10 @@ use time::Date;
 
 pub const STATUS_RULES: &str = "status_rules";
 pub const PLAN: &str = "plan";
+/// The date (ISO) that every stored status was last computed for by the bulk recompute
+/// ([`Db::recompute_statuses`]). Single writes keep the stored status current for today
+/// ([`Db::refresh_status`]), so while this is today the stored statuses are today's.
+pub const STATUSES_AS_OF: &str = "statuses_as_of";
 
 /// The evidence about one cooperative.
 #[derive(Debug, Clone, Default)]
@@ -79,17 +83,20 @@ pub struct ActivationCounts {
 
 impl ActivationCounts {
     fn add(&mut self, s: Status) {
+        self.add_many(s, 1);
+    }
+    fn add_many(&mut self, s: Status, n: i64) {
         match s {
             Status::Dissolved | Status::Merged | Status::InLiquidation => return,
-            Status::Active => self.active += 1,
-            Status::Inactive => self.inactive += 1,
+            Status::Active => self.active += n,
+            Status::Inactive => self.inactive += n,
             Status::DissolutionCandidate => {
-                self.inactive += 1;
-                self.dissolution_candidate += 1;
+                self.inactive += n;
+                self.dissolution_candidate += n;
             }
-            Status::NoData => self.no_data += 1,
+            Status::NoData => self.no_data += n,
         }
-        self.registered += 1;
+        self.registered += n;
     }
     fn finish(&mut self) {
         self.rate = if self.registered == 0 {
@@ -108,10 +115,21 @@ pub struct KecamatanActivation {
     pub counts: ActivationCounts,
 }
 
+/// Where the figures came from: the statuses stored for today (kept current on every
+/// write and by the daily recompute), or the status engine run over every cooperative's
+/// evidence for the date asked. Both give the same counts; the first is an index scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CountedFrom {
+    StoredStatuses,
+    Evidence,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Activation {
     pub as_of: Date,
     pub scope: ActivationScope,
+    pub counted_from: CountedFrom,
     #[serde(flatten)]
     pub counts: ActivationCounts,
     pub by_kecamatan: Vec<KecamatanActivation>,
@@ -300,90 +318,160 @@ impl Db {
             let s = status_on(today, &dates, founded, legal_by.get(&id), rules);
             let new_last = dates.last().copied();
             if s.status.as_str() != status || s.since != since || new_last != last {
-                changed.push((id, s, new_last));
+                changed.push((id, s, new_last, (status, since, last)));
             }
         }
         for chunk in changed.chunks(1000) {
             on_pool!(self, p => {
                 let mut tx = p.begin().await?;
-                for (id, s, last) in chunk {
-                    sqlx::query("UPDATE cooperatives SET status = $1, status_since = $2, last_rat_date = $3 WHERE id = $4")
-                        .bind(s.status.as_str()).bind(s.since).bind(*last).bind(*id).execute(&mut *tx).await?;
+                for (id, s, last, (old_status, old_since, old_last)) in chunk {
+                    // Only a row still as it was read: a status refreshed by a write since
+                    // (on this or another server) is newer than this pass's and is kept.
+                    sqlx::query("UPDATE cooperatives SET status = $1, status_since = $2, last_rat_date = $3 WHERE id = $4 \
+                                 AND status = $5 AND status_since IS NOT DISTINCT FROM $6 AND last_rat_date IS NOT DISTINCT FROM $7")
+                        .bind(s.status.as_str()).bind(s.since).bind(*last).bind(*id)
+                        .bind(old_status.as_str()).bind(*old_since).bind(*old_last)
+                        .execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
             });
         }
+        self.set_setting(STATUSES_AS_OF, &today.to_string()).await?;
         Ok(changed.len())
     }
 
-    /// Activation as of a date: per cooperative, the status from its last RAT up to that
-    /// date and any decree by then, counted in total and by kecamatan. One query.
+    /// The date the stored statuses hold for, when every one of them was computed for it.
+    pub async fn statuses_as_of(&self) -> Result<Option<String>, DbError> {
+        self.setting(STATUSES_AS_OF).await
+    }
+
+    /// Activation as of a date, in total and by kecamatan. For today, once the bulk
+    /// recompute has run today, the stored statuses are counted (one `GROUP BY` over the
+    /// covering index `cooperatives_activation`); for any other date, or before that, the
+    /// status engine runs over every cooperative's evidence (its last RAT up to the date
+    /// and any decree by then). Both count the same (tested).
     pub async fn activation(
         &self,
         as_of: Date,
         scope: ActivationScope,
         office: &crate::settings::Office,
     ) -> Result<Activation, DbError> {
-        let rules = self.status_rules().await?;
-        let supervised_only = scope == ActivationScope::Supervised;
-        let sql = if supervised_only {
-            format!("{EVIDENCE_AS_OF} AND c.supervised = $3")
+        let stored_for_today =
+            as_of == wib_today() && self.statuses_as_of().await?.as_deref() == Some(as_of.to_string().as_str());
+        if stored_for_today {
+            self.activation_counted(as_of, scope, office, CountedFrom::StoredStatuses)
+                .await
         } else {
-            format!("{EVIDENCE_AS_OF} AND $3 = $3")
-        };
-        let rows: Vec<EvidenceRow> = on_pool!(self, p => sqlx::query_as::<_, EvidenceRow>(sqlx::AssertSqlSafe(sql))
-            .bind(as_of).bind(false).bind(true).fetch_all(p).await)?;
+            self.activation_counted(as_of, scope, office, CountedFrom::Evidence)
+                .await
+        }
+    }
+
+    /// Activation counted one way or the other (see [`Db::activation`]); `StoredStatuses`
+    /// is only right for the date the stored statuses hold for.
+    pub async fn activation_counted(
+        &self,
+        as_of: Date,
+        scope: ActivationScope,
+        office: &crate::settings::Office,
+        from: CountedFrom,
+    ) -> Result<Activation, DbError> {
+        let supervised_only = scope == ActivationScope::Supervised;
         let mut total = ActivationCounts::default();
         let mut by: BTreeMap<String, ActivationCounts> = BTreeMap::new();
-        for r in rows {
-            let ev = StatusEvidence {
-                rat_dates: r.last_rat.into_iter().collect(),
-                founded: r.legal_entity_date,
-                legal: legal_of(r.legal_status, r.legal_number, r.legal_date),
-            };
-            let s = ev.status_on(as_of, rules).status;
-            total.add(s);
-            by.entry(r.kecamatan_code).or_default().add(s);
+        match from {
+            CountedFrom::StoredStatuses => {
+                let sql = if supervised_only {
+                    "SELECT kecamatan_code, status, COUNT(*) FROM cooperatives WHERE archived = $1 AND supervised = $2 \
+                     GROUP BY kecamatan_code, status"
+                } else {
+                    "SELECT kecamatan_code, status, COUNT(*) FROM cooperatives WHERE archived = $1 AND $2 = $2 \
+                     GROUP BY kecamatan_code, status"
+                };
+                let rows: Vec<(String, String, i64)> = on_pool!(self, p => sqlx::query_as(sql)
+                    .bind(false).bind(true).fetch_all(p).await)?;
+                for (kecamatan, status, n) in rows {
+                    let s = Status::parse(&status)
+                        .ok_or_else(|| DbError::Corrupt(format!("unknown stored status {status:?}")))?;
+                    total.add_many(s, n);
+                    by.entry(kecamatan).or_default().add_many(s, n);
+                }
+            }
+            CountedFrom::Evidence => {
+                let rules = self.status_rules().await?;
+                let sql = if supervised_only {
+                    format!("{EVIDENCE_AS_OF} AND c.supervised = $3")
+                } else {
+                    format!("{EVIDENCE_AS_OF} AND $3 = $3")
+                };
+                let rows: Vec<EvidenceRow> = on_pool!(self, p => sqlx::query_as::<_, EvidenceRow>(sqlx::AssertSqlSafe(sql))
+                    .bind(as_of).bind(false).bind(true).fetch_all(p).await)?;
+                for r in rows {
+                    let ev = StatusEvidence {
+                        rat_dates: r.last_rat.into_iter().collect(),
+                        founded: r.legal_entity_date,
+                        legal: legal_of(r.legal_status, r.legal_number, r.legal_date),
+                    };
+                    let s = ev.status_on(as_of, rules).status;
+                    total.add(s);
+                    by.entry(r.kecamatan_code).or_default().add(s);
+                }
+            }
         }
         total.finish();
-        let names: HashMap<String, String> = self
-            .kecamatan_in(&office.home)
-            .await?
-            .into_iter()
-            .map(|r| (r.code, r.name))
-            .collect();
-        let mut by_kecamatan: Vec<KecamatanActivation> = names
-            .iter()
-            .map(|(code, name)| {
-                let mut counts = by.remove(code).unwrap_or_default();
-                counts.finish();
-                KecamatanActivation {
-                    code: code.clone(),
-                    name: name.clone(),
-                    counts,
+        // A kab/kota office lists every one of its kecamatan, with or without cooperatives;
+        // a province or the country only those with cooperatives (thousands otherwise).
+        let (names, every_kecamatan): (HashMap<String, String>, bool) = match office.home {
+            kopra_domain::HomeRegion::KabKota(_) => (
+                self.kecamatan_in(&office.home)
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.code, r.name))
+                    .collect(),
+                true,
+            ),
+            _ => (self.kecamatan_names_with_cooperatives().await?, false),
+        };
+        let mut by_kecamatan: Vec<KecamatanActivation> = Vec::with_capacity(by.len().max(names.len()));
+        if every_kecamatan {
+            for (code, name) in &names {
+                if !by.contains_key(code) {
+                    by_kecamatan.push(KecamatanActivation {
+                        code: code.clone(),
+                        name: name.clone(),
+                        counts: ActivationCounts::default(),
+                    });
                 }
-            })
-            .collect();
-        // Kecamatan outside the list (should not happen) still count.
+            }
+        }
         for (code, mut counts) in by {
             counts.finish();
+            if !every_kecamatan && counts.registered == 0 {
+                continue;
+            }
             by_kecamatan.push(KecamatanActivation {
-                name: code.clone(),
+                // Kecamatan outside the list (should not happen) still count, by code.
+                name: names.get(&code).cloned().unwrap_or_else(|| code.clone()),
                 code,
                 counts,
             });
         }
         by_kecamatan.sort_by(|a, b| a.code.cmp(&b.code));
-        if names.len() > 100 {
-            // A province or the country: list only kecamatan with cooperatives.
-            by_kecamatan.retain(|k| k.counts.registered > 0);
-        }
         Ok(Activation {
             as_of,
             scope,
+            counted_from: from,
             counts: total,
             by_kecamatan,
         })
+    }
+
+    /// The names of the kecamatan that have cooperatives in the register.
+    async fn kecamatan_names_with_cooperatives(&self) -> Result<HashMap<String, String>, DbError> {
+        let rows: Vec<(String, String)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT code, name FROM regions WHERE code IN (SELECT DISTINCT kecamatan_code FROM cooperatives WHERE archived = $1)",
+        ).bind(false).fetch_all(p).await)?;
+        Ok(rows.into_iter().collect())
     }
 }
 

@@ -454,25 +454,42 @@ async fn run(cli: Cli) -> Result<()> {
             }
             // The status recompute runs once across all servers sharing the database
             // (kopra_db::jobs): at start unless another server ran it in the last minutes,
-            // then whenever it is 6 hours old, checked every 10 minutes.
+            // then whenever it is 6 hours old or the date (WIB) has changed since, checked
+            // every 10 minutes. It runs beside the server, which answers at once: until it
+            // has run for today, lists show the statuses stored last time and the activation
+            // figure is computed from the evidence (correct, only slower).
             let server = server_name(listener.local_addr()?);
-            report_job(
-                "start",
-                database
-                    .recompute_statuses_job(&server, START_MIN_INTERVAL, kopra_db::status::wib_today())
-                    .await?,
-            );
-            // Statuses change with the date alone (a RAT leaves the window).
+            if demo {
+                // The demo was just written: its statuses are there before the first page.
+                report_job(
+                    "start",
+                    database
+                        .recompute_statuses_job(&server, START_MIN_INTERVAL, kopra_db::status::wib_today())
+                        .await?,
+                );
+            }
             let periodic = database.clone();
             tokio::spawn(async move {
+                if !demo {
+                    match periodic
+                        .recompute_statuses_job(&server, START_MIN_INTERVAL, kopra_db::status::wib_today())
+                        .await
+                    {
+                        Ok(outcome) => report_job("start", outcome),
+                        Err(e) => tracing::error!(error = %e, "status recompute failed"),
+                    }
+                }
                 let mut every = tokio::time::interval(JOB_CHECK_EVERY);
                 every.tick().await;
                 loop {
                     every.tick().await;
-                    match periodic
-                        .recompute_statuses_job(&server, RECOMPUTE_EVERY, kopra_db::status::wib_today())
-                        .await
-                    {
+                    let today = kopra_db::status::wib_today();
+                    // Statuses change with the date alone (a RAT leaves the window).
+                    let due = match periodic.statuses_as_of().await {
+                        Ok(Some(d)) if d == today.to_string() => RECOMPUTE_EVERY,
+                        _ => time::Duration::ZERO,
+                    };
+                    match periodic.recompute_statuses_job(&server, due, today).await {
                         Ok(outcome) => report_job("periodic", outcome),
                         Err(e) => tracing::error!(error = %e, "status recompute failed"),
                     }

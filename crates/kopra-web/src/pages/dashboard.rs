@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use kopra_db::cooperative_list::{CountBy, CountRow};
-use kopra_domain::{Permission, Role};
+use kopra_domain::{HomeRegion, Permission, Role};
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -17,7 +17,13 @@ struct DashboardPage {
     t: Tr,
     nav: Option<Nav>,
     total: i64,
-    by_kecamatan: Vec<CountRow>,
+    /// Counts by the level below the office's region: kecamatan for a kab/kota office,
+    /// kab/kota for a province, provinces for the ministry.
+    by_area: Vec<CountRow>,
+    area_heading: &'static str,
+    area_column: &'static str,
+    /// The list filter an area links to (kecamatan only).
+    area_filter: Option<&'static str>,
     by_jenis: Vec<CountRow>,
     by_supervision: Vec<CountRow>,
     activation_rate: String,
@@ -37,9 +43,19 @@ pub async fn page(State(state): State<AppState>, user: PageUser) -> Result<Respo
     }
     user.require(Permission::ViewDashboard)?;
     let scope = user.user.scope();
-    let by_kecamatan = state
+    let (count_by, area_heading, area_column, area_filter) = match state.office.home {
+        HomeRegion::KabKota(_) => (
+            CountBy::Kecamatan,
+            "dashboard.by_kecamatan",
+            "field.kecamatan_code",
+            Some("kecamatan"),
+        ),
+        HomeRegion::Province(_) => (CountBy::KabKota, "dashboard.by_kabkota", "field.kabkota", None),
+        HomeRegion::National => (CountBy::Provinsi, "dashboard.by_provinsi", "field.provinsi", None),
+    };
+    let by_area = state
         .db
-        .count_cooperatives(CountBy::Kecamatan, &scope)
+        .count_cooperatives(count_by, &scope)
         .await
         .map_err(|e| user.fail(e))?;
     let by_jenis = state
@@ -52,7 +68,7 @@ pub async fn page(State(state): State<AppState>, user: PageUser) -> Result<Respo
         .count_cooperatives(CountBy::Supervised, &scope)
         .await
         .map_err(|e| user.fail(e))?;
-    let total = by_kecamatan.iter().map(|r| r.count).sum();
+    let total = by_area.iter().map(|r| r.count).sum();
     let t = Tr::new(user.ctx.lang);
     let scope = crate::register::resolve_scope(&state, None)
         .await
@@ -67,7 +83,10 @@ pub async fn page(State(state): State<AppState>, user: PageUser) -> Result<Respo
     Ok(render(&DashboardPage {
         nav: Nav::of(&user.user),
         total,
-        by_kecamatan,
+        by_area,
+        area_heading,
+        area_column,
+        area_filter,
         by_jenis,
         by_supervision,
         activation_rate: kopra_report::percent(c.rate, t.lang == crate::i18n::Lang::Id),

@@ -41,6 +41,7 @@ macro_rules! both_engines {
 pub const PASSWORD: &str = "kata-sandi-uji-123";
 
 pub struct TestApp {
+    pub engine: Engine,
     pub db: Db,
     pub router: Router,
     _dir: Option<tempfile::TempDir>,
@@ -73,6 +74,11 @@ fn unique() -> String {
 
 impl TestApp {
     pub async fn new(engine: Engine) -> TestApp {
+        Self::for_region(engine, "32.75").await
+    }
+
+    /// An app for an office of another region: a province ("32") or the country ("ID").
+    pub async fn for_region(engine: Engine, region: &str) -> TestApp {
         let (db, dir) = match engine {
             Engine::Sqlite => {
                 let template = SQLITE_TEMPLATE
@@ -123,13 +129,18 @@ impl TestApp {
                 (db, None)
             }
         };
-        let office = db.office(Some("32.75")).await.expect("office");
+        let office = db.office(Some(region)).await.expect("office");
         let router = kopra_web::router(kopra_web::AppState {
             db: db.clone(),
             office,
             secure_cookies: false,
         });
-        TestApp { db, router, _dir: dir }
+        TestApp {
+            engine,
+            db,
+            router,
+            _dir: dir,
+        }
     }
 
     pub async fn office(&self) -> kopra_db::settings::Office {

@@ -3,6 +3,7 @@
 use crate::both_engines;
 use crate::harness::{TestApp, cooperative};
 use axum::http::{Method, StatusCode};
+use kopra_domain::HomeRegion;
 use kopra_domain::Role;
 use kopra_domain::names::region_name_key;
 use serde_json::json;
@@ -15,6 +16,8 @@ both_engines!(
     pages_show_the_same_figures_as_the_api,
     a_report_entered_in_the_form_makes_the_cooperative_active,
     the_worklist_ranks_with_reasons_and_can_be_assigned,
+    activation_for_today_counts_the_stored_statuses_and_agrees_with_the_engine,
+    a_province_and_the_ministry_see_counts_by_kabkota_and_by_province,
 );
 
 async fn the_worklist_ranks_with_reasons_and_can_be_assigned(app: TestApp) {
@@ -605,4 +608,182 @@ async fn the_plan_has_milestones_and_actuals(app: TestApp) {
     );
     let row = html.split("<tr>").find(|r| r.contains("Bekasi Selatan</a>")).unwrap();
     assert!(row.contains("25,0%"), "the others follow the city: {row}");
+}
+
+/// The activation figure for today counts the stored statuses (an index scan) once the bulk
+/// recompute has run today, and must say exactly what the status engine says over the
+/// evidence — also right after single changes that the recompute has not seen.
+async fn activation_for_today_counts_the_stored_statuses_and_agrees_with_the_engine(app: TestApp) {
+    use kopra_db::status::{ActivationScope, CountedFrom};
+    let office = app.office().await;
+    app.db.load_demo(&office).await.unwrap();
+    let today = kopra_db::status::wib_today();
+    let t = app.admin().await;
+    let (_, before) = app.api(Method::GET, "/api/v1/activation", Some(&t), None).await;
+    assert_eq!(
+        before["counted_from"], "evidence",
+        "before any recompute for today the engine counts"
+    );
+    app.db.recompute_statuses(today).await.unwrap();
+
+    let agree = |label: &'static str| {
+        let app = &app;
+        let t = t.clone();
+        let office = office.clone();
+        async move {
+            for scope in [ActivationScope::Supervised, ActivationScope::All] {
+                let (s, stored) = app
+                    .api(
+                        Method::GET,
+                        &format!("/api/v1/activation?scope={}", scope.as_str()),
+                        Some(&t),
+                        None,
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::OK, "{stored}");
+                assert_eq!(stored["counted_from"], "stored_statuses", "{label}");
+                let engine = app
+                    .db
+                    .activation_counted(today, scope, &office, CountedFrom::Evidence)
+                    .await
+                    .unwrap();
+                let mut engine = serde_json::to_value(&engine).unwrap();
+                engine["counted_from"] = json!("stored_statuses");
+                assert_eq!(stored, engine, "{label}, scope {}", scope.as_str());
+            }
+            let (_, a) = app.api(Method::GET, "/api/v1/activation", Some(&t), None).await;
+            a
+        }
+    };
+    let first = agree("after the recompute").await;
+    assert!(first["registered"].as_i64().unwrap() > 500, "{first}");
+    assert!(first["inactive"].as_i64().unwrap() > 0, "{first}");
+
+    // A supervised cooperative without data gets a RAT held this year: active at once.
+    let (_, list) = app
+        .api(
+            Method::GET,
+            "/api/v1/cooperatives?status=no_data&supervised=true&per_page=3",
+            Some(&t),
+            None,
+        )
+        .await;
+    let ids: Vec<i64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3, "{list}");
+    let book_year = today.year() - 1;
+    let rat = time::Date::from_calendar_date(today.year(), time::Month::January, 1).unwrap();
+    let (s, r) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cooperatives/{}/annual-reports", ids[0]),
+            Some(&t),
+            Some(json!({"book_year": book_year, "rat_date": rat.to_string(), "reported_date": rat.to_string()})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let after_rat = agree("after a RAT was recorded").await;
+    assert_eq!(after_rat["active"], first["active"].as_i64().unwrap() + 1);
+    assert_eq!(after_rat["no_data"], first["no_data"].as_i64().unwrap() - 1);
+
+    // Dissolved by decree: no longer registered.
+    let (s, e) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cooperatives/{}/legal-state", ids[1]),
+            Some(&t),
+            Some(json!({"status": "dissolved", "decree_number": "518/7/Diskop/2026", "decree_date": rat.to_string()})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{e}");
+    let after_decree = agree("after a decree").await;
+    assert_eq!(
+        after_decree["registered"],
+        after_rat["registered"].as_i64().unwrap() - 1
+    );
+
+    // Archived, and a new cooperative registered.
+    let (s, e) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cooperatives/{}/archive", ids[2]),
+            Some(&t),
+            Some(json!({"reason": "terdaftar dua kali"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    let (s, c) = app
+        .api(
+            Method::POST,
+            "/api/v1/cooperatives",
+            Some(&t),
+            Some(cooperative("Kop Baru Hari Ini", None)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let last = agree("after an archive and a new record").await;
+    assert_eq!(last["registered"], after_decree["registered"]);
+
+    // Another date is always counted by the engine.
+    let (_, past) = app
+        .api(Method::GET, "/api/v1/activation?as_of=2021-12-31", Some(&t), None)
+        .await;
+    assert_eq!(past["counted_from"], "evidence");
+}
+
+/// The beranda counts by the level below the office: kecamatan for a kab/kota (the city's
+/// test above), kab/kota for a province, provinces for the ministry — not thousands of
+/// kecamatan rows.
+async fn a_province_and_the_ministry_see_counts_by_kabkota_and_by_province(app: TestApp) {
+    for (region, heading, rows) in [
+        ("32", "Per kabupaten/kota", [("Kota Bekasi", 2), ("Kota Bandung", 1)]),
+        (
+            "ID",
+            "Per provinsi",
+            [("Jawa Barat", 3), ("Daerah Khusus Ibukota Jakarta", 1)],
+        ),
+    ] {
+        let app = TestApp::for_region(app.engine, region).await;
+        assert!(!matches!(app.office().await.home, HomeRegion::KabKota(_)));
+        let t = app.admin().await;
+        for (name, kelurahan) in [
+            ("Kop Bekasi Satu", "32.75.04.1004"),
+            ("Kop Bekasi Dua", "32.75.01.1001"),
+            ("Kop Bandung", "32.73.01.1001"),
+            ("Kop Gambir", "31.71.01.1001"),
+        ] {
+            let mut body = cooperative(name, None);
+            body["kelurahan_code"] = json!(kelurahan);
+            body["bentuk"] = json!("Primer Provinsi");
+            let (s, c) = app
+                .api(Method::POST, "/api/v1/cooperatives", Some(&t), Some(body))
+                .await;
+            if region == "32" && kelurahan.starts_with("31.") {
+                assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "outside the province: {c}");
+            } else {
+                assert_eq!(s, StatusCode::CREATED, "{c}");
+            }
+        }
+        let cookie = app.login_cookie("admin").await;
+        let (s, _, html) = app.page(Method::GET, "/", Some(&cookie), None).await;
+        assert_eq!(s, StatusCode::OK);
+        let table = html
+            .split(r#"<table id="per-wilayah">"#)
+            .nth(1)
+            .and_then(|rest| rest.split("</table>").next())
+            .unwrap_or_else(|| panic!("no area table: {html}"));
+        assert!(html.contains(heading), "{region}: {heading}");
+        assert_eq!(table.matches("<tr>").count(), 1 + rows.len(), "{region}: {table}");
+        for (name, n) in rows {
+            assert!(
+                table.contains(&format!(r#"{name} <small>"#))
+                    && table.contains(&format!(r#"<td class="num">{n}</td>"#)),
+                "{region}: {name} {n} in {table}"
+            );
+        }
+    }
 }
