@@ -169,8 +169,10 @@ impl Db {
     /// Cooperatives per category of their newest assessment (non-archived).
     pub async fn health_categories(&self) -> Result<Vec<(String, i64)>, DbError> {
         Ok(on_pool!(self, p => sqlx::query_as::<_, (String, i64)>(
-            "SELECT h.category, COUNT(*) FROM health_assessments h JOIN cooperatives c ON c.id = h.cooperative_id \
-             WHERE c.archived = $1 AND h.id = (SELECT MAX(h2.id) FROM health_assessments h2 WHERE h2.cooperative_id = h.cooperative_id) \
+            // From the assessments to their cooperatives (CROSS JOIN keeps SQLite from walking
+            // every cooperative to look for assessments).
+            "SELECT h.category, COUNT(*) FROM health_assessments h CROSS JOIN cooperatives c \
+             WHERE c.id = h.cooperative_id AND c.archived = $1 AND h.id = (SELECT MAX(h2.id) FROM health_assessments h2 WHERE h2.cooperative_id = h.cooperative_id) \
              GROUP BY h.category ORDER BY h.category",
         ).bind(false).fetch_all(p).await)?)
     }

@@ -19,6 +19,23 @@ pub struct Region {
 
 const BATCH: usize = 100;
 
+/// The names of every province, kab/kota and kecamatan, by code, from the same embedded
+/// reference file the `regions` table is loaded from ([`WILAYAH_CSV`]); parsed once per
+/// process. Counting by area (thousands of kecamatan nationally) names its rows from here
+/// instead of a join or a query per request.
+pub fn area_names() -> &'static std::collections::HashMap<String, String> {
+    static NAMES: std::sync::OnceLock<std::collections::HashMap<String, String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut reader = csv::Reader::from_reader(WILAYAH_CSV.as_bytes());
+        reader
+            .records()
+            .filter_map(Result::ok)
+            .filter(|r| !matches!(&r[2], "kelurahan" | "desa"))
+            .map(|r| (r[0].to_string(), r[1].to_string()))
+            .collect()
+    })
+}
+
 impl Db {
     /// Loads `csv` (`code,name,level`) when the region table is empty. Returns the number
     /// of rows loaded (0 when already loaded).

@@ -430,7 +430,14 @@ impl Db {
                     .collect(),
                 true,
             ),
-            _ => (self.kecamatan_names_with_cooperatives().await?, false),
+            _ => {
+                let all = crate::regions::area_names();
+                let names = by
+                    .keys()
+                    .filter_map(|code| all.get(code).map(|n| (code.clone(), n.clone())))
+                    .collect();
+                (names, false)
+            }
         };
         let mut by_kecamatan: Vec<KecamatanActivation> = Vec::with_capacity(by.len().max(names.len()));
         if every_kecamatan {
@@ -464,14 +471,6 @@ impl Db {
             counts: total,
             by_kecamatan,
         })
-    }
-
-    /// The names of the kecamatan that have cooperatives in the register.
-    async fn kecamatan_names_with_cooperatives(&self) -> Result<HashMap<String, String>, DbError> {
-        let rows: Vec<(String, String)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT code, name FROM regions WHERE code IN (SELECT DISTINCT kecamatan_code FROM cooperatives WHERE archived = $1)",
-        ).bind(false).fetch_all(p).await)?;
-        Ok(rows.into_iter().collect())
     }
 }
 
