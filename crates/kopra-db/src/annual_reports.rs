@@ -109,7 +109,7 @@ impl From<Row> for AnnualReportRecord {
     }
 }
 
-const COLUMNS: &str = "book_year, rat_date, reported_date, report_channel, members_male, members_female, members_total, pengurus, pengawas, \
+pub(crate) const COLUMNS: &str = "book_year, rat_date, reported_date, report_channel, members_male, members_female, members_total, pengurus, pengawas, \
      managers_male, managers_female, employees_male, employees_female, simpanan_pokok, simpanan_wajib, modal_sendiri, modal_luar, \
      modal_penyertaan, assets, business_volume, shu, savings_received, loans_given";
 
@@ -143,11 +143,13 @@ macro_rules! bind_report {
     }};
 }
 
-fn placeholders(from: usize, n: usize) -> String {
+pub(crate) use bind_report;
+
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
-const INSERT_VERSION: &str = "INSERT INTO annual_report_versions (report_id, version, action, snapshot, changes, actor_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+pub(crate) const INSERT_VERSION: &str = "INSERT INTO annual_report_versions (report_id, version, action, snapshot, changes, actor_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 fn year_taken(e: sqlx::Error) -> DbError {
     if DbError::is_unique_violation(&e) {

@@ -25,6 +25,7 @@ pub mod migrate;
 pub mod ods_export;
 pub mod proposals;
 pub mod regions;
+pub mod report_import;
 pub mod sessions;
 pub mod settings;
 pub mod status;

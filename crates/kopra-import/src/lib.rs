@@ -9,6 +9,7 @@ pub mod error;
 pub mod mapping;
 pub mod message;
 pub mod ods_csv;
+pub mod report_rows;
 pub mod rows;
 pub mod table;
 pub mod umkm_rows;

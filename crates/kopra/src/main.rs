@@ -9,6 +9,8 @@ use kopra_domain::{HomeRegion, Role};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+mod import_reports;
+
 #[derive(Parser)]
 #[command(
     name = "kopra",
@@ -90,6 +92,26 @@ enum Command {
         /// Write the file's rows with a status and a message column to this workbook.
         #[arg(long)]
         report: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Import a list of annual reports (RAT): one row per cooperative (by NIK) and book year,
+    /// with columns such as NIK, TAHUN BUKU, TGL RAT, ANGGOTA L/P, ASET, VOLUME USAHA, SHU.
+    /// A CSV is streamed (any length); a workbook is read whole.
+    ImportReports {
+        file: PathBuf,
+        /// The sheet to read (workbooks; default: the first with a data table).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Check only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Keep the valid rows even when some were rejected.
+        #[arg(long)]
+        accept_valid: bool,
+        /// Print one JSON object instead of the summary.
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -246,6 +268,27 @@ async fn run(cli: Cli) -> Result<()> {
             db,
         } => {
             let code = import(file, sheet, mapping, dry_run, accept_valid, json, report, db).await?;
+            if code != 0 {
+                std::process::exit(code);
+            }
+        }
+        Command::ImportReports {
+            file,
+            sheet,
+            dry_run,
+            accept_valid,
+            json,
+            db,
+        } => {
+            let (database, _) = open(&db, None).await?;
+            let flags = import_reports::Flags {
+                sheet,
+                dry_run,
+                accept_valid,
+                json,
+            };
+            let code = import_reports::run(&database, &file, flags).await?;
+            database.close().await;
             if code != 0 {
                 std::process::exit(code);
             }

@@ -19,6 +19,7 @@ mod import;
 mod jobs;
 mod pages;
 mod proposals;
+mod report_import;
 mod role_matrix;
 mod schema;
 mod status;

@@ -1,0 +1,285 @@
+//! Importing a list of annual reports (RAT) in one pass: each row is checked by the domain
+//! rules, its cooperative found by NIK, and written in multi-row statements inside one
+//! transaction as it is read, so a national list (about a million rows) streams through
+//! without being held in memory. A report for a cooperative and book year already on record
+//! is left as it is (the office corrects single reports in the form, as a new version).
+//! Nothing is kept when a row is rejected, unless the office accepts the valid rows.
+//!
+//! The trail: every report gets its first version (action `import`, snapshot, actor); the
+//! import as a whole gets one audit entry naming the file, its SHA-256 and the counts.
+//! Statuses are recomputed afterwards (the reports are evidence for them).
+
+use crate::annual_reports::{COLUMNS, bind_report, placeholders};
+use crate::audit::AuditEntry;
+use crate::{Actor, Db, DbError, now, on_pool, write_audit};
+use kopra_domain::annual_report::AnnualReport;
+use kopra_domain::field_changes;
+use kopra_import::ImportError;
+use kopra_import::RowMessage;
+use kopra_import::report_rows::ReportRow;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use time::Date;
+
+/// Rows written per statement: 28 parameters each (14,000 in all), under SQLite's and
+/// PostgreSQL's limits.
+const BATCH: usize = 500;
+/// Row problems listed in the summary (all are counted).
+const LISTED: usize = 1000;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReportImportOptions {
+    /// Keep the valid rows even when some were rejected.
+    pub accept_valid: bool,
+    /// Check only; write nothing.
+    pub dry_run: bool,
+}
+
+/// One problem with one row. `message_key` is `import.<code>` for a value that cannot be
+/// read, or `error.<code>` for a value the domain rules refuse (`column` is then the field).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportRowError {
+    pub line: u64,
+    pub column: String,
+    pub value: String,
+    pub message_key: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReportImportSummary {
+    pub rows: u64,
+    pub created: u64,
+    /// A report for that cooperative and book year was already on record.
+    pub already_recorded: u64,
+    /// Rows with a problem (nothing of them is stored).
+    pub rejected: u64,
+    /// The first problems, in file order.
+    pub errors: Vec<ReportRowError>,
+    pub committed: bool,
+    pub statuses_changed: usize,
+}
+
+impl ReportImportSummary {
+    fn reject(&mut self, e: ReportRowError) {
+        self.rejected += 1;
+        if self.errors.len() < LISTED {
+            self.errors.push(e);
+        }
+    }
+    fn reject_messages(&mut self, messages: Vec<RowMessage>) {
+        self.rejected += 1;
+        for m in messages {
+            if self.errors.len() < LISTED {
+                self.errors.push(ReportRowError {
+                    line: m.line,
+                    column: m.column,
+                    value: m.value,
+                    message_key: format!("import.{}", m.code),
+                });
+            }
+        }
+    }
+}
+
+/// Why an import of reports stopped as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportImportError {
+    #[error(transparent)]
+    File(#[from] ImportError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for ReportImportError {
+    fn from(e: sqlx::Error) -> Self {
+        ReportImportError::Db(e.into())
+    }
+}
+
+/// A checked report waiting for its statement.
+struct Pending {
+    cooperative_id: i64,
+    report: AnnualReport,
+}
+
+/// Writes checked reports in one multi-row statement, then their first versions (the
+/// actor named with the file); the number written.
+macro_rules! write_batch {
+    ($tx:expr, $pending:expr, $source:expr, $t:expr) => {{
+        let pending: &[Pending] = $pending;
+        let per_row = 28;
+        let mut sql = format!(
+            "INSERT INTO annual_reports (cooperative_id, {COLUMNS}, source, review_status, version, created_at, updated_at) VALUES "
+        );
+        for i in 0..pending.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let b = i * per_row;
+            sql.push_str(&format!("(${}, {}, ${}, ${}, ${}, ${}, ${})", b + 1, placeholders(b + 2, 23), b + 25, b + 26, b + 27, b + 28, b + 28));
+        }
+        sql.push_str(" RETURNING id, cooperative_id, book_year");
+        let mut q = sqlx::query_as::<_, (i64, i64, i32)>(sqlx::AssertSqlSafe(sql));
+        for p in pending {
+            q = bind_report!(q.bind(p.cooperative_id), &p.report)
+                .bind("import")
+                .bind("verified")
+                .bind(1i64)
+                .bind($t);
+        }
+        let ids: Vec<(i64, i64, i32)> = q.fetch_all(&mut *$tx).await?;
+        let id_of: HashMap<(i64, i32), i64> = ids.into_iter().map(|(id, c, y)| ((c, y), id)).collect();
+        let mut sql = String::from(
+            "INSERT INTO annual_report_versions (report_id, version, action, snapshot, changes, actor_name, at) VALUES ",
+        );
+        for i in 0..pending.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let b = i * 5;
+            sql.push_str(&format!("(${}, 1, 'import', ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5));
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for p in pending {
+            let id = id_of
+                .get(&(p.cooperative_id, p.report.book_year))
+                .copied()
+                .ok_or_else(|| DbError::Corrupt("an imported report was not returned".into()))?;
+            let changes = field_changes(&[], &p.report.display_fields());
+            q = q
+                .bind(id)
+                .bind(json!(p.report).to_string())
+                .bind(serde_json::to_string(&changes).unwrap_or_default())
+                .bind($source.to_string())
+                .bind($t);
+        }
+        q.execute(&mut *$tx).await?;
+        pending.len() as u64
+    }};
+}
+
+impl Db {
+    /// Imports `rows` (from [`kopra_import::report_rows::ReportCsv`] or a sheet) as verified
+    /// reports with source `import`. `today` bounds the dates.
+    pub async fn import_annual_reports<I>(
+        &self,
+        rows: I,
+        file_name: &str,
+        sha256: &str,
+        options: ReportImportOptions,
+        today: Date,
+        actor: &Actor,
+    ) -> Result<ReportImportSummary, ReportImportError>
+    where
+        I: Iterator<Item = Result<Result<ReportRow, Vec<RowMessage>>, ImportError>>,
+    {
+        let by_nik: HashMap<String, i64> = on_pool!(self, p => sqlx::query_as::<_, (String, i64)>(
+            "SELECT nik, id FROM cooperatives WHERE nik IS NOT NULL AND archived = $1",
+        ).bind(false).fetch_all(p).await)?
+        .into_iter()
+        .collect();
+        let mut recorded: HashSet<(i64, i32)> = on_pool!(self, p => sqlx::query_as::<_, (i64, i32)>(
+            "SELECT cooperative_id, book_year FROM annual_reports",
+        ).fetch_all(p).await)?
+        .into_iter()
+        .collect();
+        let mut summary = ReportImportSummary::default();
+        let t = now();
+        let source = format!("{} (impor laporan {file_name})", actor.name);
+        let summary = on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let mut pending: Vec<Pending> = Vec::with_capacity(BATCH);
+            for row in rows {
+                summary.rows += 1;
+                let row = match row? {
+                    Ok(row) => row,
+                    Err(messages) => {
+                        summary.reject_messages(messages);
+                        continue;
+                    }
+                };
+                let Some(&cooperative_id) = by_nik.get(&row.nik) else {
+                    summary.reject(ReportRowError {
+                        line: row.line,
+                        column: "NIK".into(),
+                        value: row.nik.clone(),
+                        message_key: "import.report_nik_unknown".into(),
+                    });
+                    continue;
+                };
+                let report = match row.input.parse(today) {
+                    Ok(r) => r,
+                    Err(errors) => {
+                        summary.rejected += 1;
+                        for (field, e) in errors.iter() {
+                            if summary.errors.len() < LISTED {
+                                summary.errors.push(ReportRowError {
+                                    line: row.line,
+                                    column: field.to_string(),
+                                    value: String::new(),
+                                    message_key: format!("error.{}", e.code()),
+                                });
+                            }
+                        }
+                        continue;
+                    }
+                };
+                if !recorded.insert((cooperative_id, report.book_year)) {
+                    summary.already_recorded += 1;
+                    continue;
+                }
+                pending.push(Pending { cooperative_id, report });
+                if pending.len() == BATCH && !options.dry_run {
+                    summary.created += write_batch!(tx, &pending, &source, t);
+                    pending.clear();
+                } else if options.dry_run && pending.len() == BATCH {
+                    summary.created += pending.len() as u64;
+                    pending.clear();
+                }
+            }
+            if options.dry_run {
+                summary.created += pending.len() as u64;
+            } else if !pending.is_empty() {
+                summary.created += write_batch!(tx, &pending, &source, t);
+            }
+            let keep = !options.dry_run && (summary.rejected == 0 || options.accept_valid) && summary.created > 0;
+            if keep {
+                write_audit!(&mut *tx, actor, AuditEntry {
+                    action: "annual_report.import", entity_type: "annual_report_import", entity_id: None,
+                    before: None,
+                    after: Some(json!({"file_name": file_name, "sha256": sha256, "rows": summary.rows,
+                        "created": summary.created, "already_recorded": summary.already_recorded, "rejected": summary.rejected})),
+                })?;
+                tx.commit().await?;
+                summary.committed = true;
+            } else {
+                // `created` still says how many would be: `committed` says none were.
+                tx.rollback().await?;
+            }
+            summary
+        });
+        let mut summary = summary;
+        if summary.committed {
+            summary.statuses_changed = self.recompute_statuses(crate::status::wib_today()).await?;
+        }
+        Ok(summary)
+    }
+}
+
+/// The SHA-256 of a file, read in pieces (for the audit entry of an import).
+pub fn file_sha256(path: &std::path::Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}

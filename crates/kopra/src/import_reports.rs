@@ -1,0 +1,112 @@
+//! `kopra import-reports FILE`: a list of annual reports (RAT), one row per cooperative and
+//! book year, found by NIK. A CSV streams (national lists of a million rows); a workbook is
+//! read whole (the sheet's header is the first row that names a NIK and a book year).
+
+use anyhow::{Context, Result};
+use kopra_db::report_import::{ReportImportOptions, file_sha256};
+use kopra_db::{Actor, Db};
+use kopra_import::ImportError;
+use kopra_import::report_rows::{ReportColumns, ReportCsv, report_row};
+use std::path::Path;
+
+pub struct Flags {
+    pub sheet: Option<String>,
+    pub dry_run: bool,
+    pub accept_valid: bool,
+    pub json: bool,
+}
+
+/// Runs the import and prints the outcome; the exit code (0 committed or a clean dry run,
+/// 1 rows rejected and nothing kept).
+pub async fn run(database: &Db, file: &Path, flags: Flags) -> Result<i32> {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let sha256 = file_sha256(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let options = ReportImportOptions {
+        accept_valid: flags.accept_valid,
+        dry_run: flags.dry_run,
+    };
+    let actor = Actor {
+        user_id: None,
+        name: "cli".into(),
+        ip: None,
+    };
+    let today = kopra_db::status::wib_today();
+    let is_csv = name.to_lowercase().ends_with(".csv") || name.to_lowercase().ends_with(".txt");
+    let summary = if is_csv {
+        let rows = ReportCsv::open(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        database
+            .import_annual_reports(rows, &name, &sha256, options, today, &actor)
+            .await?
+    } else {
+        let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let table = kopra_import::table::read_table(&bytes, &name, flags.sheet.as_deref())
+            .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        let (header_at, columns) = table
+            .rows
+            .iter()
+            .take(30)
+            .enumerate()
+            .find_map(|(i, r)| {
+                let headers: Vec<String> = r.iter().map(|c| c.text().trim().to_string()).collect();
+                ReportColumns::from_headers(&headers).ok().map(|c| (i, c))
+            })
+            .ok_or_else(|| anyhow::anyhow!("{}: {}", file.display(), ImportError::MissingColumn("NIK")))?;
+        let rows = table
+            .rows
+            .iter()
+            .enumerate()
+            .skip(header_at + 1)
+            .filter(|(_, r)| r.iter().any(|c| !c.is_empty()))
+            .map(|(i, r)| Ok(report_row(&columns, i as u64 + 1, r)));
+        database
+            .import_annual_reports(rows, &name, &sha256, options, today, &actor)
+            .await?
+    };
+    let tr = kopra_web::i18n::Tr::new(kopra_web::i18n::Lang::Id);
+    if flags.json {
+        let mut out = serde_json::to_value(&summary)?;
+        if let Some(errors) = out["errors"].as_array_mut() {
+            for e in errors {
+                let key = e["message_key"].as_str().unwrap_or_default().to_string();
+                e["message"] = serde_json::Value::String(tr.key(&key));
+            }
+        }
+        println!("{out}");
+    } else {
+        println!(
+            "{name}: {} rows: {} new reports, {} already on record, {} rejected",
+            summary.rows, summary.created, summary.already_recorded, summary.rejected
+        );
+        for e in summary.errors.iter().take(50) {
+            println!(
+                "  row {}, column {}: {} ({:?})",
+                e.line,
+                e.column,
+                tr.key(&e.message_key),
+                e.value
+            );
+        }
+        if summary.committed {
+            println!("committed; statuses recomputed ({} changed)", summary.statuses_changed);
+        } else if flags.dry_run {
+            println!("dry run: nothing was written");
+        } else if summary.created == 0 {
+            println!("nothing to write");
+        } else {
+            println!("nothing was written: fix the rejected rows, or run again with --accept-valid");
+        }
+    }
+    Ok(
+        if summary.committed
+            || (flags.dry_run && summary.rejected == 0)
+            || (summary.created == 0 && summary.rejected == 0)
+        {
+            0
+        } else {
+            1
+        },
+    )
+}
