@@ -113,12 +113,17 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
   node --test register.test.mjs awards.test.mjs
 ) 2>&1 | tee "$LOG_DIR/browser.log"
 
-# ---------------------------------------------------------------- benchmark smoke run
-# bench/run at city scale with the debug binaries: keeps the benchmark script working (a
-# smoke run, not a measurement; BENCHMARKS.md holds release figures).
+# ---------------------------------------------------------------- benchmark smoke runs
+# bench/run at city scale with the debug binaries, on SQLite and on the PostgreSQL above:
+# keeps the benchmark script working on both engines (smoke runs, not measurements;
+# BENCHMARKS.md holds release figures).
 log "bench/run --scale city --debug (smoke)"
 "$REPO_ROOT/bench/run" --scale city --debug 2>&1 | tee "$LOG_DIR/bench.log" | tail -n 15
 grep -q '^| server peak resident memory' "$LOG_DIR/bench.log"
+log "bench/run --engine postgres --scale city --debug (smoke)"
+"$REPO_ROOT/bench/run" --database-url "$KOPRA_TEST_DATABASE_URL" --scale city --debug 2>&1 |
+  tee "$LOG_DIR/bench-postgres.log" | tail -n 15
+grep -q '^| server peak resident memory' "$LOG_DIR/bench-postgres.log"
 
 # ---------------------------------------------------------------- summary
 # cargo: "test result: ok. N passed; M failed; K ignored; ..."

@@ -2,8 +2,8 @@
 //! starts the server). Each subcommand prints one JSON object, so the script can tabulate.
 //!
 //! - `latency`: p50/p95/max of sequential requests to one or more paths (keep-alive).
-//! - `sql`: p50/p95 of a hand-written query run directly on the SQLite file (the raw
-//!   engine, no Kopra code in between).
+//! - `sql`: p50/p95 of a hand-written query run directly on the SQLite file or the
+//!   PostgreSQL database (the raw engine, no Kopra code in between).
 //! - `quality`: precision and recall of `kopra duplicates --json` against the generator's
 //!   truth file.
 
@@ -36,8 +36,9 @@ enum Command {
         #[arg(long)]
         token: Option<String>,
     },
-    /// Times a query run directly on a SQLite database file.
+    /// Times a query run directly on a SQLite database file or a PostgreSQL database.
     Sql {
+        /// A SQLite file (opened read-only), or a `postgres://…` URL.
         #[arg(long)]
         db: String,
         #[arg(long)]
@@ -119,17 +120,37 @@ async fn latency(base: &str, paths: &[String], n: usize, cookie: Option<&str>, t
 }
 
 async fn sql(db: &str, query: &str, n: usize) -> Result<()> {
-    use sqlx::sqlite::SqliteConnectOptions;
-    let options = SqliteConnectOptions::new().filename(db).read_only(true);
-    let pool = sqlx::SqlitePool::connect_with(options)
-        .await
-        .context("open the database")?;
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+        let options: PgConnectOptions = db.parse().context("the PostgreSQL URL")?;
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .context("connect to PostgreSQL")?;
+        time_query(&pool, query, n).await
+    } else {
+        use sqlx::sqlite::SqliteConnectOptions;
+        let options = SqliteConnectOptions::new().filename(db).read_only(true);
+        let pool = sqlx::SqlitePool::connect_with(options)
+            .await
+            .context("open the database")?;
+        time_query(&pool, query, n).await
+    }
+}
+
+/// Runs `query` n + 5 times on one pool (the first five warm the caches and are not counted).
+async fn time_query<DB: sqlx::Database>(pool: &sqlx::Pool<DB>, query: &str, n: usize) -> Result<()>
+where
+    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    for<'q> <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
+{
     let mut times = Vec::with_capacity(n);
     let mut rows = 0usize;
     for i in 0..n + 5 {
         let started = Instant::now();
         let r = sqlx::query(sqlx::AssertSqlSafe(query.to_string()))
-            .fetch_all(&pool)
+            .fetch_all(pool)
             .await?;
         if i >= 5 {
             times.push(started.elapsed());
