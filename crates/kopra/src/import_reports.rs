@@ -16,8 +16,8 @@ pub struct Flags {
     pub json: bool,
 }
 
-/// Runs the import and prints the outcome; the exit code (0 committed or a clean dry run,
-/// 1 rows rejected and nothing kept).
+/// Runs the import and prints the outcome; the exit code (0 committed, a clean dry run or
+/// nothing to do; 2 rows rejected and nothing kept, as `kopra import`).
 pub async fn run(database: &Db, file: &Path, flags: Flags) -> Result<i32> {
     let name = file
         .file_name()
@@ -106,7 +106,7 @@ pub async fn run(database: &Db, file: &Path, flags: Flags) -> Result<i32> {
         {
             0
         } else {
-            1
+            2
         },
     )
 }
