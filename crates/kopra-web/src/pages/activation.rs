@@ -370,6 +370,7 @@ mod tests {
         let a = Activation {
             as_of: time::macros::date!(2021 - 12 - 31),
             scope: ActivationScope::All,
+            counted_from: kopra_db::status::CountedFrom::Evidence,
             counts: ActivationCounts::default(),
             by_kecamatan: vec![kec("32.75.01", 10, 5), kec("32.75.02", 10, 1), kec("32.16.01", 4, 4)],
         };
