@@ -87,6 +87,8 @@ impl SortKey {
 #[derive(Debug, Clone, Default)]
 pub struct CooperativeFilter {
     pub q: Option<String>,
+    /// A kab/kota code (32.75): the cooperatives of its kecamatan.
+    pub kabkota: Option<String>,
     pub kecamatan: Option<String>,
     pub kelurahan: Option<String>,
     pub bentuk: Option<String>,
@@ -212,17 +214,25 @@ fn build_where(f: &CooperativeFilter, scope: &Scope) -> Where {
             binds,
         );
     }
+    // A kecamatan within the kab/kota implies it: one condition, so the planner takes the
+    // kecamatan's index (without statistics SQLite might take the wider kab/kota one).
+    let kabkota = f.kabkota.as_ref().filter(|k| {
+        !f.kecamatan
+            .as_deref()
+            .is_some_and(|kec| kec.strip_prefix(k.as_str()).is_some_and(|r| r.starts_with('.')))
+    });
     for (column, value) in [
-        ("c.kecamatan_code", &f.kecamatan),
-        ("c.kelurahan_code", &f.kelurahan),
-        ("c.bentuk", &f.bentuk),
-        ("c.jenis", &f.jenis),
-        ("c.kelompok", &f.kelompok),
-        ("c.sektor", &f.sektor),
-        ("c.status", &f.status),
+        ("c.kabkota_code", kabkota),
+        ("c.kecamatan_code", f.kecamatan.as_ref()),
+        ("c.kelurahan_code", f.kelurahan.as_ref()),
+        ("c.bentuk", f.bentuk.as_ref()),
+        ("c.jenis", f.jenis.as_ref()),
+        ("c.kelompok", f.kelompok.as_ref()),
+        ("c.sektor", f.sektor.as_ref()),
+        ("c.status", f.status.as_ref()),
     ] {
-        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
-            w.push(&format!("{column} = {{}}"), vec![Bind::Text(v.to_string())]);
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            w.push(&format!("{column} = {{}}"), vec![Bind::Text(v.clone())]);
         }
     }
     if let Some(s) = f.supervised {
@@ -266,10 +276,8 @@ impl Db {
         );
         let n = w.binds.len();
         let list_sql = format!("{SELECT_RECORD}{}{order} LIMIT ${} OFFSET ${}", w.sql(), n + 1, n + 2);
-        let count_sql = format!(
-            "SELECT COUNT(*) FROM cooperatives c LEFT JOIN regions kec ON kec.code = c.kecamatan_code{}",
-            w.sql()
-        );
+        // The WHERE clause names only the cooperative's own columns: the count needs no join.
+        let count_sql = format!("SELECT COUNT(*) FROM cooperatives c{}", w.sql());
         let (rows, total) = on_pool!(self, p => {
             let q = bind_all!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(list_sql)), w.binds.clone());
             let rows = q.bind(per_page).bind((page - 1) * per_page).fetch_all(p).await?;

@@ -100,6 +100,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0019_jobs.sql"),
         include_str!("../../../migrations/postgres/0019_jobs.sql"),
     ),
+    (
+        "0022_list_kabkota",
+        include_str!("../../../migrations/sqlite/0022_list_kabkota.sql"),
+        include_str!("../../../migrations/postgres/0022_list_kabkota.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str =
