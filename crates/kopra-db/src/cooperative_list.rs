@@ -122,6 +122,14 @@ pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
+/// The total of a list whose page at `offset` holds `rows` of at most `per_page`, when the
+/// page itself tells it: a page that is not full is the last one (an empty first page
+/// means none). A full page, or an empty page past the first, needs a count.
+fn known_total(rows: usize, offset: i64, per_page: i64) -> Option<i64> {
+    let rows = rows as i64;
+    (rows < per_page && (rows > 0 || offset == 0)).then_some(offset + rows)
+}
+
 #[derive(Default)]
 pub(crate) struct Where {
     pub(crate) clauses: Vec<String>,
@@ -278,10 +286,16 @@ impl Db {
         let list_sql = format!("{SELECT_RECORD}{}{order} LIMIT ${} OFFSET ${}", w.sql(), n + 1, n + 2);
         // The WHERE clause names only the cooperative's own columns: the count needs no join.
         let count_sql = format!("SELECT COUNT(*) FROM cooperatives c{}", w.sql());
+        let offset = (page - 1) * per_page;
         let (rows, total) = on_pool!(self, p => {
             let q = bind_all!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(list_sql)), w.binds.clone());
-            let rows = q.bind(per_page).bind((page - 1) * per_page).fetch_all(p).await?;
-            let total: i64 = bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), w.binds.clone()).fetch_one(p).await?;
+            let rows = q.bind(per_page).bind(offset).fetch_all(p).await?;
+            // A page that is not full is the last one: the total follows from it. Otherwise
+            // (or past the end) count.
+            let total: i64 = match known_total(rows.len(), offset, per_page) {
+                Some(t) => t,
+                None => bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), w.binds).fetch_one(p).await?,
+            };
             (rows, total)
         });
         let items = rows
@@ -324,6 +338,36 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_that_is_not_full_tells_the_total() {
+        assert_eq!(known_total(2, 0, 50), Some(2));
+        assert_eq!(known_total(0, 0, 50), Some(0));
+        assert_eq!(known_total(7, 100, 50), Some(107));
+        assert_eq!(known_total(50, 0, 50), None, "a full page may have more after it");
+        assert_eq!(known_total(0, 100, 50), None, "past the end: count");
+    }
+
+    #[test]
+    fn a_kecamatan_within_the_kabkota_stands_for_both() {
+        let f = CooperativeFilter {
+            kabkota: Some("32.75".into()),
+            kecamatan: Some("32.75.04".into()),
+            ..Default::default()
+        };
+        let sql = build_where(&f, &Scope::All).sql();
+        assert!(sql.contains("c.kecamatan_code = ") && !sql.contains("kabkota"), "{sql}");
+        let f = CooperativeFilter {
+            kabkota: Some("32.7".into()),
+            kecamatan: Some("32.75.04".into()),
+            ..Default::default()
+        };
+        let sql = build_where(&f, &Scope::All).sql();
+        assert!(
+            sql.contains("c.kabkota_code = ") && sql.contains("c.kecamatan_code = "),
+            "{sql}"
+        );
+    }
 
     #[test]
     fn placeholders_are_numbered_in_order() {
