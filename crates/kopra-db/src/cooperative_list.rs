@@ -87,6 +87,8 @@ impl SortKey {
 #[derive(Debug, Clone, Default)]
 pub struct CooperativeFilter {
     pub q: Option<String>,
+    /// A kab/kota code (32.75): the cooperatives of its kecamatan.
+    pub kabkota: Option<String>,
     pub kecamatan: Option<String>,
     pub kelurahan: Option<String>,
     pub bentuk: Option<String>,
@@ -118,6 +120,14 @@ pub const MAX_PER_PAGE: i64 = 500;
 /// `LIKE` pattern text with `%`, `_` and `\` escaped (used with `ESCAPE '\'`).
 pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// The total of a list whose page at `offset` holds `rows` of at most `per_page`, when the
+/// page itself tells it: a page that is not full is the last one (an empty first page
+/// means none). A full page, or an empty page past the first, needs a count.
+fn known_total(rows: usize, offset: i64, per_page: i64) -> Option<i64> {
+    let rows = rows as i64;
+    (rows < per_page && (rows > 0 || offset == 0)).then_some(offset + rows)
 }
 
 #[derive(Default)]
@@ -212,17 +222,25 @@ fn build_where(f: &CooperativeFilter, scope: &Scope) -> Where {
             binds,
         );
     }
+    // A kecamatan within the kab/kota implies it: one condition, so the planner takes the
+    // kecamatan's index (without statistics SQLite might take the wider kab/kota one).
+    let kabkota = f.kabkota.as_ref().filter(|k| {
+        !f.kecamatan
+            .as_deref()
+            .is_some_and(|kec| kec.strip_prefix(k.as_str()).is_some_and(|r| r.starts_with('.')))
+    });
     for (column, value) in [
-        ("c.kecamatan_code", &f.kecamatan),
-        ("c.kelurahan_code", &f.kelurahan),
-        ("c.bentuk", &f.bentuk),
-        ("c.jenis", &f.jenis),
-        ("c.kelompok", &f.kelompok),
-        ("c.sektor", &f.sektor),
-        ("c.status", &f.status),
+        ("c.kabkota_code", kabkota),
+        ("c.kecamatan_code", f.kecamatan.as_ref()),
+        ("c.kelurahan_code", f.kelurahan.as_ref()),
+        ("c.bentuk", f.bentuk.as_ref()),
+        ("c.jenis", f.jenis.as_ref()),
+        ("c.kelompok", f.kelompok.as_ref()),
+        ("c.sektor", f.sektor.as_ref()),
+        ("c.status", f.status.as_ref()),
     ] {
-        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
-            w.push(&format!("{column} = {{}}"), vec![Bind::Text(v.to_string())]);
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            w.push(&format!("{column} = {{}}"), vec![Bind::Text(v.clone())]);
         }
     }
     if let Some(s) = f.supervised {
@@ -270,14 +288,18 @@ impl Db {
         );
         let n = w.binds.len();
         let list_sql = format!("{SELECT_RECORD}{}{order} LIMIT ${} OFFSET ${}", w.sql(), n + 1, n + 2);
-        let count_sql = format!(
-            "SELECT COUNT(*) FROM cooperatives c LEFT JOIN regions kec ON kec.code = c.kecamatan_code{}",
-            w.sql()
-        );
+        // The WHERE clause names only the cooperative's own columns: the count needs no join.
+        let count_sql = format!("SELECT COUNT(*) FROM cooperatives c{}", w.sql());
+        let offset = (page - 1) * per_page;
         let (rows, total) = on_pool!(self, p => {
             let q = bind_all!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(list_sql)), w.binds.clone());
-            let rows = q.bind(per_page).bind((page - 1) * per_page).fetch_all(p).await?;
-            let total: i64 = bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), w.binds.clone()).fetch_one(p).await?;
+            let rows = q.bind(per_page).bind(offset).fetch_all(p).await?;
+            // A page that is not full is the last one: the total follows from it. Otherwise
+            // (or past the end) count.
+            let total: i64 = match known_total(rows.len(), offset, per_page) {
+                Some(t) => t,
+                None => bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), w.binds).fetch_one(p).await?,
+            };
             (rows, total)
         });
         let items = rows
@@ -350,6 +372,36 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_that_is_not_full_tells_the_total() {
+        assert_eq!(known_total(2, 0, 50), Some(2));
+        assert_eq!(known_total(0, 0, 50), Some(0));
+        assert_eq!(known_total(7, 100, 50), Some(107));
+        assert_eq!(known_total(50, 0, 50), None, "a full page may have more after it");
+        assert_eq!(known_total(0, 100, 50), None, "past the end: count");
+    }
+
+    #[test]
+    fn a_kecamatan_within_the_kabkota_stands_for_both() {
+        let f = CooperativeFilter {
+            kabkota: Some("32.75".into()),
+            kecamatan: Some("32.75.04".into()),
+            ..Default::default()
+        };
+        let sql = build_where(&f, &Scope::All).sql();
+        assert!(sql.contains("c.kecamatan_code = ") && !sql.contains("kabkota"), "{sql}");
+        let f = CooperativeFilter {
+            kabkota: Some("32.7".into()),
+            kecamatan: Some("32.75.04".into()),
+            ..Default::default()
+        };
+        let sql = build_where(&f, &Scope::All).sql();
+        assert!(
+            sql.contains("c.kabkota_code = ") && sql.contains("c.kecamatan_code = "),
+            "{sql}"
+        );
+    }
 
     #[test]
     fn placeholders_are_numbered_in_order() {

@@ -105,6 +105,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0020_status_counts.sql"),
         include_str!("../../../migrations/postgres/0020_status_counts.sql"),
     ),
+    (
+        "0022_list_kabkota",
+        include_str!("../../../migrations/sqlite/0022_list_kabkota.sql"),
+        include_str!("../../../migrations/postgres/0022_list_kabkota.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str =

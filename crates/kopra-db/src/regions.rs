@@ -124,6 +124,21 @@ impl Db {
         ).bind(format!("{prefix}%")).fetch_all(p).await)?)
     }
 
+    /// The kabupaten and kota of the office's region, ordered by code (for a kab/kota
+    /// office: itself).
+    pub async fn kabkota_in(&self, home: &HomeRegion) -> Result<Vec<Region>, DbError> {
+        let sql = match home {
+            HomeRegion::National => {
+                "SELECT code, name, level, parent_code FROM regions WHERE level IN ('kabupaten', 'kota') AND $1 = 'ID' ORDER BY code"
+            }
+            HomeRegion::Province(_) => {
+                "SELECT code, name, level, parent_code FROM regions WHERE parent_code = $1 AND level IN ('kabupaten', 'kota') ORDER BY code"
+            }
+            HomeRegion::KabKota(_) => "SELECT code, name, level, parent_code FROM regions WHERE code = $1",
+        };
+        Ok(on_pool!(self, p => sqlx::query_as::<_, Region>(sql).bind(home.code()).fetch_all(p).await)?)
+    }
+
     /// Every kelurahan/desa of the office's area with its kecamatan's name, for forms.
     pub async fn kelurahan_in(&self, home: &HomeRegion) -> Result<Vec<(String, String, String)>, DbError> {
         let prefix = match home {

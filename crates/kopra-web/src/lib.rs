@@ -7,6 +7,7 @@ pub mod auth;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+pub mod region_cache;
 pub mod register;
 pub mod status_text;
 pub mod umkm_params;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub office: Office,
     /// Add `Secure` to cookies (set when Kopra is served over HTTPS).
     pub secure_cookies: bool,
+    /// Region lists, read once per process (the reference never changes).
+    pub regions: std::sync::Arc<region_cache::RegionCache>,
 }
 
 /// Largest request body accepted (JSON and forms). Uploads get their own limit.

@@ -180,6 +180,8 @@ pub fn today() -> time::Date {
 pub struct ListParams {
     /// Name (tolerant of case and of "Koperasi"/"Kop."/"KSP"), NIK or legal-entity number.
     pub q: Option<String>,
+    /// Kemendagri kab/kota code, e.g. 32.75
+    pub kabkota: Option<String>,
     /// Kemendagri kecamatan code, e.g. 32.75.04
     pub kecamatan: Option<String>,
     /// Kemendagri kelurahan code, e.g. 32.75.04.1004
@@ -277,6 +279,7 @@ impl ListParams {
         Ok(ListRequest {
             filter: CooperativeFilter {
                 q: opt(&self.q),
+                kabkota: opt(&self.kabkota),
                 kecamatan: opt(&self.kecamatan),
                 kelurahan: opt(&self.kelurahan),
                 bentuk: opt(&self.bentuk),

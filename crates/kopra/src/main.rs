@@ -542,6 +542,7 @@ async fn run(cli: Cli) -> Result<()> {
                 db: database,
                 office,
                 secure_cookies,
+                regions: Default::default(),
             };
             let app = kopra_web::router(state);
             let local = listener.local_addr()?;

@@ -17,7 +17,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kopra_db::cooperatives::CooperativeRecord;
 use kopra_domain::value_sets::{Bentuk, Jenis, Kelompok, Sektor};
-use kopra_domain::{AmendmentInput, CooperativeInput, FieldErrors, Permission};
+use kopra_domain::{AmendmentInput, CooperativeInput, FieldErrors, HomeRegion, Permission};
 use serde::Deserialize;
 
 pub struct Select {
@@ -49,6 +49,7 @@ fn params_pairs(p: &ListParams, page: Option<i64>) -> Vec<(&'static str, String)
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     vec![
         ("q", s(&p.q)),
+        ("kabkota", s(&p.kabkota)),
         ("kecamatan", s(&p.kecamatan)),
         ("kelurahan", s(&p.kelurahan)),
         ("bentuk", s(&p.bentuk)),
@@ -64,28 +65,104 @@ fn params_pairs(p: &ListParams, page: Option<i64>) -> Vec<(&'static str, String)
     ]
 }
 
+/// The kab/kota that contains a kecamatan code (`32.75.04` → `32.75`).
+fn kabkota_of(kecamatan: &str) -> Option<&str> {
+    kecamatan.rsplit_once('.').map(|(k, _)| k).filter(|k| k.contains('.'))
+}
+
+/// The place filters of a province or national office: the kab/kota first, and a
+/// kecamatan of the chosen kab/kota (all of a province's or Indonesia's kecamatan would
+/// be thousands of options on every request). A chosen kecamatan implies its kab/kota; a
+/// kecamatan left over from another kab/kota (the kab/kota was changed) is dropped, with
+/// its kelurahan.
+fn imply_kabkota(p: &mut ListParams) {
+    let chosen = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+    let Some(kec) = chosen(&p.kecamatan) else {
+        return;
+    };
+    let implied = kabkota_of(&kec).map(String::from);
+    match chosen(&p.kabkota) {
+        Some(kab) if Some(&kab) != implied.as_ref() => {
+            p.kecamatan = None;
+            p.kelurahan = None;
+        }
+        _ => p.kabkota = implied,
+    }
+}
+
+fn region_options(choose: &str, regions: &[kopra_db::regions::Region], current: Option<&str>) -> Vec<Opt> {
+    let current = current.map(str::trim).filter(|c| !c.is_empty());
+    let mut out = Vec::with_capacity(regions.len() + 1);
+    out.push(Opt {
+        value: String::new(),
+        label: choose.to_string(),
+        selected: current.is_none(),
+    });
+    out.extend(regions.iter().map(|r| Opt {
+        value: r.code.clone(),
+        label: r.name.clone(),
+        selected: current == Some(r.code.as_str()),
+    }));
+    out
+}
+
 pub async fn list_page(
     State(state): State<AppState>,
     user: PageUser,
-    Query(p): Query<ListParams>,
+    Query(mut p): Query<ListParams>,
 ) -> Result<Response, PageError> {
     user.require(Permission::ViewRegister)?;
     let t = Tr::new(user.ctx.lang);
+    let by_kabkota = !matches!(state.office.home, HomeRegion::KabKota(_));
+    if by_kabkota {
+        imply_kabkota(&mut p);
+    }
     let req = p.parse(50).map_err(|e| user.fail(e))?;
     let page = state
         .db
         .list_cooperatives(&req.filter, &user.user.scope(), req.sort, req.page, req.per_page)
         .await
         .map_err(|e| user.fail(e))?;
-    let kecamatan: Vec<(String, String)> = state
-        .db
-        .kecamatan_in(&state.office.home)
-        .await
-        .map_err(|e| user.fail(e))?
-        .into_iter()
-        .map(|r| (r.code, r.name))
-        .collect();
     let all = t.key("list.all");
+    let home = &state.office.home;
+    let fail = |e: kopra_db::DbError| user.fail(e);
+    // The place selects: [kab/kota,] kecamatan, then the chosen kecamatan's kelurahan.
+    let mut places = Vec::new();
+    let kecamatan = if by_kabkota {
+        let kabkota = state.regions.kabkota_in(&state.db, home).await.map_err(fail)?;
+        let chosen = p
+            .kabkota
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| kabkota.iter().any(|r| r.code == *k));
+        places.push(Select {
+            name: "kabkota",
+            label: t.key("field.kabkota_code"),
+            options: region_options(&all, &kabkota, p.kabkota.as_deref()),
+        });
+        match chosen {
+            Some(k) => Some(state.regions.children(&state.db, k).await.map_err(fail)?),
+            None => None,
+        }
+    } else {
+        Some(state.regions.kecamatan_in(&state.db, home).await.map_err(fail)?)
+    };
+    if let Some(kecamatan) = kecamatan {
+        places.push(Select {
+            name: "kecamatan",
+            label: t.key("field.kecamatan_code"),
+            options: region_options(&all, &kecamatan, p.kecamatan.as_deref()),
+        });
+        // The kelurahan of the chosen kecamatan (all of them would be too many for a province).
+        if let Some(kec) = p.kecamatan.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+            let kelurahan = state.regions.children(&state.db, kec).await.map_err(fail)?;
+            places.push(Select {
+                name: "kelurahan",
+                label: t.key("field.kelurahan_code"),
+                options: region_options(&all, &kelurahan, p.kelurahan.as_deref()),
+            });
+        }
+    }
     let sel = |name: &'static str, label: &str, values: Vec<(String, String)>, current: &Option<String>| Select {
         name,
         label: t.key(label),
@@ -114,8 +191,8 @@ pub async fn list_page(
     .iter()
     .map(|k| (k.to_string(), t.key(&format!("sort.{k}"))))
     .collect();
-    let mut selects = vec![
-        sel("kecamatan", "field.kecamatan_code", kecamatan, &p.kecamatan),
+    let mut selects = places;
+    selects.extend([
         sel("bentuk", "field.bentuk", pairs(&Bentuk::ALL), &p.bentuk),
         sel("jenis", "field.jenis", pairs(&Jenis::ALL), &p.jenis),
         sel("kelompok", "field.kelompok", pairs(&Kelompok::ALL), &p.kelompok),
@@ -130,13 +207,7 @@ pub async fn list_page(
             &p.dir,
         ),
         sel("sort", "list.sort", sorts, &p.sort),
-    ];
-    // The kelurahan of the chosen kecamatan (all of them would be too many for a province).
-    if let Some(kec) = p.kecamatan.as_deref().filter(|k| !k.is_empty()) {
-        let kelurahan = state.db.regions(None, Some(kec)).await.map_err(|e| user.fail(e))?;
-        let values = kelurahan.into_iter().map(|r| (r.code, r.name)).collect();
-        selects.insert(1, sel("kelurahan", "field.kelurahan_code", values, &p.kelurahan));
-    }
+    ]);
     for (name, key) in [("archived", "list.archived_exclude"), ("dir", "list.ascending")] {
         if let Some(first) = selects
             .iter_mut()

@@ -22,7 +22,7 @@ struct DashboardPage {
     by_area: Vec<CountRow>,
     area_heading: &'static str,
     area_column: &'static str,
-    /// The list filter an area links to (kecamatan only).
+    /// The list filter an area links to (kecamatan or kab/kota; none for provinces).
     area_filter: Option<&'static str>,
     by_jenis: Vec<CountRow>,
     by_supervision: Vec<CountRow>,
@@ -50,7 +50,12 @@ pub async fn page(State(state): State<AppState>, user: PageUser) -> Result<Respo
             "field.kecamatan_code",
             Some("kecamatan"),
         ),
-        HomeRegion::Province(_) => (CountBy::KabKota, "dashboard.by_kabkota", "field.kabkota", None),
+        HomeRegion::Province(_) => (
+            CountBy::KabKota,
+            "dashboard.by_kabkota",
+            "field.kabkota_code",
+            Some("kabkota"),
+        ),
         HomeRegion::National => (CountBy::Provinsi, "dashboard.by_provinsi", "field.provinsi", None),
     };
     let by_area = state

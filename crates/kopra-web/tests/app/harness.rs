@@ -134,6 +134,7 @@ impl TestApp {
             db: db.clone(),
             office,
             secure_cookies: false,
+            regions: Default::default(),
         });
         TestApp {
             engine,
@@ -141,6 +142,22 @@ impl TestApp {
             router,
             _dir: dir,
         }
+    }
+
+    /// The same database served as the office of another region: `32` a province, `ID`
+    /// the whole country.
+    pub fn as_office(mut self, region: &str) -> TestApp {
+        let office = kopra_db::settings::Office {
+            home: kopra_domain::HomeRegion::parse(region).expect("a home region"),
+            include_wider_bentuk: false,
+        };
+        self.router = kopra_web::router(kopra_web::AppState {
+            db: self.db.clone(),
+            office,
+            secure_cookies: false,
+            regions: Default::default(),
+        });
+        self
     }
 
     pub async fn office(&self) -> kopra_db::settings::Office {

@@ -8,6 +8,9 @@ both_engines!(
     form_errors_name_the_field_and_store_nothing,
     stale_form_edit_is_a_conflict,
     list_search_export_and_language,
+    city_list_offers_its_kecamatan_directly,
+    province_list_offers_kabkota_then_its_kecamatan,
+    national_list_offers_kabkota_not_every_kecamatan,
     logout_ends_the_session,
     wrong_login_shows_a_message
 );
@@ -183,6 +186,149 @@ async fn list_search_export_and_language(app: TestApp) {
     assert!(html.contains("1 cooperatives found"));
     let (_, _, html) = app.page(Method::GET, "/", Some(&cookie), None).await;
     assert!(html.contains("Per kecamatan") && html.contains("Bekasi Selatan"));
+}
+
+/// The `<select name="…">` of a page, up to its end.
+fn select<'a>(html: &'a str, name: &str) -> Option<&'a str> {
+    let start = html.find(&format!("<select id=\"f-{name}\" name=\"{name}\">"))?;
+    let end = html[start..].find("</select>")?;
+    Some(&html[start..start + end])
+}
+
+/// Creates cooperatives through the API; each `(name, kelurahan code)`.
+async fn cooperatives_in(app: &TestApp, token: &str, list: &[(&str, &str)]) {
+    for (name, kelurahan) in list {
+        let mut c = cooperative(name, None);
+        c["kelurahan_code"] = serde_json::Value::String(kelurahan.to_string());
+        let (s, body) = app
+            .api(Method::POST, "/api/v1/cooperatives", Some(token), Some(c))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+    }
+}
+
+async fn city_list_offers_its_kecamatan_directly(app: TestApp) {
+    let t = app.admin().await;
+    cooperatives_in(
+        &app,
+        &t,
+        &[("Kop Selatan", "32.75.04.1004"), ("Kop Timur", "32.75.01.1001")],
+    )
+    .await;
+    let cookie = app.login_cookie("admin").await;
+    let (s, _, html) = app.page(Method::GET, "/koperasi", Some(&cookie), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        select(&html, "kabkota").is_none(),
+        "a city office has one kab/kota: no choice"
+    );
+    let kec = select(&html, "kecamatan").expect("the kecamatan select");
+    assert!(kec.contains(">Bekasi Selatan<") && kec.contains(">Bekasi Timur<"));
+    assert_eq!(
+        kec.matches("<option").count(),
+        13,
+        "Semua and the 12 kecamatan of Kota Bekasi"
+    );
+    let (_, _, html) = app
+        .page(Method::GET, "/koperasi?kecamatan=32.75.01", Some(&cookie), None)
+        .await;
+    assert!(html.contains("Ditemukan 1 koperasi") && html.contains("Kop Timur") && !html.contains("Kop Selatan"));
+    assert!(
+        select(&html, "kecamatan")
+            .unwrap()
+            .contains("value=\"32.75.01\" selected")
+    );
+    assert!(select(&html, "kelurahan").is_some(), "the chosen kecamatan's kelurahan");
+    assert!(!html.contains("kabkota="), "the city page's links are as before");
+}
+
+async fn province_list_offers_kabkota_then_its_kecamatan(app: TestApp) {
+    let app = app.as_office("32");
+    let t = app.admin().await;
+    cooperatives_in(
+        &app,
+        &t,
+        &[
+            ("Kop Kota Bekasi", "32.75.04.1004"),
+            ("Kop Tarumajaya", "32.16.01.2001"),
+        ],
+    )
+    .await;
+    let cookie = app.login_cookie("admin").await;
+    let (s, _, html) = app.page(Method::GET, "/koperasi", Some(&cookie), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Ditemukan 2 koperasi"));
+    let kab = select(&html, "kabkota").expect("the kab/kota select");
+    assert!(kab.contains("value=\"32.75\">Kota Bekasi<") && kab.contains("value=\"32.16\">Kabupaten Bekasi<"));
+    assert!(!kab.contains("value=\"31."), "only the province's kab/kota");
+    assert!(
+        select(&html, "kecamatan").is_none(),
+        "no kecamatan before a kab/kota is chosen"
+    );
+    // A kab/kota chosen: its kecamatan only, and the list of that kab/kota.
+    let (_, _, html) = app
+        .page(Method::GET, "/koperasi?kabkota=32.16", Some(&cookie), None)
+        .await;
+    assert!(html.contains("Ditemukan 1 koperasi") && html.contains("Kop Tarumajaya"));
+    assert!(select(&html, "kabkota").unwrap().contains("value=\"32.16\" selected"));
+    let kec = select(&html, "kecamatan").expect("the kab/kota's kecamatan");
+    assert!(kec.contains(">Tarumajaya<") && !kec.contains(">Bekasi Selatan<"));
+    assert!(kec.matches("value=\"32.16.").count() == kec.matches("value=\"32.").count());
+    assert!(html.contains("export.csv?kabkota=32.16"), "exports keep the filter");
+    // A kecamatan chosen implies its kab/kota and filters.
+    let (_, _, html) = app
+        .page(Method::GET, "/koperasi?kecamatan=32.75.04", Some(&cookie), None)
+        .await;
+    assert!(html.contains("Ditemukan 1 koperasi") && html.contains("Kop Kota Bekasi"));
+    assert!(select(&html, "kabkota").unwrap().contains("value=\"32.75\" selected"));
+    assert!(
+        select(&html, "kecamatan")
+            .unwrap()
+            .contains("value=\"32.75.04\" selected")
+    );
+    assert!(select(&html, "kelurahan").unwrap().contains(">Jakasetia<"));
+    // Another kab/kota chosen while a kecamatan was: the kab/kota wins.
+    let (_, _, html) = app
+        .page(
+            Method::GET,
+            "/koperasi?kabkota=32.16&kecamatan=32.75.04&kelurahan=32.75.04.1004",
+            Some(&cookie),
+            None,
+        )
+        .await;
+    assert!(html.contains("Ditemukan 1 koperasi") && html.contains("Kop Tarumajaya"));
+    assert!(
+        select(&html, "kecamatan").unwrap().contains("value=\"\" selected"),
+        "no kecamatan chosen"
+    );
+    assert!(select(&html, "kelurahan").is_none());
+    // The API filters by kab/kota too.
+    let (s, body) = app
+        .api(Method::GET, "/api/v1/cooperatives?kabkota=32.75", Some(&t), None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(body["total"], 1, "{body}");
+}
+
+async fn national_list_offers_kabkota_not_every_kecamatan(app: TestApp) {
+    let app = app.as_office("ID");
+    app.admin().await;
+    let cookie = app.login_cookie("admin").await;
+    let (s, _, html) = app.page(Method::GET, "/koperasi", Some(&cookie), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let kab = select(&html, "kabkota").expect("the kab/kota select");
+    assert_eq!(
+        kab.matches("<option").count(),
+        1 + 514,
+        "Semua and Indonesia's 514 kab/kota"
+    );
+    assert!(select(&html, "kecamatan").is_none());
+    assert!(html.len() < 100_000, "not thousands of kecamatan: {} bytes", html.len());
+    let (_, _, html) = app
+        .page(Method::GET, "/koperasi?kabkota=11.01", Some(&cookie), None)
+        .await;
+    let kec = select(&html, "kecamatan").expect("Aceh Selatan's kecamatan");
+    assert!(kec.matches("value=\"11.01.").count() > 5 && !kec.contains("value=\"32."));
 }
 
 async fn logout_ends_the_session(app: TestApp) {

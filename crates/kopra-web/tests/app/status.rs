@@ -778,9 +778,15 @@ async fn a_province_and_the_ministry_see_counts_by_kabkota_and_by_province(app: 
             .unwrap_or_else(|| panic!("no area table: {html}"));
         assert!(html.contains(heading), "{region}: {heading}");
         assert_eq!(table.matches("<tr>").count(), 1 + rows.len(), "{region}: {table}");
+        if region == "32" {
+            assert!(
+                table.contains(r#"<a href="/koperasi?kabkota=32.73">Kota Bandung</a>"#),
+                "a kab/kota row opens the list filtered to it: {table}"
+            );
+        }
         for (name, n) in rows {
             assert!(
-                table.contains(&format!(r#"{name} <small>"#))
+                (table.contains(&format!(r#"{name} <small>"#)) || table.contains(&format!(r#">{name}</a> <small>"#)))
                     && table.contains(&format!(r#"<td class="num">{n}</td>"#)),
                 "{region}: {name} {n} in {table}"
             );
