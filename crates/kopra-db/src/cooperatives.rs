@@ -145,6 +145,8 @@ struct VersionRow {
     version: i64,
     action: String,
     changes: String,
+    /// Only for a creation stored without its change list (imports): the snapshot.
+    snapshot: Option<String>,
     reason: Option<String>,
     actor_name: String,
     at: OffsetDateTime,
@@ -561,12 +563,23 @@ impl Db {
     /// Every version, newest first.
     pub async fn cooperative_history(&self, id: i64) -> Result<Vec<VersionEntry>, DbError> {
         let rows = on_pool!(self, p => sqlx::query_as::<_, VersionRow>(
-            "SELECT version, action, changes, reason, actor_name, at FROM cooperative_versions WHERE cooperative_id = $1 ORDER BY version DESC",
+            "SELECT version, action, changes, CASE WHEN action = 'create' AND changes = '[]' THEN snapshot END AS snapshot, \
+             reason, actor_name, at FROM cooperative_versions WHERE cooperative_id = $1 ORDER BY version DESC",
         ).bind(id).fetch_all(p).await)?;
         rows.into_iter()
             .map(|r| {
-                let changes =
-                    serde_json::from_str(&r.changes).map_err(|e| DbError::Corrupt(format!("changes: {e}")))?;
+                let changes = match &r.snapshot {
+                    // A creation's changes are its fields: imports store them once, in the
+                    // snapshot (a record always has a name, so a real creation never has none).
+                    Some(snap) => {
+                        let v: serde_json::Value =
+                            serde_json::from_str(snap).map_err(|e| DbError::Corrupt(format!("snapshot: {e}")))?;
+                        let fields: CooperativeFields = serde_json::from_value(v["fields"].clone())
+                            .map_err(|e| DbError::Corrupt(format!("snapshot: {e}")))?;
+                        field_changes(&[], &fields.display_fields())
+                    }
+                    None => serde_json::from_str(&r.changes).map_err(|e| DbError::Corrupt(format!("changes: {e}")))?,
+                };
                 Ok(VersionEntry {
                     version: r.version,
                     action: r.action,

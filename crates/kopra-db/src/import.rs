@@ -772,8 +772,10 @@ impl Db {
                         "INSERT INTO cooperative_versions (cooperative_id, version, action, snapshot, changes, reason, actor_user_id, actor_name, at) ",
                     );
                     q.push_values(chunk, |mut b, (id, version, row, f)| {
+                        // A new record's changes are all its fields: kept once, in the snapshot
+                        // (the history reads them from there), not a second time as a list.
                         let (action, changes) = if row.action == RowAction::Create {
-                            ("create", serde_json::to_string(&field_changes(&[], &f.display_fields())))
+                            ("create", Ok("[]".to_string()))
                         } else {
                             ("update", serde_json::to_string(&row.changes))
                         };
