@@ -749,6 +749,25 @@ impl Db {
                     }
                 };
 
+                // SQLite, into an empty register: the secondary indexes of the records are
+                // dropped and built again after the load (one sort each instead of a B-tree
+                // insert per row and index), inside this transaction.
+                let rebuild: Vec<String> = if sqlite && !new_records.is_empty() {
+                    let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM cooperatives)").fetch_one(&mut *tx).await?;
+                    let defs: Vec<(String, String)> = if empty {
+                        sqlx::query_as("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cooperatives' AND sql IS NOT NULL")
+                            .fetch_all(&mut *tx).await?
+                    } else {
+                        vec![]
+                    };
+                    for (name, _) in &defs {
+                        sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX \"{name}\""))).execute(&mut *tx).await?;
+                    }
+                    defs.into_iter().map(|(_, sql)| sql).collect()
+                } else {
+                    vec![]
+                };
+
                 // The new records.
                 for chunk in new_records.chunks(ROWS_PER_INSERT) {
                     let mut q = sqlx::QueryBuilder::new(format!(
@@ -762,6 +781,9 @@ impl Db {
                     });
                     q.build().execute(&mut *tx).await.map_err(nik_taken)?;
                     report(chunk.len());
+                }
+                for sql in rebuild {
+                    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
                 }
                 tracing::debug!(records = new_records.len(), ms = started.elapsed().as_millis() as u64, "import commit: records written");
 
