@@ -5,7 +5,7 @@
 //! applied. Importing the same file again changes nothing.
 
 use crate::audit::AuditEntry;
-use crate::cooperatives::{INSERT, INSERT_VERSION, UPDATE, bind_fields, nik_taken, snapshot};
+use crate::cooperatives::{FIELD_COLUMNS, UPDATE, bind_fields, nik_taken, push_fields, snapshot};
 use crate::demo::nik_prefix_crosswalk;
 use crate::settings::Office;
 use crate::{Actor, Db, DbError, now, on_pool, write_audit};
@@ -24,6 +24,10 @@ use time::Date;
 /// Largest file accepted for import.
 pub use kopra_import::table::MAX_FILE_BYTES;
 
+/// Rows per multi-row INSERT of a commit. The widest (a cooperative) binds 33 values a
+/// row: 400 rows stay well under SQLite's 32,766 and PostgreSQL's 65,535 bound values.
+pub const ROWS_PER_INSERT: usize = 400;
+
 /// Score from which a resemblance holds a row back or flags a pair.
 pub const DUPLICATE_MIN_SCORE: u32 = 90;
 
@@ -35,6 +39,19 @@ pub enum RowAction {
     Unchanged,
     Rejected,
     HeldBack,
+}
+
+impl RowAction {
+    /// The name stored and shown (as serialised).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowAction::Create => "create",
+            RowAction::Update => "update",
+            RowAction::Unchanged => "unchanged",
+            RowAction::Rejected => "rejected",
+            RowAction::HeldBack => "held_back",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -288,12 +305,18 @@ impl Db {
             }
         };
         progress("read", 0, 0);
+        let started = std::time::Instant::now();
         let table = read_table(bytes, file_name, options.sheet.as_deref())?;
         let mapping = detect_mapping(&table)
             .ok_or(ImportError::NoHeader)?
             .with_saved(&options.saved_mapping);
         let index = self.region_index(&office.home).await?;
         let rows: Vec<ImportRow> = read_rows(&table, &mapping, &index, &office.home, &nik_prefix_crosswalk(), today);
+        tracing::debug!(
+            rows = rows.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "import plan: file read and rows checked"
+        );
 
         // The register, as the detector and the matcher see it.
         let records: Vec<MatchRow> = on_pool!(self, p => sqlx::query_as(
@@ -345,7 +368,17 @@ impl Db {
                 phone: f.phone.clone(),
             });
         }
+        tracing::debug!(
+            records = existing.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "import plan: register loaded"
+        );
         let pairs = find_pairs(&candidates, DUPLICATE_MIN_SCORE);
+        tracing::debug!(
+            pairs = pairs.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "import plan: look-alikes found"
+        );
         // For each file row (by candidate index), what it resembles.
         let mut resembles: HashMap<usize, Vec<(usize, u32)>> = HashMap::new();
         for p in &pairs {
@@ -357,7 +390,40 @@ impl Db {
             }
         }
 
-        let mut planned = Vec::new();
+        // The candidate index of each valid row.
+        let candidate_of: HashMap<usize, usize> = valid.iter().enumerate().map(|(k, &i)| (i, file_base + k)).collect();
+        // The records that rows match by NIK or legal-entity number, loaded in one go.
+        let matched_ids: Vec<i64> = {
+            let mut ids: Vec<i64> = rows
+                .iter()
+                .filter_map(|r| r.fields.as_ref())
+                .filter_map(|f| match f.nik.as_deref() {
+                    Some(n) => by_nik.get(n).copied(),
+                    None => f
+                        .legal_entity_number
+                        .as_deref()
+                        .map(legal_number_key)
+                        .filter(|k| k.len() >= 4)
+                        .and_then(|k| match by_legal.get(k.as_str()).map(Vec::as_slice) {
+                            Some([one]) => Some(*one),
+                            _ => None,
+                        }),
+                })
+                .map(|m| existing[m].id)
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        let mut stored_records = self.cooperatives_by_ids(&matched_ids).await?;
+        tracing::debug!(
+            matched = stored_records.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "import plan: matched records loaded"
+        );
+
+        let mut planned: Vec<PlannedRow> = Vec::new();
+        let mut planned_by_line: HashMap<u64, usize> = HashMap::new(); // line → index in `planned`
         let mut taken: HashMap<i64, u64> = HashMap::new(); // existing id → line that claimed it
         let mut nik_in_file: HashMap<String, u64> = HashMap::new();
         let mut created_lines: HashMap<usize, u64> = HashMap::new(); // candidate index → line
@@ -402,6 +468,7 @@ impl Db {
                 messages.push((column, k, "error".into(), "outside_officer_scope"));
             }
             let Some(fields) = fields else {
+                planned_by_line.insert(row.line, planned.len());
                 planned.push(PlannedRow {
                     line: row.line,
                     name: row.name.clone(),
@@ -416,7 +483,7 @@ impl Db {
                 });
                 continue;
             };
-            let ci = file_base + valid.iter().position(|&v| v == i).expect("valid row");
+            let ci = *candidate_of.get(&i).expect("valid row");
             let mut p = PlannedRow {
                 line: row.line,
                 name: row.name.clone(),
@@ -447,10 +514,9 @@ impl Db {
             let earlier_same_nik = fields.nik.as_ref().and_then(|n| nik_in_file.get(n).copied());
             if let Some(line) = earlier_same_nik.or_else(|| matched.and_then(|m| taken.get(&existing[m].id).copied())) {
                 p.action = RowAction::HeldBack;
-                let earlier = planned
-                    .iter()
-                    .find(|x: &&PlannedRow| x.line == line)
-                    .map_or_else(|| p.name.clone(), |x| x.name.clone());
+                let earlier = planned_by_line
+                    .get(&line)
+                    .map_or_else(|| p.name.clone(), |&x| planned[x].name.clone());
                 p.matches.push(DuplicateMatch {
                     id: matched.map(|m| existing[m].id),
                     row: Some(line),
@@ -458,7 +524,10 @@ impl Db {
                     score: 100,
                 });
             } else if let Some(m) = matched {
-                let stored = self.cooperative(existing[m].id).await?;
+                let stored = match stored_records.remove(&existing[m].id) {
+                    Some(s) => s,
+                    None => self.cooperative(existing[m].id).await?,
+                };
                 let merged = merge(&stored.fields, &fields, &mapping);
                 p.cooperative_id = Some(stored.id);
                 p.changes = field_changes(&stored.fields.display_fields(), &merged.display_fields());
@@ -519,6 +588,7 @@ impl Db {
                             "outside_officer_scope",
                         ));
                         p.action = RowAction::Rejected;
+                        planned_by_line.insert(row.line, planned.len());
                         planned.push(p);
                         continue;
                     }
@@ -544,6 +614,7 @@ impl Db {
             if let Some(n) = &fields.nik {
                 nik_in_file.entry(n.clone()).or_insert(row.line);
             }
+            planned_by_line.insert(row.line, planned.len());
             planned.push(p);
         }
         let original = table
@@ -555,6 +626,7 @@ impl Db {
             .map(|(i, r)| (i as u64 + 1, r.iter().map(kopra_import::table::Cell::text).collect()))
             .collect();
         progress("check", rows.len(), rows.len());
+        tracing::debug!(ms = started.elapsed().as_millis() as u64, "import plan: rows matched");
         Ok(ImportPlan {
             original,
             file_name: file_name.to_string(),
@@ -572,6 +644,10 @@ impl Db {
     }
 
     /// [`Db::commit_import`], telling `progress` how many rows are written.
+    ///
+    /// One transaction: updates one statement each (each checks the version the plan saw),
+    /// then the new records, their first versions, their audit rows and the batch's rows
+    /// in multi-row INSERTs of [`ROWS_PER_INSERT`] rows.
     pub async fn commit_import_with_progress(
         &self,
         plan: &ImportPlan,
@@ -580,85 +656,211 @@ impl Db {
         progress: Option<&Progress>,
     ) -> Result<i64, DbError> {
         let t = now();
-        let total = plan.rows.len();
+        let started = std::time::Instant::now();
         let summary = json!({
             "rows": plan.rows.len(), "created": plan.count(RowAction::Create), "updated": plan.count(RowAction::Update),
             "unchanged": plan.count(RowAction::Unchanged), "errors": plan.count(RowAction::Rejected),
             "duplicates": plan.count(RowAction::HeldBack), "flagged": plan.flagged(),
         });
         let mapping = serde_json::to_string(&plan.mapping).unwrap_or_default();
+        let creates = plan
+            .rows
+            .iter()
+            .filter(|r| r.action == RowAction::Create && r.fields.is_some())
+            .count();
+        let sqlite = matches!(self, Db::Sqlite(_));
         let batch_id: i64 = on_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            let batch_id: i64 = sqlx::query_scalar(
-                "INSERT INTO import_batches (file_name, sha256, sheet, mapping, summary, actor_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(&plan.file_name).bind(&plan.sha256).bind(&plan.sheet).bind(&mapping).bind(summary.to_string()).bind(actor.name.clone()).bind(t)
-            .fetch_one(&mut *tx).await?;
-            // The batch is the actor of every version it writes.
-            let batch_actor = Actor { user_id: actor.user_id, name: format!("impor #{batch_id} ({})", actor.name), ip: actor.ip.clone() };
-            for (done, row) in plan.rows.iter().enumerate() {
-                if let Some(p) = progress.filter(|_| done % 256 == 0) {
-                    p.report("write", done, total);
-                }
-                let Some(f) = row.fields.as_ref() else {
-                    sqlx::query("INSERT INTO import_batch_rows (batch_id, line, cooperative_id, action, from_version) VALUES ($1, $2, $3, $4, $5)")
-                        .bind(batch_id).bind(row.line as i64).bind(row.cooperative_id).bind(serde_json::to_value(row.action).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()).bind(None::<i64>)
-                        .execute(&mut *tx).await?;
-                    continue;
+            use sqlx::Connection as _;
+            let mut conn = p.acquire().await?;
+            // SQLite: the import is one large transaction; a page cache that holds it keeps
+            // SQLite from spilling (and rewriting) half-built index pages into the WAL.
+            let cache_size: Option<i64> = if sqlite {
+                let before: i64 = sqlx::query_scalar("PRAGMA cache_size").fetch_one(&mut *conn).await?;
+                sqlx::query("PRAGMA cache_size = -262144").execute(&mut *conn).await?;
+                Some(before)
+            } else {
+                None
+            };
+            let written = async {
+                let mut tx = conn.begin().await?;
+                let batch_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO import_batches (file_name, sha256, sheet, mapping, summary, actor_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(&plan.file_name).bind(&plan.sha256).bind(&plan.sheet).bind(&mapping).bind(summary.to_string()).bind(actor.name.clone()).bind(t)
+                .fetch_one(&mut *tx).await?;
+                // The batch is the actor of every version it writes.
+                let batch_actor = Actor { user_id: actor.user_id, name: format!("impor #{batch_id} ({})", actor.name), ip: actor.ip.clone() };
+                let reason = format!("impor #{batch_id}");
+                // Ids for the new records, in row order. SQLite: this transaction has written,
+                // so it holds the write lock and no one else inserts until it ends; PostgreSQL:
+                // sequence values are never handed out twice.
+                let mut new_ids: Vec<i64> = if creates == 0 {
+                    vec![]
+                } else if sqlite {
+                    let max: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM cooperatives").fetch_one(&mut *tx).await?;
+                    (max + 1..=max + creates as i64).collect()
+                } else {
+                    sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('cooperatives', 'id')) FROM generate_series(1, $1)")
+                        .bind(creates as i64).fetch_all(&mut *tx).await?
                 };
-                let kabkota = RegionCode::parse(&f.kecamatan_code).ok().and_then(|k| k.truncate(2)).map(String::from).unwrap_or_default();
-                let supervised = Db::supervised(office, f);
-                let id = match (row.action, row.cooperative_id, row.from_version) {
-                    (RowAction::Create, _, _) => {
-                        let id: i64 = bind_fields!(sqlx::query_scalar(INSERT), f, kabkota.clone(), supervised, false)
-                            .bind(t).fetch_one(&mut *tx).await.map_err(nik_taken)?;
-                        let changes = field_changes(&[], &f.display_fields());
-                        sqlx::query(INSERT_VERSION)
-                            .bind(id).bind(1i64).bind("create").bind(snapshot(f, false, None))
-                            .bind(serde_json::to_string(&changes).unwrap_or_default()).bind(Some(format!("impor #{batch_id}")))
-                            .bind(batch_actor.user_id).bind(batch_actor.name.clone()).bind(t)
-                            .execute(&mut *tx).await?;
-                        write_audit!(&mut *tx, &batch_actor, AuditEntry {
-                            action: "cooperative.create", entity_type: "cooperative", entity_id: Some(id.to_string()),
-                            before: None, after: Some(json!(f)),
-                        })?;
-                        id
-                    }
-                    (RowAction::Update, Some(id), Some(from)) => {
-                        let n = bind_fields!(sqlx::query(UPDATE), f, kabkota.clone(), supervised, false)
-                            .bind(t).bind(id).bind(from)
-                            .execute(&mut *tx).await.map_err(nik_taken)?.rows_affected();
-                        if n != 1 {
-                            // Changed since the plan was made: nothing of the batch is kept.
-                            return Err(DbError::Corrupt(format!("cooperative {id} changed while importing; run the import again")));
+                new_ids.sort_unstable();
+                let mut new_ids = new_ids.into_iter();
+
+                // What each row writes, in row order; updates are applied here.
+                let mut new_records: Vec<(i64, &CooperativeFields)> = Vec::with_capacity(creates);
+                let mut versions: Vec<(i64, i64, &PlannedRow, &CooperativeFields)> = Vec::with_capacity(creates);
+                let mut batch_rows: Vec<(i64, Option<i64>, &'static str, Option<i64>)> = Vec::with_capacity(plan.rows.len());
+                for row in &plan.rows {
+                    let line = row.line as i64;
+                    let Some(f) = row.fields.as_ref() else {
+                        batch_rows.push((line, row.cooperative_id, row.action.as_str(), None));
+                        continue;
+                    };
+                    let id = match (row.action, row.cooperative_id, row.from_version) {
+                        (RowAction::Create, _, _) => {
+                            let id = new_ids.next().ok_or_else(|| DbError::Corrupt("import: fewer ids than new records".into()))?;
+                            new_records.push((id, f));
+                            versions.push((id, 1, row, f));
+                            id
                         }
-                        sqlx::query(INSERT_VERSION)
-                            .bind(id).bind(from + 1).bind("update").bind(snapshot(f, false, None))
-                            .bind(serde_json::to_string(&row.changes).unwrap_or_default()).bind(Some(format!("impor #{batch_id}")))
-                            .bind(batch_actor.user_id).bind(batch_actor.name.clone()).bind(t)
-                            .execute(&mut *tx).await?;
-                        write_audit!(&mut *tx, &batch_actor, AuditEntry {
-                            action: "cooperative.update", entity_type: "cooperative", entity_id: Some(id.to_string()),
-                            before: Some(json!({"version": from})), after: Some(json!({"changes": row.changes})),
-                        })?;
-                        id
+                        (RowAction::Update, Some(id), Some(from)) => {
+                            let kabkota = RegionCode::parse(&f.kecamatan_code).ok().and_then(|k| k.truncate(2)).map(String::from).unwrap_or_default();
+                            let n = bind_fields!(sqlx::query(UPDATE), f, kabkota, Db::supervised(office, f), false)
+                                .bind(t).bind(id).bind(from)
+                                .execute(&mut *tx).await.map_err(nik_taken)?.rows_affected();
+                            if n != 1 {
+                                // Changed since the plan was made: nothing of the batch is kept.
+                                return Err(DbError::Corrupt(format!("cooperative {id} changed while importing; run the import again")));
+                            }
+                            versions.push((id, from + 1, row, f));
+                            id
+                        }
+                        (_, Some(id), _) => id,
+                        _ => continue,
+                    };
+                    batch_rows.push((line, Some(id), row.action.as_str(), row.from_version));
+                }
+                let steps = new_records.len() + versions.len() + batch_rows.len();
+                let mut done = 0;
+                let mut report = |n: usize| {
+                    done += n;
+                    if let Some(p) = progress {
+                        p.report("write", done, steps);
                     }
-                    (_, Some(id), _) => id,
-                    _ => continue,
                 };
-                sqlx::query("INSERT INTO import_batch_rows (batch_id, line, cooperative_id, action, from_version) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(batch_id).bind(row.line as i64).bind(id).bind(serde_json::to_value(row.action).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()).bind(row.from_version)
-                    .execute(&mut *tx).await?;
+
+                // SQLite, into an empty register: the secondary indexes of the records are
+                // dropped and built again after the load (one sort each instead of a B-tree
+                // insert per row and index), inside this transaction.
+                let rebuild: Vec<String> = if sqlite && !new_records.is_empty() {
+                    let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM cooperatives)").fetch_one(&mut *tx).await?;
+                    let defs: Vec<(String, String)> = if empty {
+                        sqlx::query_as("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cooperatives' AND sql IS NOT NULL")
+                            .fetch_all(&mut *tx).await?
+                    } else {
+                        vec![]
+                    };
+                    for (name, _) in &defs {
+                        sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX \"{name}\""))).execute(&mut *tx).await?;
+                    }
+                    defs.into_iter().map(|(_, sql)| sql).collect()
+                } else {
+                    vec![]
+                };
+
+                // The new records.
+                for chunk in new_records.chunks(ROWS_PER_INSERT) {
+                    let mut q = sqlx::QueryBuilder::new(format!(
+                        "INSERT INTO cooperatives (id, {FIELD_COLUMNS}, version, created_at, updated_at) "
+                    ));
+                    q.push_values(chunk, |mut b, (id, f)| {
+                        let kabkota = RegionCode::parse(&f.kecamatan_code).ok().and_then(|k| k.truncate(2)).map(String::from).unwrap_or_default();
+                        b.push_bind(*id);
+                        push_fields!(b, f, kabkota, Db::supervised(office, f), false);
+                        b.push_bind(1i64).push_bind(t).push_bind(t);
+                    });
+                    q.build().execute(&mut *tx).await.map_err(nik_taken)?;
+                    report(chunk.len());
+                }
+                for sql in rebuild {
+                    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+                }
+                tracing::debug!(records = new_records.len(), ms = started.elapsed().as_millis() as u64, "import commit: records written");
+
+                // A version for each record created or changed, and its audit row. The
+                // version holds the fields; the audit row names the batch and the version.
+                for chunk in versions.chunks(ROWS_PER_INSERT) {
+                    let mut q = sqlx::QueryBuilder::new(
+                        "INSERT INTO cooperative_versions (cooperative_id, version, action, snapshot, changes, reason, actor_user_id, actor_name, at) ",
+                    );
+                    q.push_values(chunk, |mut b, (id, version, row, f)| {
+                        // A new record's changes are all its fields: kept once, in the snapshot
+                        // (the history reads them from there), not a second time as a list.
+                        let (action, changes) = if row.action == RowAction::Create {
+                            ("create", Ok("[]".to_string()))
+                        } else {
+                            ("update", serde_json::to_string(&row.changes))
+                        };
+                        b.push_bind(*id).push_bind(*version).push_bind(action).push_bind(snapshot(f, false, None))
+                            .push_bind(changes.unwrap_or_default()).push_bind(reason.clone())
+                            .push_bind(batch_actor.user_id).push_bind(batch_actor.name.clone()).push_bind(t);
+                    });
+                    q.build().execute(&mut *tx).await?;
+                    let mut q = sqlx::QueryBuilder::new(
+                        "INSERT INTO audit_log (at, actor_user_id, actor_name, action, entity_type, entity_id, before, after, ip) ",
+                    );
+                    let at = now();
+                    q.push_values(chunk, |mut b, (id, version, row, _)| {
+                        let (action, before, after) = if row.action == RowAction::Create {
+                            ("cooperative.create", None, json!({"import_batch": batch_id, "version": version}))
+                        } else {
+                            (
+                                "cooperative.update",
+                                Some(json!({"version": version - 1}).to_string()),
+                                json!({"import_batch": batch_id, "version": version, "changes": row.changes}),
+                            )
+                        };
+                        b.push_bind(at).push_bind(batch_actor.user_id).push_bind(batch_actor.name.clone())
+                            .push_bind(action).push_bind("cooperative").push_bind(id.to_string())
+                            .push_bind(before).push_bind(Some(after.to_string())).push_bind(batch_actor.ip.clone());
+                    });
+                    q.build().execute(&mut *tx).await?;
+                    report(chunk.len());
+                }
+                tracing::debug!(versions = versions.len(), ms = started.elapsed().as_millis() as u64, "import commit: versions and audit written");
+
+                // What each row of the file did.
+                for chunk in batch_rows.chunks(ROWS_PER_INSERT) {
+                    let mut q = sqlx::QueryBuilder::new(
+                        "INSERT INTO import_batch_rows (batch_id, line, cooperative_id, action, from_version) ",
+                    );
+                    q.push_values(chunk, |mut b, (line, id, action, from)| {
+                        b.push_bind(batch_id).push_bind(*line).push_bind(*id).push_bind(*action).push_bind(*from);
+                    });
+                    q.build().execute(&mut *tx).await?;
+                    report(chunk.len());
+                }
+                write_audit!(&mut *tx, actor, AuditEntry {
+                    action: "import.commit", entity_type: "import_batch", entity_id: Some(batch_id.to_string()),
+                    before: None, after: Some(json!({"file_name": plan.file_name, "sha256": plan.sha256, "summary": summary})),
+                })?;
+                tracing::debug!(ms = started.elapsed().as_millis() as u64, "import commit: rows written");
+                tx.commit().await?;
+                Ok::<i64, DbError>(batch_id)
             }
-            write_audit!(&mut *tx, actor, AuditEntry {
-                action: "import.commit", entity_type: "import_batch", entity_id: Some(batch_id.to_string()),
-                before: None, after: Some(json!({"file_name": plan.file_name, "sha256": plan.sha256, "summary": summary})),
-            })?;
-            tx.commit().await?;
-            batch_id
+            .await;
+            if let Some(before) = cache_size {
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = {before}"))).execute(&mut *conn).await;
+            }
+            written?
         });
+        tracing::debug!(ms = started.elapsed().as_millis() as u64, "import commit: committed");
         // Statuses of what was created or changed.
         self.recompute_statuses(crate::status::wib_today()).await?;
+        tracing::debug!(
+            ms = started.elapsed().as_millis() as u64,
+            "import commit: statuses recomputed"
+        );
         Ok(batch_id)
     }
 }

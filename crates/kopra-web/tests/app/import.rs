@@ -13,7 +13,105 @@ both_engines!(
     a_mapping_edited_in_the_preview_is_saved_as_a_template_for_the_next_file,
     an_officer_limited_to_a_kecamatan_imports_only_rows_of_that_kecamatan,
     a_file_with_the_chairs_name_and_phone_fills_the_board_once,
+    an_import_larger_than_one_insert_gives_every_row_its_version_and_audit_and_undoes_whole,
 );
+
+/// Rows past several multi-row INSERTs (`ROWS_PER_INSERT`): each new record is the row's,
+/// with its first version and its audit entry; updates among them get theirs; undo takes
+/// the whole batch back.
+async fn an_import_larger_than_one_insert_gives_every_row_its_version_and_audit_and_undoes_whole(app: TestApp) {
+    use kopra_db::import::ROWS_PER_INSERT;
+    let office = app.office().await;
+    let today = time::macros::date!(2026 - 11 - 29);
+    let actor = Actor {
+        user_id: None,
+        name: "admin".into(),
+        ip: None,
+    };
+    let nik = |i: usize| format!("3275010{:06}", 100_000 + i);
+    let line = |i: usize, name: &str| format!("{name} {i};{};Bekasi Timur\n", nik(i));
+    // Ten records first; the big file changes their names and adds the rest.
+    let mut first = String::from("NAMA KOPERASI;NIK;KECAMATAN\n");
+    for i in 0..10 {
+        first.push_str(&line(i, "Koperasi Lama"));
+    }
+    let plan = app
+        .db
+        .plan_import(first.as_bytes(), "awal.csv", &office, &ImportOptions::default(), today)
+        .await
+        .unwrap();
+    assert_eq!(plan.count(RowAction::Create), 10, "{:?}", plan.rows);
+    app.db.commit_import(&plan, &office, &actor).await.unwrap();
+
+    let n = 2 * ROWS_PER_INSERT + 7;
+    let mut big = String::from("NAMA KOPERASI;NIK;KECAMATAN\n");
+    for i in 0..n {
+        big.push_str(&line(i, "Koperasi Baru"));
+    }
+    let plan = app
+        .db
+        .plan_import(big.as_bytes(), "besar.csv", &office, &ImportOptions::default(), today)
+        .await
+        .unwrap();
+    assert_eq!(plan.count(RowAction::Update), 10);
+    assert_eq!(plan.count(RowAction::Create), n - 10, "{:?}", &plan.rows[..3]);
+    let versions = app.count("cooperative_versions").await;
+    let audit = app.count("audit_log").await;
+    let batch = app.db.commit_import(&plan, &office, &actor).await.unwrap();
+    assert_eq!(app.count("cooperatives").await, n as i64);
+    assert_eq!(
+        app.count("cooperative_versions").await,
+        versions + n as i64,
+        "a version per row"
+    );
+    assert_eq!(
+        app.count("audit_log").await,
+        audit + n as i64 + 1,
+        "an audit entry per record, and one for the batch"
+    );
+    let (_, rows) = app.db.import_batch(batch).await.unwrap();
+    assert_eq!(rows.len(), n);
+    // Every row's record is the one with its NIK and name, across the INSERT boundaries.
+    for (line, id, action, from) in rows {
+        let i = (line - 2) as usize;
+        let record = app.db.cooperative(id.expect("a record")).await.unwrap();
+        assert_eq!(record.fields.nik.as_deref(), Some(nik(i).as_str()), "line {line}");
+        assert_eq!(record.fields.name, format!("Koperasi Baru {i}"));
+        let history = app.db.cooperative_history(record.id).await.unwrap();
+        assert_eq!(history[0].reason.as_deref(), Some(format!("impor #{batch}").as_str()));
+        let (audit, _) = app
+            .db
+            .audit_rows(
+                &kopra_db::audit::AuditFilter {
+                    entity_type: Some("cooperative".into()),
+                    entity_id: Some(record.id.to_string()),
+                    ..Default::default()
+                },
+                1,
+                10,
+            )
+            .await
+            .unwrap();
+        assert!(audit[0].actor_name.starts_with(&format!("impor #{batch}")));
+        if i < 10 {
+            assert_eq!((action.as_str(), from, record.version), ("update", Some(1), 2));
+            assert_eq!(audit[0].action, "cooperative.update");
+            assert!(history[0].changes.iter().any(|c| c.field == "name"));
+        } else {
+            assert_eq!((action.as_str(), from, record.version), ("create", None, 1));
+            assert_eq!(audit[0].action, "cooperative.create");
+            assert!(history[0].changes.iter().any(|c| c.field == "nik"));
+        }
+    }
+
+    let report = app.db.undo_import(batch, &office, &actor).await.unwrap();
+    assert_eq!((report.archived, report.restored), (n - 10, 10));
+    assert!(report.skipped.is_empty());
+    let old = app.db.cooperative_by_nik(&nik(3)).await.unwrap().unwrap();
+    assert_eq!((old.fields.name.as_str(), old.version), ("Koperasi Lama 3", 3));
+    let new = app.db.cooperative_by_nik(&nik(n - 1)).await.unwrap().unwrap();
+    assert!(new.archived);
+}
 
 async fn a_file_with_the_chairs_name_and_phone_fills_the_board_once(app: TestApp) {
     let office = app.office().await;
