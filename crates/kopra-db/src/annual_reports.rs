@@ -143,9 +143,7 @@ macro_rules! bind_report {
     }};
 }
 
-pub(crate) use bind_report;
-
-pub(crate) fn placeholders(from: usize, n: usize) -> String {
+fn placeholders(from: usize, n: usize) -> String {
     (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
