@@ -113,35 +113,40 @@ pub(crate) const COLUMNS: &str = "book_year, rat_date, reported_date, report_cha
      managers_male, managers_female, employees_male, employees_female, simpanan_pokok, simpanan_wajib, modal_sendiri, modal_luar, \
      modal_penyertaan, assets, business_volume, shu, savings_received, loans_given";
 
-/// Binds the 23 report columns in `COLUMNS` order.
+/// Binds the 23 report columns in `COLUMNS` order: on a query (`bind`, the default) or on a
+/// row of a multi-row `VALUES` list (`push_bind`).
 macro_rules! bind_report {
-    ($q:expr, $r:expr) => {{
+    ($q:expr, $r:expr) => {
+        bind_report!($q, $r, bind)
+    };
+    ($q:expr, $r:expr, $m:ident) => {{
         let r: &AnnualReport = $r;
-        $q.bind(r.book_year)
-            .bind(r.rat_date)
-            .bind(r.reported_date)
-            .bind(r.report_channel.clone())
-            .bind(r.members_male)
-            .bind(r.members_female)
-            .bind(r.members_total)
-            .bind(r.pengurus)
-            .bind(r.pengawas)
-            .bind(r.managers_male)
-            .bind(r.managers_female)
-            .bind(r.employees_male)
-            .bind(r.employees_female)
-            .bind(r.simpanan_pokok)
-            .bind(r.simpanan_wajib)
-            .bind(r.modal_sendiri)
-            .bind(r.modal_luar)
-            .bind(r.modal_penyertaan)
-            .bind(r.assets)
-            .bind(r.business_volume)
-            .bind(r.shu)
-            .bind(r.savings_received)
-            .bind(r.loans_given)
+        $q.$m(r.book_year)
+            .$m(r.rat_date)
+            .$m(r.reported_date)
+            .$m(r.report_channel.clone())
+            .$m(r.members_male)
+            .$m(r.members_female)
+            .$m(r.members_total)
+            .$m(r.pengurus)
+            .$m(r.pengawas)
+            .$m(r.managers_male)
+            .$m(r.managers_female)
+            .$m(r.employees_male)
+            .$m(r.employees_female)
+            .$m(r.simpanan_pokok)
+            .$m(r.simpanan_wajib)
+            .$m(r.modal_sendiri)
+            .$m(r.modal_luar)
+            .$m(r.modal_penyertaan)
+            .$m(r.assets)
+            .$m(r.business_volume)
+            .$m(r.shu)
+            .$m(r.savings_received)
+            .$m(r.loans_given)
     }};
 }
+pub(crate) use bind_report;
 
 fn placeholders(from: usize, n: usize) -> String {
     (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")

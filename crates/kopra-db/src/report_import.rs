@@ -9,7 +9,7 @@
 //! import as a whole gets one audit entry naming the file, its SHA-256 and the counts.
 //! Statuses are recomputed afterwards (the reports are evidence for them).
 
-use crate::annual_reports::COLUMNS;
+use crate::annual_reports::{COLUMNS, bind_report};
 use crate::audit::AuditEntry;
 use crate::{Actor, Db, DbError, now, on_pool, write_audit};
 use kopra_domain::annual_report::AnnualReport;
@@ -103,36 +103,6 @@ struct Pending {
     report: AnnualReport,
 }
 
-/// Pushes a report's 23 values in `COLUMNS` order onto a multi-row `VALUES` list.
-macro_rules! push_report {
-    ($b:expr, $r:expr) => {{
-        let r: &AnnualReport = $r;
-        $b.push_bind(r.book_year)
-            .push_bind(r.rat_date)
-            .push_bind(r.reported_date)
-            .push_bind(r.report_channel.clone())
-            .push_bind(r.members_male)
-            .push_bind(r.members_female)
-            .push_bind(r.members_total)
-            .push_bind(r.pengurus)
-            .push_bind(r.pengawas)
-            .push_bind(r.managers_male)
-            .push_bind(r.managers_female)
-            .push_bind(r.employees_male)
-            .push_bind(r.employees_female)
-            .push_bind(r.simpanan_pokok)
-            .push_bind(r.simpanan_wajib)
-            .push_bind(r.modal_sendiri)
-            .push_bind(r.modal_luar)
-            .push_bind(r.modal_penyertaan)
-            .push_bind(r.assets)
-            .push_bind(r.business_volume)
-            .push_bind(r.shu)
-            .push_bind(r.savings_received)
-            .push_bind(r.loans_given);
-    }};
-}
-
 /// Writes checked reports in one multi-row statement, then their first versions (the
 /// actor named with the file); the number written. Built with `QueryBuilder`, whose SQLite
 /// placeholders are anonymous `?`: binding numbered `$n` ones costs sqlx a name lookup per
@@ -145,7 +115,7 @@ macro_rules! write_batch {
         ));
         q.push_values(pending, |mut b, p| {
             b.push_bind(p.cooperative_id);
-            push_report!(b, &p.report);
+            bind_report!(b, &p.report, push_bind);
             b.push_bind("import").push_bind("verified").push_bind(1i64).push_bind($t).push_bind($t);
         });
         q.push(" RETURNING id, cooperative_id, book_year");

@@ -305,14 +305,20 @@ const ALIASES: &[(Field, &[&str])] = &[
 
 /// The field a header names, if any.
 pub fn field_for_header(header: &str) -> Option<Field> {
+    column_by_alias(ALIASES, header)
+}
+
+/// The column a header names in a table of aliases (compared ignoring case, spaces and
+/// punctuation), if any. Shared by the cooperative, UMKM and annual-report sheets.
+pub fn column_by_alias<C: Copy>(aliases: &[(C, &[&str])], header: &str) -> Option<C> {
     let key = compact_key(header);
     if key.is_empty() {
         return None;
     }
-    ALIASES
+    aliases
         .iter()
         .find(|(_, names)| names.iter().any(|n| compact_key(n) == key))
-        .map(|(f, _)| *f)
+        .map(|(c, _)| *c)
 }
 
 /// Where the header is and what each column holds.

@@ -13,7 +13,6 @@ use crate::message::{RowMessage, Severity};
 use crate::table::{Cell, decode_text, detect_delimiter};
 use crate::values::{ValueError, parse_count, parse_date, parse_rupiah};
 use kopra_domain::annual_report::AnnualReportInput;
-use kopra_domain::names::compact_key;
 use std::io::Read;
 
 /// A column of a report list.
@@ -82,14 +81,7 @@ const ALIASES: &[(ReportColumn, &[&str])] = &[
 ];
 
 fn column_for_header(header: &str) -> Option<ReportColumn> {
-    let key = compact_key(header);
-    if key.is_empty() {
-        return None;
-    }
-    ALIASES
-        .iter()
-        .find(|(_, names)| names.iter().any(|n| compact_key(n) == key))
-        .map(|(c, _)| *c)
+    crate::mapping::column_by_alias(ALIASES, header)
 }
 
 /// Which column holds what, from the header row.

@@ -10,7 +10,6 @@
 use crate::message::{RowMessage, Severity};
 use crate::table::{Cell, Table};
 use crate::values::{parse_count, parse_date, parse_rupiah};
-use kopra_domain::names::compact_key;
 use kopra_domain::umkm::{KbliCode, Nib, parse_tags};
 use kopra_domain::umkm_input::UmkmInput;
 use kopra_domain::{HomeRegion, RegionIndex, RegionMatch};
@@ -140,14 +139,7 @@ const ALIASES: &[(UmkmColumn, &[&str])] = &[
 ];
 
 fn column_for_header(header: &str) -> Option<UmkmColumn> {
-    let key = compact_key(header);
-    if key.is_empty() {
-        return None;
-    }
-    ALIASES
-        .iter()
-        .find(|(_, names)| names.iter().any(|n| compact_key(n) == key))
-        .map(|(c, _)| *c)
+    crate::mapping::column_by_alias(ALIASES, header)
 }
 
 /// The header row and the column of each field, as found.
