@@ -217,18 +217,17 @@ impl Db {
                     summary.already_recorded += 1;
                     continue;
                 }
+                if options.dry_run {
+                    summary.created += 1;
+                    continue;
+                }
                 pending.push(Pending { cooperative_id, report });
-                if pending.len() == BATCH && !options.dry_run {
+                if pending.len() == BATCH {
                     summary.created += write_batch!(tx, &pending, &source, t);
-                    pending.clear();
-                } else if options.dry_run && pending.len() == BATCH {
-                    summary.created += pending.len() as u64;
                     pending.clear();
                 }
             }
-            if options.dry_run {
-                summary.created += pending.len() as u64;
-            } else if !pending.is_empty() {
+            if !pending.is_empty() {
                 summary.created += write_batch!(tx, &pending, &source, t);
             }
             let keep = !options.dry_run && (summary.rejected == 0 || options.accept_valid) && summary.created > 0;

@@ -358,13 +358,12 @@ impl Db {
     ) -> Result<Activation, DbError> {
         let stored_for_today =
             as_of == wib_today() && self.statuses_as_of().await?.as_deref() == Some(as_of.to_string().as_str());
-        if stored_for_today {
-            self.activation_counted(as_of, scope, office, CountedFrom::StoredStatuses)
-                .await
+        let from = if stored_for_today {
+            CountedFrom::StoredStatuses
         } else {
-            self.activation_counted(as_of, scope, office, CountedFrom::Evidence)
-                .await
-        }
+            CountedFrom::Evidence
+        };
+        self.activation_counted(as_of, scope, office, from).await
     }
 
     /// Activation counted one way or the other (see [`Db::activation`]); `StoredStatuses`
