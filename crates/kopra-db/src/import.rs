@@ -9,11 +9,12 @@ use crate::cooperatives::{FIELD_COLUMNS, UPDATE, bind_fields, nik_taken, push_fi
 use crate::demo::nik_prefix_crosswalk;
 use crate::settings::Office;
 use crate::{Actor, Db, DbError, now, on_pool, write_audit};
+use kopra_domain::annual_report::{AnnualReport, AnnualReportInput};
 use kopra_domain::duplicates::{Candidate, find_pairs, legal_number_key};
 use kopra_domain::{CooperativeFields, FieldChange, RegionCode, field_changes};
 use kopra_import::ImportError;
 use kopra_import::mapping::{Field, Mapping, detect_mapping};
-use kopra_import::rows::{ImportRow, read_rows};
+use kopra_import::rows::{ImportRow, ReportFigures, read_rows};
 use kopra_import::table::read_table;
 use serde::Serialize;
 use serde_json::json;
@@ -74,8 +75,13 @@ pub struct PlannedRow {
     pub flagged: bool,
     pub matches: Vec<DuplicateMatch>,
     pub messages: Vec<(String, String, String, &'static str)>,
+    /// The book year of the annual report this row makes from its last RAT date (and its
+    /// members, assets, volume and SHU), when the cooperative has none for that year yet.
+    pub report_book_year: Option<i32>,
     #[serde(skip)]
     fields: Option<CooperativeFields>,
+    #[serde(skip)]
+    report: Option<AnnualReport>,
     #[serde(skip)]
     from_version: Option<i64>,
 }
@@ -136,6 +142,15 @@ impl ImportPlan {
     }
     pub fn count(&self, a: RowAction) -> usize {
         self.rows.iter().filter(|r| r.action == a).count()
+    }
+    /// Rows that make an annual report (from their last RAT date).
+    pub fn reports(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| {
+                r.report.is_some() && matches!(r.action, RowAction::Create | RowAction::Update | RowAction::Unchanged)
+            })
+            .count()
     }
     pub fn flagged(&self) -> usize {
         self.rows.iter().filter(|r| r.flagged).count()
@@ -287,6 +302,35 @@ fn merge(stored: &CooperativeFields, imported: &CooperativeFields, mapping: &Map
     );
     m.manager_name = pick(&imported.manager_name, &stored.manager_name, Field::ManagerName);
     m
+}
+
+/// The annual report a register row carries: its last RAT date files the row's members,
+/// assets, volume and SHU under the book year before the meeting (a RAT is held after its
+/// book year ends, `domain.md` "RAT"; the ODS loader reads the column the same way). `None`
+/// without a RAT date; the column of the first figure the report rules refuse.
+fn report_from_figures(f: &ReportFigures, today: Date) -> Result<Option<AnnualReport>, Field> {
+    let Some(rat) = f.last_rat else { return Ok(None) };
+    let input = AnnualReportInput {
+        book_year: Some(rat.year() - 1),
+        rat_date: Some(rat.to_string()),
+        members_male: f.members_male,
+        members_female: f.members_female,
+        members_total: f.members_total,
+        assets: f.assets,
+        business_volume: f.business_volume,
+        shu: f.shu,
+        ..Default::default()
+    };
+    input.parse(today).map(Some).map_err(|errors| {
+        match errors.iter().next().map(|(field, _)| field.to_string()).as_deref() {
+            Some("members_total") => Field::MembersTotal,
+            Some("members_male") => Field::MembersMale,
+            Some("members_female") => Field::MembersFemale,
+            Some("assets") => Field::Assets,
+            Some("business_volume") => Field::BusinessVolume,
+            _ => Field::LastRat,
+        }
+    })
 }
 
 impl Db {
@@ -478,7 +522,9 @@ impl Db {
                     flagged: false,
                     matches: vec![],
                     messages,
+                    report_book_year: None,
                     fields: None,
+                    report: None,
                     from_version: None,
                 });
                 continue;
@@ -493,7 +539,9 @@ impl Db {
                 flagged: false,
                 matches: vec![],
                 messages,
+                report_book_year: None,
                 fields: None,
+                report: None,
                 from_version: None,
             };
             // 1. NIK, then 2. legal-entity number (when it names exactly one record).
@@ -614,8 +662,51 @@ impl Db {
             if let Some(n) = &fields.nik {
                 nik_in_file.entry(n.clone()).or_insert(row.line);
             }
+            if p.fields.is_some() {
+                match report_from_figures(&row.figures, today) {
+                    Ok(report) => p.report = report,
+                    Err(column) => p.messages.push((
+                        mapping
+                            .column_of(column)
+                            .and_then(|c| mapping.headers.get(c))
+                            .cloned()
+                            .unwrap_or_default(),
+                        String::new(),
+                        "warning".into(),
+                        "report_figures_invalid",
+                    )),
+                }
+            }
             planned_by_line.insert(row.line, planned.len());
             planned.push(p);
+        }
+        // A report the cooperative already has for that book year stays as it is.
+        let report_of: Vec<i64> = planned
+            .iter()
+            .filter(|p| p.report.is_some())
+            .filter_map(|p| p.cooperative_id)
+            .collect();
+        let mut recorded: std::collections::HashSet<(i64, i32)> = std::collections::HashSet::new();
+        for chunk in report_of.chunks(ROWS_PER_INSERT) {
+            let pairs: Vec<(i64, i32)> = on_pool!(self, p => {
+                let mut q = sqlx::QueryBuilder::new("SELECT cooperative_id, book_year FROM annual_reports WHERE cooperative_id IN (");
+                let mut ids = q.separated(", ");
+                for id in chunk {
+                    ids.push_bind(*id);
+                }
+                q.push(")");
+                q.build_query_as().fetch_all(p).await
+            })
+            .map_err(DbError::from)?;
+            recorded.extend(pairs);
+        }
+        for p in &mut planned {
+            if let (Some(id), Some(r)) = (p.cooperative_id, &p.report)
+                && recorded.contains(&(id, r.book_year))
+            {
+                p.report = None;
+            }
+            p.report_book_year = p.report.as_ref().map(|r| r.book_year);
         }
         let original = table
             .rows
@@ -660,6 +751,7 @@ impl Db {
         let summary = json!({
             "rows": plan.rows.len(), "created": plan.count(RowAction::Create), "updated": plan.count(RowAction::Update),
             "unchanged": plan.count(RowAction::Unchanged), "errors": plan.count(RowAction::Rejected),
+            "reports": plan.reports(),
             "duplicates": plan.count(RowAction::HeldBack), "flagged": plan.flagged(),
         });
         let mapping = serde_json::to_string(&plan.mapping).unwrap_or_default();
@@ -710,6 +802,7 @@ impl Db {
                 let mut new_records: Vec<(i64, &CooperativeFields)> = Vec::with_capacity(creates);
                 let mut versions: Vec<(i64, i64, &PlannedRow, &CooperativeFields)> = Vec::with_capacity(creates);
                 let mut batch_rows: Vec<(i64, Option<i64>, &'static str, Option<i64>)> = Vec::with_capacity(plan.rows.len());
+                let mut reports: Vec<crate::report_import::Pending> = Vec::new();
                 for row in &plan.rows {
                     let line = row.line as i64;
                     let Some(f) = row.fields.as_ref() else {
@@ -738,6 +831,9 @@ impl Db {
                         (_, Some(id), _) => id,
                         _ => continue,
                     };
+                    if let Some(report) = &row.report {
+                        reports.push(crate::report_import::Pending { cooperative_id: id, report: report.clone() });
+                    }
                     batch_rows.push((line, Some(id), row.action.as_str(), row.from_version));
                 }
                 let steps = new_records.len() + versions.len() + batch_rows.len();
@@ -829,13 +925,23 @@ impl Db {
                 }
                 tracing::debug!(versions = versions.len(), ms = started.elapsed().as_millis() as u64, "import commit: versions and audit written");
 
+                // The annual reports made from the rows' last RAT dates.
+                let mut report_of: HashMap<i64, i64> = HashMap::with_capacity(reports.len());
+                for chunk in reports.chunks(ROWS_PER_INSERT) {
+                    for (report_id, cooperative_id, _) in crate::report_import::write_reports!(tx, chunk, batch_actor.name, t) {
+                        report_of.insert(cooperative_id, report_id);
+                    }
+                }
+                tracing::debug!(reports = report_of.len(), ms = started.elapsed().as_millis() as u64, "import commit: annual reports written");
+
                 // What each row of the file did.
                 for chunk in batch_rows.chunks(ROWS_PER_INSERT) {
                     let mut q = sqlx::QueryBuilder::new(
-                        "INSERT INTO import_batch_rows (batch_id, line, cooperative_id, action, from_version) ",
+                        "INSERT INTO import_batch_rows (batch_id, line, cooperative_id, action, from_version, report_id) ",
                     );
                     q.push_values(chunk, |mut b, (line, id, action, from)| {
-                        b.push_bind(batch_id).push_bind(*line).push_bind(*id).push_bind(*action).push_bind(*from);
+                        b.push_bind(batch_id).push_bind(*line).push_bind(*id).push_bind(*action).push_bind(*from)
+                            .push_bind(id.and_then(|id| report_of.get(&id).copied()));
                     });
                     q.build().execute(&mut *tx).await?;
                     report(chunk.len());
@@ -890,6 +996,10 @@ pub struct UndoReport {
     pub restored: usize,
     /// Records changed since the batch: left as they are (ids).
     pub skipped: Vec<i64>,
+    /// Annual reports the batch made from last RAT dates, now withdrawn (no longer evidence).
+    pub reports_withdrawn: usize,
+    /// Reports the batch made that were changed since: left as they are (report ids).
+    pub reports_skipped: Vec<i64>,
 }
 
 impl Db {
@@ -985,6 +1095,48 @@ impl Db {
                 "create" => report.skipped.push(id),
                 _ => {}
             }
+        }
+        // The annual reports the batch made are withdrawn (kept, with a version saying so),
+        // unless someone has changed them since.
+        let made: Vec<(i64, i64, i64, String, String)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT r.id, r.cooperative_id, r.version, r.review_status, r.source FROM import_batch_rows b JOIN annual_reports r ON r.id = b.report_id \
+             WHERE b.batch_id = $1 ORDER BY r.id",
+        ).bind(batch_id).fetch_all(p).await)?;
+        let t = now();
+        let mut touched = Vec::new();
+        for (id, cooperative_id, version, review, source) in made {
+            if version != 1 || review != "verified" || source != "import" {
+                report.reports_skipped.push(id);
+                continue;
+            }
+            let withdrawn = on_pool!(self, p => {
+                let mut tx = p.begin().await?;
+                let n = sqlx::query("UPDATE annual_reports SET review_status = 'withdrawn', review_note = $1, reviewed_by = $2, version = 2, updated_at = $3 \
+                     WHERE id = $4 AND version = 1 AND review_status = 'verified'")
+                    .bind(&reason).bind(actor.name.clone()).bind(t).bind(id).execute(&mut *tx).await?.rows_affected();
+                if n == 1 {
+                    sqlx::query(crate::annual_reports::INSERT_VERSION)
+                        .bind(id).bind(2i64).bind("withdraw").bind(json!({"review_status": "withdrawn", "review_note": reason}).to_string())
+                        .bind(json!([{"field": "review_status", "from": "verified", "to": "withdrawn"}]).to_string()).bind(actor.name.clone()).bind(t)
+                        .execute(&mut *tx).await?;
+                    write_audit!(&mut *tx, actor, AuditEntry {
+                        action: "annual_report.withdraw", entity_type: "cooperative", entity_id: Some(cooperative_id.to_string()),
+                        before: Some(json!({"report": id, "review_status": "verified"})),
+                        after: Some(json!({"report": id, "review_status": "withdrawn", "import_batch": batch_id})),
+                    })?;
+                    tx.commit().await?;
+                }
+                n == 1
+            });
+            if withdrawn {
+                report.reports_withdrawn += 1;
+                touched.push(cooperative_id);
+            } else {
+                report.reports_skipped.push(id);
+            }
+        }
+        for id in touched {
+            self.refresh_status(id).await?;
         }
         on_pool!(self, p => {
             let mut tx = p.begin().await?;

@@ -110,6 +110,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0022_list_kabkota.sql"),
         include_str!("../../../migrations/postgres/0022_list_kabkota.sql"),
     ),
+    (
+        "0023_import_reports",
+        include_str!("../../../migrations/sqlite/0023_import_reports.sql"),
+        include_str!("../../../migrations/postgres/0023_import_reports.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str =

@@ -9,11 +9,9 @@
 //! import as a whole gets one audit entry naming the file, its SHA-256 and the counts.
 //! Statuses are recomputed afterwards (the reports are evidence for them).
 
-use crate::annual_reports::{COLUMNS, bind_report};
 use crate::audit::AuditEntry;
 use crate::{Actor, Db, DbError, now, on_pool, write_audit};
 use kopra_domain::annual_report::AnnualReport;
-use kopra_domain::field_changes;
 use kopra_import::ImportError;
 use kopra_import::RowMessage;
 use kopra_import::report_rows::ReportRow;
@@ -98,54 +96,71 @@ impl From<sqlx::Error> for ReportImportError {
 }
 
 /// A checked report waiting for its statement.
-struct Pending {
-    cooperative_id: i64,
-    report: AnnualReport,
+pub(crate) struct Pending {
+    pub(crate) cooperative_id: i64,
+    pub(crate) report: AnnualReport,
 }
 
-/// Writes checked reports in one multi-row statement, then their first versions (the
-/// actor named with the file); the number written. Built with `QueryBuilder`, whose SQLite
-/// placeholders are anonymous `?`: binding numbered `$n` ones costs sqlx a name lookup per
-/// parameter that grows with the statement (quadratic; perf showed 70 % of the time there).
-macro_rules! write_batch {
+/// Writes checked reports (source `import`, verified) in one multi-row statement, then
+/// their first versions (the actor named with `$source`); evaluates to the
+/// `(id, cooperative_id, book_year)` of those written. A report for a cooperative and book
+/// year already on record is left as it is and not returned. Built with `QueryBuilder`,
+/// whose SQLite placeholders are anonymous `?`: binding numbered `$n` ones costs sqlx a name
+/// lookup per parameter that grows with the statement (quadratic; perf showed 70 % of the
+/// time there).
+macro_rules! write_reports {
     ($tx:expr, $pending:expr, $source:expr, $t:expr) => {{
-        let pending: &[Pending] = $pending;
+        let pending: &[$crate::report_import::Pending] = $pending;
         let mut q = sqlx::QueryBuilder::new(format!(
-            "INSERT INTO annual_reports (cooperative_id, {COLUMNS}, source, review_status, version, created_at, updated_at) "
+            "INSERT INTO annual_reports (cooperative_id, {}, source, review_status, version, created_at, updated_at) ",
+            $crate::annual_reports::COLUMNS
         ));
         q.push_values(pending, |mut b, p| {
             b.push_bind(p.cooperative_id);
-            bind_report!(b, &p.report, push_bind);
-            b.push_bind("import").push_bind("verified").push_bind(1i64).push_bind($t).push_bind($t);
-        });
-        q.push(" RETURNING id, cooperative_id, book_year");
-        let ids: Vec<(i64, i64, i32)> = q.build_query_as().fetch_all(&mut *$tx).await?;
-        let id_of: HashMap<(i64, i32), i64> = ids.into_iter().map(|(id, c, y)| ((c, y), id)).collect();
-        let mut rows = Vec::with_capacity(pending.len());
-        for p in pending {
-            let id = id_of
-                .get(&(p.cooperative_id, p.report.book_year))
-                .copied()
-                .ok_or_else(|| DbError::Corrupt("an imported report was not returned".into()))?;
-            let changes = field_changes(&[], &p.report.display_fields());
-            rows.push((id, json!(p.report).to_string(), serde_json::to_string(&changes).unwrap_or_default()));
-        }
-        let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO annual_report_versions (report_id, version, action, snapshot, changes, actor_name, at) ",
-        );
-        q.push_values(rows, |mut b, (id, snapshot, changes)| {
-            b.push_bind(id)
+            $crate::annual_reports::bind_report!(b, &p.report, push_bind);
+            b.push_bind("import")
+                .push_bind("verified")
                 .push_bind(1i64)
-                .push_bind("import")
-                .push_bind(snapshot)
-                .push_bind(changes)
-                .push_bind($source.to_string())
+                .push_bind($t)
                 .push_bind($t);
         });
-        q.build().execute(&mut *$tx).await?;
-        pending.len() as u64
+        q.push(" ON CONFLICT (cooperative_id, book_year) DO NOTHING RETURNING id, cooperative_id, book_year");
+        let ids: Vec<(i64, i64, i32)> = q.build_query_as().fetch_all(&mut *$tx).await?;
+        let by_key: std::collections::HashMap<(i64, i32), &kopra_domain::annual_report::AnnualReport> = pending
+            .iter()
+            .map(|p| ((p.cooperative_id, p.report.book_year), &p.report))
+            .collect();
+        let mut rows = Vec::with_capacity(ids.len());
+        for (id, c, y) in &ids {
+            let report = by_key
+                .get(&(*c, *y))
+                .ok_or_else(|| $crate::DbError::Corrupt("a written report was not asked for".into()))?;
+            let changes = kopra_domain::field_changes(&[], &report.display_fields());
+            rows.push((
+                *id,
+                serde_json::json!(report).to_string(),
+                serde_json::to_string(&changes).unwrap_or_default(),
+            ));
+        }
+        if !rows.is_empty() {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO annual_report_versions (report_id, version, action, snapshot, changes, actor_name, at) ",
+            );
+            q.push_values(rows, |mut b, (id, snapshot, changes)| {
+                b.push_bind(id)
+                    .push_bind(1i64)
+                    .push_bind("import")
+                    .push_bind(snapshot)
+                    .push_bind(changes)
+                    .push_bind($source.to_string())
+                    .push_bind($t);
+            });
+            q.build().execute(&mut *$tx).await?;
+        }
+        ids
     }};
 }
+pub(crate) use write_reports;
 
 impl Db {
     /// Imports `rows` (from [`kopra_import::report_rows::ReportCsv`] or a sheet) as verified
@@ -223,12 +238,12 @@ impl Db {
                 }
                 pending.push(Pending { cooperative_id, report });
                 if pending.len() == BATCH {
-                    summary.created += write_batch!(tx, &pending, &source, t);
+                    summary.created += write_reports!(tx, &pending, &source, t).len() as u64;
                     pending.clear();
                 }
             }
             if !pending.is_empty() {
-                summary.created += write_batch!(tx, &pending, &source, t);
+                summary.created += write_reports!(tx, &pending, &source, t).len() as u64;
             }
             let keep = !options.dry_run && (summary.rejected == 0 || options.accept_valid) && summary.created > 0;
             if keep {

@@ -267,6 +267,21 @@ fn read_row(
         shu: c.number(Field::Shu, false),
         last_rat,
     };
+    // The figures become the annual report of the book year before the last RAT; without
+    // that date there is no year to file them under.
+    let has_figures = [
+        figures.members_male,
+        figures.members_female,
+        figures.members_total,
+        figures.assets,
+        figures.business_volume,
+        figures.shu,
+    ]
+    .iter()
+    .any(Option::is_some);
+    if has_figures && figures.last_rat.is_none() {
+        c.say(Field::LastRat, "", Severity::Warning, "figures_without_rat");
+    }
     let bentuk = c.listed(Field::Bentuk, |s| Bentuk::parse(s).map(|b| b.as_str().to_string()));
     let jenis = c.listed(Field::Jenis, |s| Jenis::parse(s).map(String::from));
     let kelompok = c.listed(Field::Kelompok, |s| Kelompok::parse(s).map(String::from));

@@ -732,6 +732,7 @@ async fn import(
         "errors": errors,
         "duplicates": plan.count(RowAction::HeldBack),
         "flagged": plan.flagged(),
+        "reports": plan.reports(),
         "committed": batch.is_some(),
         "row_errors": row_errors,
         "possible_duplicates": possible_duplicates,
@@ -752,6 +753,7 @@ async fn import(
             "  new {}, updated {}, unchanged {}, rejected {}, held back as possible duplicates {}, created but flagged {}",
             out["created"], out["updated"], out["unchanged"], errors, out["duplicates"], out["flagged"]
         );
+        println!("  annual reports from the last RAT date: {}", out["reports"]);
         for e in out["row_errors"].as_array().into_iter().flatten().take(50) {
             println!(
                 "  row {}, column {}: {} ({})",

@@ -694,6 +694,11 @@ pub(super) async fn detail(
                 t.key("report.review.returned"),
                 r.review_note.clone().unwrap_or_default()
             ),
+            "withdrawn" => format!(
+                "{}: {}",
+                t.key("report.review.withdrawn"),
+                r.review_note.clone().unwrap_or_default()
+            ),
             _ => String::new(),
         };
         reports.push(ReportView {

@@ -66,6 +66,7 @@ fn summary_text(t: &Tr, summary: &serde_json::Value) -> String {
             ("errors", &n("errors")),
             ("duplicates", &n("duplicates")),
             ("flagged", &n("flagged")),
+            ("reports", &n("reports")),
         ],
     )
 }
@@ -282,6 +283,7 @@ fn plan_summary(plan: &ImportPlan) -> serde_json::Value {
         "rows": plan.rows.len(), "created": plan.count(RowAction::Create), "updated": plan.count(RowAction::Update),
         "unchanged": plan.count(RowAction::Unchanged), "errors": plan.count(RowAction::Rejected),
         "duplicates": plan.count(RowAction::HeldBack), "flagged": plan.flagged(),
+        "reports": plan.reports(),
     })
 }
 
@@ -557,6 +559,7 @@ pub async fn undo(State(state): State<AppState>, user: PageUser, Path(id): Path<
                     ("archived", &r.archived.to_string()),
                     ("restored", &r.restored.to_string()),
                     ("skipped", &r.skipped.len().to_string()),
+                    ("reports", &r.reports_withdrawn.to_string()),
                 ],
             );
             batch_with(&state, &user, id, Some(notice)).await

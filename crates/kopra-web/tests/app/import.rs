@@ -14,7 +14,134 @@ both_engines!(
     an_officer_limited_to_a_kecamatan_imports_only_rows_of_that_kecamatan,
     a_file_with_the_chairs_name_and_phone_fills_the_board_once,
     an_import_larger_than_one_insert_gives_every_row_its_version_and_audit_and_undoes_whole,
+    the_last_rat_date_of_a_register_file_becomes_an_annual_report_and_undo_withdraws_it,
 );
+
+/// "Tanggal RAT Terakhir" in a register file is evidence: it becomes the report of the book
+/// year before the meeting, with the row's members and assets, and the status follows. A
+/// row with figures but no date says they were not stored. Importing the file again makes
+/// no second report; undoing the batch withdraws its reports (kept, with a version).
+async fn the_last_rat_date_of_a_register_file_becomes_an_annual_report_and_undo_withdraws_it(app: TestApp) {
+    let office = app.office().await;
+    let today = kopra_db::status::wib_today();
+    let actor = Actor {
+        user_id: None,
+        name: "admin".into(),
+        ip: None,
+    };
+    let register = "NAMA KOPERASI;NIK;KECAMATAN\n\
+        Koperasi Rapat Baru;3275010020001;Bekasi Timur\n\
+        Koperasi Tanpa Tanggal;3275010020002;Bekasi Timur\n\
+        Koperasi Rapat Lama;3275010020003;Bekasi Timur\n";
+    let plan = app
+        .db
+        .plan_import(
+            register.as_bytes(),
+            "daftar.csv",
+            &office,
+            &ImportOptions::default(),
+            today,
+        )
+        .await
+        .unwrap();
+    assert_eq!((plan.count(RowAction::Create), plan.reports()), (3, 0));
+    app.db.commit_import(&plan, &office, &actor).await.unwrap();
+    let recent = time::Date::from_calendar_date(today.year() - 1, time::Month::March, 15).unwrap();
+    let with_rat = format!(
+        "NAMA KOPERASI;NIK;KECAMATAN;TANGGAL RAT TERAKHIR;JUMLAH ANGGOTA;ASET\n\
+        Koperasi Rapat Baru;3275010020001;Bekasi Timur;{};120;500.000.000\n\
+        Koperasi Tanpa Tanggal;3275010020002;Bekasi Timur;;40;1.000.000\n\
+        Koperasi Rapat Lama;3275010020003;Bekasi Timur;24/03/2019;;\n",
+        recent
+            .format(time::macros::format_description!("[day]/[month]/[year]"))
+            .unwrap()
+    );
+    let plan = app
+        .db
+        .plan_import(
+            with_rat.as_bytes(),
+            "ods.csv",
+            &office,
+            &ImportOptions::default(),
+            today,
+        )
+        .await
+        .unwrap();
+    assert_eq!(plan.reports(), 2, "{:?}", plan.rows);
+    assert_eq!(plan.rows[0].report_book_year, Some(today.year() - 2));
+    assert_eq!(plan.rows[2].report_book_year, Some(2018));
+    assert!(
+        plan.rows[1]
+            .messages
+            .iter()
+            .any(|m| m.3 == "figures_without_rat" && m.2 == "warning"),
+        "{:?}",
+        plan.rows[1].messages
+    );
+    let batch = app.db.commit_import(&plan, &office, &actor).await.unwrap();
+
+    let recent_coop = app.db.cooperative_by_nik("3275010020001").await.unwrap().unwrap();
+    let reports = app.db.annual_reports(recent_coop.id).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    let report = &reports[0];
+    assert_eq!(
+        (
+            report.report.book_year,
+            report.report.rat_date,
+            report.report.members_total,
+            report.report.assets
+        ),
+        (today.year() - 2, Some(recent), Some(120), Some(500_000_000))
+    );
+    assert_eq!(
+        (recent_coop.status.as_str(), recent_coop.last_rat_date),
+        ("active", Some(recent))
+    );
+    let old = app.db.cooperative_by_nik("3275010020003").await.unwrap().unwrap();
+    assert_eq!(old.last_rat_date, Some(time::macros::date!(2019 - 03 - 24)));
+    assert_ne!(old.status, "active");
+    let undated = app.db.cooperative_by_nik("3275010020002").await.unwrap().unwrap();
+    assert!(app.db.annual_reports(undated.id).await.unwrap().is_empty());
+    assert_eq!(undated.status, "no_data");
+
+    // The same file again: the reports are on record already.
+    let again = app
+        .db
+        .plan_import(
+            with_rat.as_bytes(),
+            "ods.csv",
+            &office,
+            &ImportOptions::default(),
+            today,
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.reports(), 0, "{:?}", again.rows);
+    let reports_before = app.count("annual_reports").await;
+    app.db.commit_import(&again, &office, &actor).await.unwrap();
+    assert_eq!(app.count("annual_reports").await, reports_before);
+
+    let undone = app.db.undo_import(batch, &office, &actor).await.unwrap();
+    assert_eq!((undone.reports_withdrawn, undone.reports_skipped.len()), (2, 0));
+    let recent_coop = app.db.cooperative(recent_coop.id).await.unwrap();
+    assert_eq!(
+        (recent_coop.status.as_str(), recent_coop.last_rat_date),
+        ("no_data", None)
+    );
+    let report = app.db.annual_report(report.id).await.unwrap();
+    assert_eq!(report.review_status, "withdrawn");
+    assert_eq!(
+        report.review_note.as_deref(),
+        Some(format!("impor #{batch} dibatalkan").as_str())
+    );
+    let history = app.db.annual_report_history(report.id).await.unwrap();
+    assert_eq!((history[0].action.as_str(), history.len()), ("withdraw", 2));
+    assert_eq!(
+        app.count("annual_reports").await,
+        reports_before,
+        "withdrawn, not deleted"
+    );
+}
 
 /// Rows past several multi-row INSERTs (`ROWS_PER_INSERT`): each new record is the row's,
 /// with its first version and its audit entry; updates among them get theirs; undo takes
