@@ -115,6 +115,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0023_import_reports.sql"),
         include_str!("../../../migrations/postgres/0023_import_reports.sql"),
     ),
+    (
+        "0024_instr",
+        include_str!("../../../migrations/sqlite/0024_instr.sql"),
+        include_str!("../../../migrations/postgres/0024_instr.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str =

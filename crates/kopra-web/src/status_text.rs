@@ -5,7 +5,20 @@ use crate::i18n::Tr;
 use kopra_domain::status::{Evidence, Status, StatusAt, StatusRules};
 
 pub fn status_label(tr: &Tr, s: Status) -> String {
-    tr.key(&format!("status.{}", s.as_str()))
+    tr.key(status_key(s))
+}
+
+/// The catalogue key of a status's name.
+pub fn status_key(s: Status) -> &'static str {
+    match s {
+        Status::Active => "status.active",
+        Status::Inactive => "status.inactive",
+        Status::NoData => "status.no_data",
+        Status::DissolutionCandidate => "status.dissolution_candidate",
+        Status::Dissolved => "status.dissolved",
+        Status::InLiquidation => "status.in_liquidation",
+        Status::Merged => "status.merged",
+    }
 }
 
 pub fn explain(tr: &Tr, s: &StatusAt, rules: StatusRules) -> String {

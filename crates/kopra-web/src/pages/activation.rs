@@ -267,12 +267,12 @@ pub async fn page(
     let scopes = vec![
         Opt {
             value: "supervised".into(),
-            label: tr.key("activation.scope_supervised"),
+            label: tr.key("activation.scope_supervised").into(),
             selected: scope == ActivationScope::Supervised,
         },
         Opt {
             value: "all".into(),
-            label: tr.key("activation.scope_all"),
+            label: tr.key("activation.scope_all").into(),
             selected: scope == ActivationScope::All,
         },
     ];

@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 pub struct Select {
     name: &'static str,
-    label: String,
+    label: &'static str,
     options: Vec<Opt>,
 }
 
@@ -41,8 +41,9 @@ struct ListPage {
     next_query: Option<String>,
 }
 
-fn pairs(v: &[&str]) -> Vec<(String, String)> {
-    v.iter().map(|s| (s.to_string(), s.to_string())).collect()
+/// A value set whose values are their own labels.
+fn pairs(v: &'static [&'static str]) -> impl Iterator<Item = (&'static str, &'static str)> {
+    v.iter().map(|s| (*s, *s))
 }
 
 fn params_pairs(p: &ListParams, page: Option<i64>) -> Vec<(&'static str, String)> {
@@ -94,13 +95,13 @@ fn region_options(choose: &str, regions: &[kopra_db::regions::Region], current: 
     let current = current.map(str::trim).filter(|c| !c.is_empty());
     let mut out = Vec::with_capacity(regions.len() + 1);
     out.push(Opt {
-        value: String::new(),
-        label: choose.to_string(),
+        value: "".into(),
+        label: choose.to_string().into(),
         selected: current.is_none(),
     });
     out.extend(regions.iter().map(|r| Opt {
-        value: r.code.clone(),
-        label: r.name.clone(),
+        value: r.code.clone().into(),
+        label: r.name.clone().into(),
         selected: current == Some(r.code.as_str()),
     }));
     out
@@ -123,7 +124,7 @@ pub async fn list_page(
         .list_cooperatives(&req.filter, &user.user.scope(), req.sort, req.page, req.per_page)
         .await
         .map_err(|e| user.fail(e))?;
-    let all = t.key("list.all");
+    let all = t.get("list.all");
     let home = &state.office.home;
     let fail = |e: kopra_db::DbError| user.fail(e);
     // The place selects: [kab/kota,] kecamatan, then the chosen kecamatan's kelurahan.
@@ -137,8 +138,8 @@ pub async fn list_page(
             .filter(|k| kabkota.iter().any(|r| r.code == *k));
         places.push(Select {
             name: "kabkota",
-            label: t.key("field.kabkota_code"),
-            options: region_options(&all, &kabkota, p.kabkota.as_deref()),
+            label: t.get("field.kabkota_code"),
+            options: region_options(all, &kabkota, p.kabkota.as_deref()),
         });
         match chosen {
             Some(k) => Some(state.regions.children(&state.db, k).await.map_err(fail)?),
@@ -150,76 +151,92 @@ pub async fn list_page(
     if let Some(kecamatan) = kecamatan {
         places.push(Select {
             name: "kecamatan",
-            label: t.key("field.kecamatan_code"),
-            options: region_options(&all, &kecamatan, p.kecamatan.as_deref()),
+            label: t.get("field.kecamatan_code"),
+            options: region_options(all, &kecamatan, p.kecamatan.as_deref()),
         });
         // The kelurahan of the chosen kecamatan (all of them would be too many for a province).
         if let Some(kec) = p.kecamatan.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
             let kelurahan = state.regions.children(&state.db, kec).await.map_err(fail)?;
             places.push(Select {
                 name: "kelurahan",
-                label: t.key("field.kelurahan_code"),
-                options: region_options(&all, &kelurahan, p.kelurahan.as_deref()),
+                label: t.get("field.kelurahan_code"),
+                options: region_options(all, &kelurahan, p.kelurahan.as_deref()),
             });
         }
     }
-    let sel = |name: &'static str, label: &str, values: Vec<(String, String)>, current: &Option<String>| Select {
+    // The fixed selects borrow their values and the catalogue's labels: no text is copied.
+    let sel = |name: &'static str,
+               label: &'static str,
+               choose: &'static str,
+               values: &mut dyn Iterator<Item = (&'static str, &'static str)>,
+               current: &Option<String>| Select {
         name,
-        label: t.key(label),
-        options: Opt::list(&all, &values, current.as_deref()),
+        label: t.get(label),
+        options: Opt::fixed(choose, values, current.as_deref()),
     };
-    let yes_no = vec![
-        ("true".to_string(), t.key("list.yes")),
-        ("false".to_string(), t.key("list.no")),
-    ];
-    let archived = vec![
-        ("true".to_string(), t.key("list.archived_only")),
-        ("all".to_string(), t.key("list.archived_include")),
-    ];
-    let statuses: Vec<(String, String)> = kopra_domain::status::Status::ALL
-        .iter()
-        .map(|s| (s.as_str().to_string(), crate::status_text::status_label(&t, *s)))
-        .collect();
-    let sorts = [
-        "name",
-        "nik",
-        "kecamatan",
-        "legal_entity_date",
-        "updated_at",
-        "last_rat",
-    ]
-    .iter()
-    .map(|k| (k.to_string(), t.key(&format!("sort.{k}"))))
-    .collect();
     let mut selects = places;
     selects.extend([
-        sel("bentuk", "field.bentuk", pairs(&Bentuk::ALL), &p.bentuk),
-        sel("jenis", "field.jenis", pairs(&Jenis::ALL), &p.jenis),
-        sel("kelompok", "field.kelompok", pairs(&Kelompok::ALL), &p.kelompok),
-        sel("sektor", "field.sektor", pairs(&Sektor::ALL), &p.sektor),
-        sel("status", "status.title", statuses, &p.status),
-        sel("supervised", "field.supervised", yes_no, &p.supervised),
-        sel("archived", "field.archived", archived, &p.archived),
+        sel("bentuk", "field.bentuk", all, &mut pairs(&Bentuk::ALL), &p.bentuk),
+        sel("jenis", "field.jenis", all, &mut pairs(&Jenis::ALL), &p.jenis),
+        sel(
+            "kelompok",
+            "field.kelompok",
+            all,
+            &mut pairs(&Kelompok::ALL),
+            &p.kelompok,
+        ),
+        sel("sektor", "field.sektor", all, &mut pairs(&Sektor::ALL), &p.sektor),
+        sel(
+            "status",
+            "status.title",
+            all,
+            &mut kopra_domain::status::Status::ALL
+                .iter()
+                .map(|s| (s.as_str(), t.get(crate::status_text::status_key(*s)))),
+            &p.status,
+        ),
+        sel(
+            "supervised",
+            "field.supervised",
+            all,
+            &mut [("true", t.get("list.yes")), ("false", t.get("list.no"))].into_iter(),
+            &p.supervised,
+        ),
+        sel(
+            "archived",
+            "field.archived",
+            t.get("list.archived_exclude"),
+            &mut [
+                ("true", t.get("list.archived_only")),
+                ("all", t.get("list.archived_include")),
+            ]
+            .into_iter(),
+            &p.archived,
+        ),
         sel(
             "dir",
             "list.direction",
-            vec![("desc".to_string(), t.key("list.descending"))],
+            t.get("list.ascending"),
+            &mut [("desc", t.get("list.descending"))].into_iter(),
             &p.dir,
         ),
-        sel("sort", "list.sort", sorts, &p.sort),
+        sel(
+            "sort",
+            "list.sort",
+            t.get("sort.name"),
+            &mut [
+                ("name", "sort.name"),
+                ("nik", "sort.nik"),
+                ("kecamatan", "sort.kecamatan"),
+                ("legal_entity_date", "sort.legal_entity_date"),
+                ("updated_at", "sort.updated_at"),
+                ("last_rat", "sort.last_rat"),
+            ]
+            .into_iter()
+            .map(|(v, k)| (v, t.get(k))),
+            &p.sort,
+        ),
     ]);
-    for (name, key) in [("archived", "list.archived_exclude"), ("dir", "list.ascending")] {
-        if let Some(first) = selects
-            .iter_mut()
-            .find(|s| s.name == name)
-            .and_then(|s| s.options.first_mut())
-        {
-            first.label = t.key(key);
-        }
-    }
-    if let Some(first) = selects.last_mut().and_then(|s| s.options.first_mut()) {
-        first.label = t.key("sort.name");
-    }
     let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
     let prev_query = (page.page > 1).then(|| query_string(&params_pairs(&p, Some(page.page - 1))));
     let next_query = (page.page < pages).then(|| query_string(&params_pairs(&p, Some(page.page + 1))));
@@ -1193,28 +1210,28 @@ async fn form_page(
             "bentuk",
             "select",
             String::new(),
-            Opt::list(&choose, &pairs(&Bentuk::ALL), form.bentuk.as_deref()),
+            Opt::fixed(choose.clone(), pairs(&Bentuk::ALL), form.bentuk.as_deref()),
             false,
         ),
         mk(
             "jenis",
             "select",
             String::new(),
-            Opt::list(&choose, &pairs(&Jenis::ALL), form.jenis.as_deref()),
+            Opt::fixed(choose.clone(), pairs(&Jenis::ALL), form.jenis.as_deref()),
             false,
         ),
         mk(
             "kelompok",
             "select",
             String::new(),
-            Opt::list(&choose, &pairs(&Kelompok::ALL), form.kelompok.as_deref()),
+            Opt::fixed(choose.clone(), pairs(&Kelompok::ALL), form.kelompok.as_deref()),
             false,
         ),
         mk(
             "sektor",
             "select",
             String::new(),
-            Opt::list(&choose, &pairs(&Sektor::ALL), form.sektor.as_deref()),
+            Opt::fixed(choose.clone(), pairs(&Sektor::ALL), form.sektor.as_deref()),
             false,
         ),
         mk(
@@ -1237,7 +1254,7 @@ async fn form_page(
             "ods_grade",
             "select",
             String::new(),
-            Opt::list(&choose, &grades, form.ods_grade.as_deref()),
+            Opt::fixed(choose.clone(), grades, form.ods_grade.as_deref()),
             false,
         ),
         mk("ods_last_rat_date", "date", v(&form.ods_last_rat_date), vec![], false),

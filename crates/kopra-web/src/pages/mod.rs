@@ -29,6 +29,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use kopra_db::users::User;
 use kopra_domain::{Permission, Role};
+use std::borrow::Cow;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -229,23 +230,46 @@ impl Nav {
 }
 
 /// One option of a select.
+/// One `<option>`. Fixed lists (value sets, the catalogue's labels) borrow their text, so a
+/// filter form of a hundred options costs no allocation per option.
 pub struct Opt {
-    pub value: String,
-    pub label: String,
+    pub value: Cow<'static, str>,
+    pub label: Cow<'static, str>,
     pub selected: bool,
 }
 
 impl Opt {
     pub fn list(choose: &str, values: &[(String, String)], current: Option<&str>) -> Vec<Opt> {
         let mut out = vec![Opt {
-            value: String::new(),
-            label: choose.to_string(),
+            value: Cow::Borrowed(""),
+            label: Cow::Owned(choose.to_string()),
             selected: current.is_none_or(str::is_empty),
         }];
         out.extend(values.iter().map(|(v, l)| Opt {
-            value: v.clone(),
-            label: l.clone(),
+            value: Cow::Owned(v.clone()),
+            label: Cow::Owned(l.clone()),
             selected: current == Some(v.as_str()),
+        }));
+        out
+    }
+
+    /// [`Opt::list`] over fixed text: `(value, label)` pairs, the first option `choose`.
+    pub fn fixed(
+        choose: impl Into<Cow<'static, str>>,
+        values: impl IntoIterator<Item = (&'static str, &'static str)>,
+        current: Option<&str>,
+    ) -> Vec<Opt> {
+        let values = values.into_iter();
+        let mut out = Vec::with_capacity(values.size_hint().0 + 1);
+        out.push(Opt {
+            value: Cow::Borrowed(""),
+            label: choose.into(),
+            selected: current.is_none_or(str::is_empty),
+        });
+        out.extend(values.map(|(v, l)| Opt {
+            value: Cow::Borrowed(v),
+            label: Cow::Borrowed(l),
+            selected: current == Some(v),
         }));
         out
     }
