@@ -134,12 +134,8 @@ impl Db {
             .busy_timeout(Duration::from_secs(10));
         // An embedded connection cannot go stale: no ping before each checkout (sqlx's
         // default sends one to the connection's thread and waits for the answer).
-        let connections = std::env::var("KOPRA_SQLITE_CONNECTIONS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(8);
         let pool = SqlitePoolOptions::new()
-            .max_connections(connections)
+            .max_connections(8)
             .test_before_acquire(false)
             .connect_with(opts)
             .await
