@@ -833,6 +833,12 @@ fn print_demo(r: &kopra_db::demo::DemoReport) {
     }
 }
 
+/// mimalloc instead of the system allocator: the server allocates on many threads (tokio's
+/// and one per database connection), where glibc's malloc spent about a tenth of the list
+/// page's time (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
