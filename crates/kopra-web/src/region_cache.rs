@@ -13,7 +13,82 @@ use kopra_domain::HomeRegion;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 
-type List = Arc<Vec<Region>>;
+type List = Arc<RegionList>;
+
+/// A region list with its `<option>`s written once, escaped: a national office's list page
+/// offers 514 kab/kota, and building and escaping each option on every request cost more
+/// than the page's query (BENCHMARKS.md).
+pub struct RegionList {
+    pub regions: Vec<Region>,
+    html: String,
+    /// Where each region's ` selected` goes in `html`: just after its `value="…"`.
+    marks: Vec<usize>,
+}
+
+impl RegionList {
+    fn new(regions: Vec<Region>) -> Self {
+        use askama::filters::{Escaper, Html};
+        let mut html = String::with_capacity(regions.len() * 48);
+        let mut marks = Vec::with_capacity(regions.len());
+        for r in &regions {
+            html.push_str("<option value=\"");
+            let _ = Html.write_escaped_str(&mut html, &r.code);
+            html.push('"');
+            marks.push(html.len());
+            html.push('>');
+            let _ = Html.write_escaped_str(&mut html, &r.name);
+            html.push_str("</option>");
+        }
+        RegionList { regions, html, marks }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.regions.is_empty()
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        self.regions.iter().any(|r| r.code == code)
+    }
+
+    /// The options, with `selected` marked when it is one of them.
+    pub fn options(self: &Arc<Self>, selected: Option<&str>) -> RegionOptions {
+        let selected = selected
+            .map(str::trim)
+            .and_then(|c| self.regions.iter().position(|r| r.code == c));
+        RegionOptions {
+            list: self.clone(),
+            selected,
+        }
+    }
+}
+
+/// A region list's `<option>`s for one page (already escaped: render with `|safe`).
+pub struct RegionOptions {
+    list: List,
+    selected: Option<usize>,
+}
+
+impl RegionOptions {
+    /// True when one of the regions is chosen (the "all" option is not).
+    pub fn chosen(&self) -> bool {
+        self.selected.is_some()
+    }
+}
+
+impl std::fmt::Display for RegionOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let html = &self.list.html;
+        match self.selected {
+            Some(i) => {
+                let mark = self.list.marks[i];
+                f.write_str(&html[..mark])?;
+                f.write_str(" selected")?;
+                f.write_str(&html[mark..])
+            }
+            None => f.write_str(html),
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct RegionCache {
@@ -31,7 +106,7 @@ impl std::fmt::Debug for RegionCache {
 }
 
 fn keep(cell: &OnceLock<List>, rows: Vec<Region>) -> List {
-    let list = Arc::new(rows);
+    let list = Arc::new(RegionList::new(rows));
     if list.is_empty() {
         return list;
     }
@@ -60,7 +135,7 @@ impl RegionCache {
         if let Some(l) = self.children.read().unwrap_or_else(|e| e.into_inner()).get(parent) {
             return Ok(l.clone());
         }
-        let list = Arc::new(db.regions(None, Some(parent)).await?);
+        let list = Arc::new(RegionList::new(db.regions(None, Some(parent)).await?));
         if !list.is_empty() {
             self.children
                 .write()

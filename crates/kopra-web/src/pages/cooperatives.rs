@@ -6,6 +6,7 @@ use crate::auth::PageUser;
 use crate::error::{AppError, PageError};
 use crate::i18n::Tr;
 use crate::pages::{Nav, Opt, query_string, render};
+use crate::region_cache::{RegionList, RegionOptions};
 use crate::register::{
     ListParams, check_kecamatan, check_scope, export_personal_data, keep_board, mask_changes, may_see_board, today,
 };
@@ -19,11 +20,14 @@ use kopra_db::cooperatives::CooperativeRecord;
 use kopra_domain::value_sets::{Bentuk, Jenis, Kelompok, Sektor};
 use kopra_domain::{AmendmentInput, CooperativeInput, FieldErrors, HomeRegion, Permission};
 use serde::Deserialize;
+use std::sync::Arc;
 
 pub struct Select {
     name: &'static str,
     label: &'static str,
     options: Vec<Opt>,
+    /// A region select: the "all" option (`options`), then these, written once per process.
+    regions: Option<RegionOptions>,
 }
 
 #[derive(Template)]
@@ -91,20 +95,25 @@ fn imply_kabkota(p: &mut ListParams) {
     }
 }
 
-fn region_options(choose: &str, regions: &[kopra_db::regions::Region], current: Option<&str>) -> Vec<Opt> {
-    let current = current.map(str::trim).filter(|c| !c.is_empty());
-    let mut out = Vec::with_capacity(regions.len() + 1);
-    out.push(Opt {
-        value: "".into(),
-        label: choose.to_string().into(),
-        selected: current.is_none(),
-    });
-    out.extend(regions.iter().map(|r| Opt {
-        value: r.code.clone().into(),
-        label: r.name.clone().into(),
-        selected: current == Some(r.code.as_str()),
-    }));
-    out
+/// A region select: "all" (chosen when no region of the list is), then the list's options.
+fn region_select(
+    name: &'static str,
+    label: &'static str,
+    all: &'static str,
+    list: &Arc<RegionList>,
+    current: Option<&str>,
+) -> Select {
+    let regions = list.options(current);
+    Select {
+        name,
+        label,
+        options: vec![Opt {
+            value: "".into(),
+            label: all.into(),
+            selected: !regions.chosen(),
+        }],
+        regions: Some(regions),
+    }
 }
 
 pub async fn list_page(
@@ -131,16 +140,14 @@ pub async fn list_page(
     let mut places = Vec::new();
     let kecamatan = if by_kabkota {
         let kabkota = state.regions.kabkota_in(&state.db, home).await.map_err(fail)?;
-        let chosen = p
-            .kabkota
-            .as_deref()
-            .map(str::trim)
-            .filter(|k| kabkota.iter().any(|r| r.code == *k));
-        places.push(Select {
-            name: "kabkota",
-            label: t.get("field.kabkota_code"),
-            options: region_options(all, &kabkota, p.kabkota.as_deref()),
-        });
+        let chosen = p.kabkota.as_deref().map(str::trim).filter(|k| kabkota.contains(k));
+        places.push(region_select(
+            "kabkota",
+            t.get("field.kabkota_code"),
+            all,
+            &kabkota,
+            p.kabkota.as_deref(),
+        ));
         match chosen {
             Some(k) => Some(state.regions.children(&state.db, k).await.map_err(fail)?),
             None => None,
@@ -149,19 +156,23 @@ pub async fn list_page(
         Some(state.regions.kecamatan_in(&state.db, home).await.map_err(fail)?)
     };
     if let Some(kecamatan) = kecamatan {
-        places.push(Select {
-            name: "kecamatan",
-            label: t.get("field.kecamatan_code"),
-            options: region_options(all, &kecamatan, p.kecamatan.as_deref()),
-        });
+        places.push(region_select(
+            "kecamatan",
+            t.get("field.kecamatan_code"),
+            all,
+            &kecamatan,
+            p.kecamatan.as_deref(),
+        ));
         // The kelurahan of the chosen kecamatan (all of them would be too many for a province).
         if let Some(kec) = p.kecamatan.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
             let kelurahan = state.regions.children(&state.db, kec).await.map_err(fail)?;
-            places.push(Select {
-                name: "kelurahan",
-                label: t.get("field.kelurahan_code"),
-                options: region_options(all, &kelurahan, p.kelurahan.as_deref()),
-            });
+            places.push(region_select(
+                "kelurahan",
+                t.get("field.kelurahan_code"),
+                all,
+                &kelurahan,
+                p.kelurahan.as_deref(),
+            ));
         }
     }
     // The fixed selects borrow their values and the catalogue's labels: no text is copied.
@@ -173,6 +184,7 @@ pub async fn list_page(
         name,
         label: t.get(label),
         options: Opt::fixed(choose, values, current.as_deref()),
+        regions: None,
     };
     let mut selects = places;
     selects.extend([
