@@ -87,6 +87,8 @@ impl SortKey {
 #[derive(Debug, Clone, Default)]
 pub struct CooperativeFilter {
     pub q: Option<String>,
+    /// A province code (32): the cooperatives of its kab/kota.
+    pub provinsi: Option<String>,
     /// A kab/kota code (32.75): the cooperatives of its kecamatan.
     pub kabkota: Option<String>,
     pub kecamatan: Option<String>,
@@ -226,6 +228,19 @@ fn build_where(f: &CooperativeFilter, scope: &Scope) -> Where {
             .as_deref()
             .is_some_and(|kec| kec.strip_prefix(k.as_str()).is_some_and(|r| r.starts_with('.')))
     });
+    // A province is the range of its kab/kota codes ("32." up to "32/", the character after
+    // "."), over the kab/kota index; a kab/kota or kecamatan inside it implies it.
+    let within = |code: &str, p: &str| code.strip_prefix(p).is_some_and(|r| r.starts_with('.'));
+    if let Some(p) = f.provinsi.as_ref().filter(|p| !p.is_empty()) {
+        let implied =
+            f.kabkota.as_deref().is_some_and(|k| within(k, p)) || f.kecamatan.as_deref().is_some_and(|k| within(k, p));
+        if !implied {
+            w.push(
+                "c.kabkota_code >= {} AND c.kabkota_code < {}",
+                vec![Bind::Text(format!("{p}.")), Bind::Text(format!("{p}/"))],
+            );
+        }
+    }
     for (column, value) in [
         ("c.kabkota_code", kabkota),
         ("c.kecamatan_code", f.kecamatan.as_ref()),

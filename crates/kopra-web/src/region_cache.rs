@@ -92,6 +92,7 @@ impl std::fmt::Display for RegionOptions {
 
 #[derive(Default)]
 pub struct RegionCache {
+    provinces: OnceLock<List>,
     kabkota: OnceLock<List>,
     kecamatan: OnceLock<List>,
     /// Children (level below) by parent code: a kab/kota's kecamatan, a kecamatan's
@@ -114,6 +115,17 @@ fn keep(cell: &OnceLock<List>, rows: Vec<Region>) -> List {
 }
 
 impl RegionCache {
+    /// Indonesia's provinces, ordered by code.
+    pub async fn provinces(&self, db: &Db) -> Result<List, DbError> {
+        if let Some(l) = self.provinces.get() {
+            return Ok(l.clone());
+        }
+        Ok(keep(
+            &self.provinces,
+            db.regions(Some(kopra_domain::RegionLevel::Provinsi), None).await?,
+        ))
+    }
+
     /// The kabupaten/kota of the office's region, ordered by code.
     pub async fn kabkota_in(&self, db: &Db, home: &HomeRegion) -> Result<List, DbError> {
         if let Some(l) = self.kabkota.get() {

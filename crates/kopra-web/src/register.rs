@@ -180,6 +180,8 @@ pub fn today() -> time::Date {
 pub struct ListParams {
     /// Name (tolerant of case and of "Koperasi"/"Kop."/"KSP"), NIK or legal-entity number.
     pub q: Option<String>,
+    /// Kemendagri province code, e.g. 32
+    pub provinsi: Option<String>,
     /// Kemendagri kab/kota code, e.g. 32.75
     pub kabkota: Option<String>,
     /// Kemendagri kecamatan code, e.g. 32.75.04
@@ -279,6 +281,7 @@ impl ListParams {
         Ok(ListRequest {
             filter: CooperativeFilter {
                 q: opt(&self.q),
+                provinsi: opt(&self.provinsi),
                 kabkota: opt(&self.kabkota),
                 kecamatan: opt(&self.kecamatan),
                 kelurahan: opt(&self.kelurahan),

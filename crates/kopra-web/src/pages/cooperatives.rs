@@ -54,6 +54,7 @@ fn params_pairs(p: &ListParams, page: Option<i64>) -> Vec<(&'static str, String)
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     vec![
         ("q", s(&p.q)),
+        ("provinsi", s(&p.provinsi)),
         ("kabkota", s(&p.kabkota)),
         ("kecamatan", s(&p.kecamatan)),
         ("kelurahan", s(&p.kelurahan)),
@@ -75,13 +76,28 @@ fn kabkota_of(kecamatan: &str) -> Option<&str> {
     kecamatan.rsplit_once('.').map(|(k, _)| k).filter(|k| k.contains('.'))
 }
 
-/// The place filters of a province or national office: the kab/kota first, and a
-/// kecamatan of the chosen kab/kota (all of a province's or Indonesia's kecamatan would
-/// be thousands of options on every request). A chosen kecamatan implies its kab/kota; a
-/// kecamatan left over from another kab/kota (the kab/kota was changed) is dropped, with
-/// its kelurahan.
-fn imply_kabkota(p: &mut ListParams) {
+/// The place filters of a province or national office: the kab/kota first (for the
+/// ministry, the province before it), and a kecamatan of the chosen kab/kota (all of a
+/// province's or Indonesia's kecamatan would be thousands of options on every request, and
+/// Indonesia's 514 kab/kota hundreds). A chosen kecamatan implies its kab/kota, a kab/kota
+/// its province; a place left over from another kab/kota or province (the larger one was
+/// changed) is dropped, with the places inside it.
+fn imply_places(p: &mut ListParams, national: bool) {
     let chosen = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+    if national
+        && let Some(kab) =
+            chosen(&p.kabkota).or_else(|| chosen(&p.kecamatan).and_then(|k| kabkota_of(&k).map(String::from)))
+    {
+        let implied = kab.split_once('.').map(|(prov, _)| prov.to_string());
+        match chosen(&p.provinsi) {
+            Some(prov) if Some(&prov) != implied.as_ref() => {
+                p.kabkota = None;
+                p.kecamatan = None;
+                p.kelurahan = None;
+            }
+            _ => p.provinsi = implied,
+        }
+    }
     let Some(kec) = chosen(&p.kecamatan) else {
         return;
     };
@@ -124,8 +140,9 @@ pub async fn list_page(
     user.require(Permission::ViewRegister)?;
     let t = Tr::new(user.ctx.lang);
     let by_kabkota = !matches!(state.office.home, HomeRegion::KabKota(_));
+    let national = matches!(state.office.home, HomeRegion::National);
     if by_kabkota {
-        imply_kabkota(&mut p);
+        imply_places(&mut p, national);
     }
     let req = p.parse(50).map_err(|e| user.fail(e))?;
     let page = state
@@ -136,10 +153,29 @@ pub async fn list_page(
     let all = t.get("list.all");
     let home = &state.office.home;
     let fail = |e: kopra_db::DbError| user.fail(e);
-    // The place selects: [kab/kota,] kecamatan, then the chosen kecamatan's kelurahan.
+    // The place selects: [[province,] kab/kota,] kecamatan, then the chosen kecamatan's
+    // kelurahan.
     let mut places = Vec::new();
-    let kecamatan = if by_kabkota {
-        let kabkota = state.regions.kabkota_in(&state.db, home).await.map_err(fail)?;
+    let kabkota = if national {
+        let provinces = state.regions.provinces(&state.db).await.map_err(fail)?;
+        let chosen = p.provinsi.as_deref().map(str::trim).filter(|k| provinces.contains(k));
+        places.push(region_select(
+            "provinsi",
+            t.get("field.provinsi"),
+            all,
+            &provinces,
+            p.provinsi.as_deref(),
+        ));
+        match chosen {
+            Some(k) => Some(state.regions.children(&state.db, k).await.map_err(fail)?),
+            None => None,
+        }
+    } else if by_kabkota {
+        Some(state.regions.kabkota_in(&state.db, home).await.map_err(fail)?)
+    } else {
+        None
+    };
+    let kecamatan = if let Some(kabkota) = kabkota {
         let chosen = p.kabkota.as_deref().map(str::trim).filter(|k| kabkota.contains(k));
         places.push(region_select(
             "kabkota",
@@ -152,6 +188,8 @@ pub async fn list_page(
             Some(k) => Some(state.regions.children(&state.db, k).await.map_err(fail)?),
             None => None,
         }
+    } else if by_kabkota {
+        None
     } else {
         Some(state.regions.kecamatan_in(&state.db, home).await.map_err(fail)?)
     };

@@ -312,23 +312,75 @@ async fn province_list_offers_kabkota_then_its_kecamatan(app: TestApp) {
 
 async fn national_list_offers_kabkota_not_every_kecamatan(app: TestApp) {
     let app = app.as_office("ID");
-    app.admin().await;
+    let t = app.admin().await;
+    cooperatives_in(
+        &app,
+        &t,
+        &[
+            ("Kop Kota Bekasi", "32.75.04.1004"),
+            ("Kop Tarumajaya", "32.16.01.2001"),
+        ],
+    )
+    .await;
     let cookie = app.login_cookie("admin").await;
     let (s, _, html) = app.page(Method::GET, "/koperasi", Some(&cookie), None).await;
     assert_eq!(s, StatusCode::OK);
-    let kab = select(&html, "kabkota").expect("the kab/kota select");
+    let prov = select(&html, "provinsi").expect("the province select");
     assert_eq!(
-        kab.matches("<option").count(),
-        1 + 514,
-        "Semua and Indonesia's 514 kab/kota"
+        prov.matches("<option").count(),
+        1 + 38,
+        "Semua and Indonesia's 38 provinces"
+    );
+    assert!(
+        prov.contains("value=\"32\">JAWA BARAT<") || prov.contains("value=\"32\">Jawa Barat<"),
+        "{prov}"
+    );
+    assert!(
+        select(&html, "kabkota").is_none(),
+        "no kab/kota before a province is chosen"
     );
     assert!(select(&html, "kecamatan").is_none());
-    assert!(html.len() < 100_000, "not thousands of kecamatan: {} bytes", html.len());
+    assert!(html.len() < 30_000, "not hundreds of kab/kota: {} bytes", html.len());
+    // A province chosen: its kab/kota, and the list of that province (a range over the
+    // kab/kota codes).
+    let (_, _, html) = app
+        .page(Method::GET, "/koperasi?provinsi=32", Some(&cookie), None)
+        .await;
+    assert!(html.contains("Ditemukan 2 koperasi"), "both are in Jawa Barat");
+    let kab = select(&html, "kabkota").expect("Jawa Barat's kab/kota");
+    assert_eq!(kab.matches("value=\"32.").count(), 27, "{kab}");
+    assert_eq!(kab.matches("<option").count(), 1 + 27);
+    let (_, _, html) = app
+        .page(Method::GET, "/koperasi?provinsi=11", Some(&cookie), None)
+        .await;
+    assert!(
+        html.contains("Ditemukan 0 koperasi") || html.contains(">Tidak ada"),
+        "none in Aceh"
+    );
+    // A kab/kota implies its province and offers its kecamatan.
     let (_, _, html) = app
         .page(Method::GET, "/koperasi?kabkota=11.01", Some(&cookie), None)
         .await;
+    assert!(select(&html, "provinsi").unwrap().contains("value=\"11\" selected"));
+    assert!(select(&html, "kabkota").unwrap().contains("value=\"11.01\" selected"));
     let kec = select(&html, "kecamatan").expect("Aceh Selatan's kecamatan");
     assert!(kec.matches("value=\"11.01.").count() > 5 && !kec.contains("value=\"32."));
+    // Another province chosen while a kab/kota of the first was: the province wins.
+    let (_, _, html) = app
+        .page(Method::GET, "/koperasi?provinsi=32&kabkota=11.01", Some(&cookie), None)
+        .await;
+    assert!(html.contains("Ditemukan 2 koperasi"));
+    assert!(select(&html, "kabkota").unwrap().contains("value=\"\" selected"));
+    // The API filters by province too.
+    let (s, body) = app
+        .api(Method::GET, "/api/v1/cooperatives?provinsi=32", Some(&t), None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(body["total"], 2, "{body}");
+    let (_, body) = app
+        .api(Method::GET, "/api/v1/cooperatives?provinsi=3", Some(&t), None)
+        .await;
+    assert_eq!(body["total"], 0, "a prefix of a code is not a province: {body}");
 }
 
 async fn logout_ends_the_session(app: TestApp) {
