@@ -21,6 +21,20 @@ both_engines!(
 /// year before the meeting, with the row's members and assets, and the status follows. A
 /// row with figures but no date says they were not stored. Importing the file again makes
 /// no second report; undoing the batch withdraws its reports (kept, with a version).
+/// A register file's plan, as of today (the status engine's day).
+async fn planned(
+    app: &TestApp,
+    office: &kopra_db::settings::Office,
+    file: &[u8],
+    name: &str,
+) -> kopra_db::import::ImportPlan {
+    let today = kopra_db::status::wib_today();
+    app.db
+        .plan_import(file, name, office, &ImportOptions::default(), today)
+        .await
+        .unwrap()
+}
+
 async fn the_last_rat_date_of_a_register_file_becomes_an_annual_report_and_undo_withdraws_it(app: TestApp) {
     let office = app.office().await;
     let today = kopra_db::status::wib_today();
@@ -33,17 +47,7 @@ async fn the_last_rat_date_of_a_register_file_becomes_an_annual_report_and_undo_
         Koperasi Rapat Baru;3275010020001;Bekasi Timur\n\
         Koperasi Tanpa Tanggal;3275010020002;Bekasi Timur\n\
         Koperasi Rapat Lama;3275010020003;Bekasi Timur\n";
-    let plan = app
-        .db
-        .plan_import(
-            register.as_bytes(),
-            "daftar.csv",
-            &office,
-            &ImportOptions::default(),
-            today,
-        )
-        .await
-        .unwrap();
+    let plan = planned(&app, &office, register.as_bytes(), "daftar.csv").await;
     assert_eq!((plan.count(RowAction::Create), plan.reports()), (3, 0));
     app.db.commit_import(&plan, &office, &actor).await.unwrap();
     let recent = time::Date::from_calendar_date(today.year() - 1, time::Month::March, 15).unwrap();
@@ -56,17 +60,7 @@ async fn the_last_rat_date_of_a_register_file_becomes_an_annual_report_and_undo_
             .format(time::macros::format_description!("[day]/[month]/[year]"))
             .unwrap()
     );
-    let plan = app
-        .db
-        .plan_import(
-            with_rat.as_bytes(),
-            "ods.csv",
-            &office,
-            &ImportOptions::default(),
-            today,
-        )
-        .await
-        .unwrap();
+    let plan = planned(&app, &office, with_rat.as_bytes(), "ods.csv").await;
     assert_eq!(plan.reports(), 2, "{:?}", plan.rows);
     assert_eq!(plan.rows[0].report_book_year, Some(today.year() - 2));
     assert_eq!(plan.rows[2].report_book_year, Some(2018));
@@ -105,17 +99,7 @@ async fn the_last_rat_date_of_a_register_file_becomes_an_annual_report_and_undo_
     assert_eq!(undated.status, "no_data");
 
     // The same file again: the reports are on record already.
-    let again = app
-        .db
-        .plan_import(
-            with_rat.as_bytes(),
-            "ods.csv",
-            &office,
-            &ImportOptions::default(),
-            today,
-        )
-        .await
-        .unwrap();
+    let again = planned(&app, &office, with_rat.as_bytes(), "ods.csv").await;
     assert_eq!(again.reports(), 0, "{:?}", again.rows);
     let reports_before = app.count("annual_reports").await;
     app.db.commit_import(&again, &office, &actor).await.unwrap();
