@@ -15,7 +15,46 @@ both_engines!(
     a_file_with_the_chairs_name_and_phone_fills_the_board_once,
     an_import_larger_than_one_insert_gives_every_row_its_version_and_audit_and_undoes_whole,
     the_last_rat_date_of_a_register_file_becomes_an_annual_report_and_undo_withdraws_it,
+    register_figures_that_disagree_make_no_report_and_say_so,
 );
+
+/// Members that do not add up (laki-laki + perempuan ≠ jumlah): the cooperative is still
+/// imported, but no report is made from its RAT date, and the row names the column.
+async fn register_figures_that_disagree_make_no_report_and_say_so(app: TestApp) {
+    let office = app.office().await;
+    let actor = Actor {
+        user_id: None,
+        name: "admin".into(),
+        ip: None,
+    };
+    let file = "NAMA KOPERASI;NIK;KECAMATAN;TANGGAL RAT TERAKHIR;ANGGOTA LAKI-LAKI;ANGGOTA PEREMPUAN;JUMLAH ANGGOTA\n\
+        Koperasi Hitung Salah;3275010020011;Bekasi Timur;15/03/2024;10;5;20\n\
+        Koperasi Hitung Benar;3275010020012;Bekasi Timur;15/03/2024;10;5;15\n";
+    let plan = planned(&app, &office, file.as_bytes(), "hitung.csv").await;
+    assert_eq!(
+        (plan.count(RowAction::Create), plan.reports()),
+        (2, 1),
+        "{:?}",
+        plan.rows
+    );
+    let wrong = &plan.rows[0];
+    assert_eq!(wrong.report_book_year, None);
+    assert!(
+        wrong
+            .messages
+            .iter()
+            .any(|m| m.0 == "JUMLAH ANGGOTA" && m.2 == "warning" && m.3 == "report_figures_invalid"),
+        "{:?}",
+        wrong.messages
+    );
+    assert_eq!(plan.rows[1].report_book_year, Some(2023));
+    app.db.commit_import(&plan, &office, &actor).await.unwrap();
+    let wrong = app.db.cooperative_by_nik("3275010020011").await.unwrap().unwrap();
+    assert!(app.db.annual_reports(wrong.id).await.unwrap().is_empty());
+    let right = app.db.cooperative_by_nik("3275010020012").await.unwrap().unwrap();
+    let reports = app.db.annual_reports(right.id).await.unwrap();
+    assert_eq!((reports.len(), reports[0].report.members_total), (1, Some(15)));
+}
 
 /// "Tanggal RAT Terakhir" in a register file is evidence: it becomes the report of the book
 /// year before the meeting, with the row's members and assets, and the status follows. A
