@@ -111,6 +111,24 @@ fn imply_places(p: &mut ListParams, national: bool) {
     }
 }
 
+/// One step of the place selects: `list` offered as a select, and the regions inside the
+/// chosen one (the next step's list), if one of the list is chosen.
+async fn region_step(
+    state: &AppState,
+    places: &mut Vec<Select>,
+    name: &'static str,
+    label: &'static str,
+    all: &'static str,
+    list: &Arc<RegionList>,
+    current: Option<&str>,
+) -> Result<Option<Arc<RegionList>>, kopra_db::DbError> {
+    places.push(region_select(name, label, all, list, current));
+    match current.map(str::trim).filter(|c| list.contains(c)) {
+        Some(chosen) => Ok(Some(state.regions.children(&state.db, chosen).await?)),
+        None => Ok(None),
+    }
+}
+
 /// A region select: "all" (chosen when no region of the list is), then the list's options.
 fn region_select(
     name: &'static str,
@@ -158,40 +176,40 @@ pub async fn list_page(
     let mut places = Vec::new();
     let kabkota = if national {
         let provinces = state.regions.provinces(&state.db).await.map_err(fail)?;
-        let chosen = p.provinsi.as_deref().map(str::trim).filter(|k| provinces.contains(k));
-        places.push(region_select(
+        let provinsi = t.get("field.provinsi");
+        region_step(
+            &state,
+            &mut places,
             "provinsi",
-            t.get("field.provinsi"),
+            provinsi,
             all,
             &provinces,
             p.provinsi.as_deref(),
-        ));
-        match chosen {
-            Some(k) => Some(state.regions.children(&state.db, k).await.map_err(fail)?),
-            None => None,
-        }
+        )
+        .await
+        .map_err(fail)?
     } else if by_kabkota {
         Some(state.regions.kabkota_in(&state.db, home).await.map_err(fail)?)
     } else {
         None
     };
-    let kecamatan = if let Some(kabkota) = kabkota {
-        let chosen = p.kabkota.as_deref().map(str::trim).filter(|k| kabkota.contains(k));
-        places.push(region_select(
-            "kabkota",
-            t.get("field.kabkota_code"),
-            all,
-            &kabkota,
-            p.kabkota.as_deref(),
-        ));
-        match chosen {
-            Some(k) => Some(state.regions.children(&state.db, k).await.map_err(fail)?),
-            None => None,
+    let kecamatan = match kabkota {
+        Some(kabkota) => {
+            let label = t.get("field.kabkota_code");
+            region_step(
+                &state,
+                &mut places,
+                "kabkota",
+                label,
+                all,
+                &kabkota,
+                p.kabkota.as_deref(),
+            )
+            .await
+            .map_err(fail)?
         }
-    } else if by_kabkota {
-        None
-    } else {
-        Some(state.regions.kecamatan_in(&state.db, home).await.map_err(fail)?)
+        None if by_kabkota => None,
+        None => Some(state.regions.kecamatan_in(&state.db, home).await.map_err(fail)?),
     };
     if let Some(kecamatan) = kecamatan {
         places.push(region_select(

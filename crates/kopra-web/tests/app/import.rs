@@ -22,11 +22,7 @@ both_engines!(
 /// imported, but no report is made from its RAT date, and the row names the column.
 async fn register_figures_that_disagree_make_no_report_and_say_so(app: TestApp) {
     let office = app.office().await;
-    let actor = Actor {
-        user_id: None,
-        name: "admin".into(),
-        ip: None,
-    };
+    let actor = admin_actor();
     let file = "NAMA KOPERASI;NIK;KECAMATAN;TANGGAL RAT TERAKHIR;ANGGOTA LAKI-LAKI;ANGGOTA PEREMPUAN;JUMLAH ANGGOTA\n\
         Koperasi Hitung Salah;3275010020011;Bekasi Timur;15/03/2024;10;5;20\n\
         Koperasi Hitung Benar;3275010020012;Bekasi Timur;15/03/2024;10;5;15\n";
@@ -60,6 +56,15 @@ async fn register_figures_that_disagree_make_no_report_and_say_so(app: TestApp) 
 /// year before the meeting, with the row's members and assets, and the status follows. A
 /// row with figures but no date says they were not stored. Importing the file again makes
 /// no second report; undoing the batch withdraws its reports (kept, with a version).
+/// The actor of the tests' imports (no user: the CLI's shape).
+fn admin_actor() -> Actor {
+    Actor {
+        user_id: None,
+        name: "admin".into(),
+        ip: None,
+    }
+}
+
 /// A register file's plan, as of today (the status engine's day).
 async fn planned(
     app: &TestApp,
@@ -77,11 +82,7 @@ async fn planned(
 async fn the_last_rat_date_of_a_register_file_becomes_an_annual_report_and_undo_withdraws_it(app: TestApp) {
     let office = app.office().await;
     let today = kopra_db::status::wib_today();
-    let actor = Actor {
-        user_id: None,
-        name: "admin".into(),
-        ip: None,
-    };
+    let actor = admin_actor();
     let register = "NAMA KOPERASI;NIK;KECAMATAN\n\
         Koperasi Rapat Baru;3275010020001;Bekasi Timur\n\
         Koperasi Tanpa Tanggal;3275010020002;Bekasi Timur\n\
@@ -173,11 +174,7 @@ async fn an_import_larger_than_one_insert_gives_every_row_its_version_and_audit_
     use kopra_db::import::ROWS_PER_INSERT;
     let office = app.office().await;
     let today = time::macros::date!(2026 - 11 - 29);
-    let actor = Actor {
-        user_id: None,
-        name: "admin".into(),
-        ip: None,
-    };
+    let actor = admin_actor();
     let nik = |i: usize| format!("3275010{:06}", 100_000 + i);
     let line = |i: usize, name: &str| format!("{name} {i};{};Bekasi Timur\n", nik(i));
     // Ten records first; the big file changes their names and adds the rest.
@@ -266,11 +263,7 @@ async fn an_import_larger_than_one_insert_gives_every_row_its_version_and_audit_
 async fn a_file_with_the_chairs_name_and_phone_fills_the_board_once(app: TestApp) {
     let office = app.office().await;
     let today = time::macros::date!(2026 - 11 - 29);
-    let actor = Actor {
-        user_id: None,
-        name: "admin".into(),
-        ip: None,
-    };
+    let actor = admin_actor();
     let file = "NAMA KOPERASI;NIK;KECAMATAN;NAMA KETUA;HP KETUA\n\
         Koperasi Ketua Satu;3275010010911;Bekasi Timur;H. Jajang Nurjaman;0813 2222 3333\n\
         Koperasi Ketua Dua;3275050010912;Rawalumbu;Ibu Nining;\n";
@@ -311,11 +304,7 @@ async fn an_officer_limited_to_a_kecamatan_imports_only_rows_of_that_kecamatan(a
     use axum::http::{Method, StatusCode, header};
     let office = app.office().await;
     let today = time::macros::date!(2026 - 11 - 29);
-    let actor = Actor {
-        user_id: None,
-        name: "admin".into(),
-        ip: None,
-    };
+    let actor = admin_actor();
     let first = "NAMA KOPERASI;NIK;KECAMATAN\nKoperasi Timur Satu;3275010010901;Bekasi Timur\nKoperasi Rawa Satu;3275050010902;Rawalumbu\n";
     let plan = app
         .db
