@@ -32,6 +32,28 @@ pub const ROWS_PER_INSERT: usize = 400;
 /// Score from which a resemblance holds a row back or flags a pair.
 pub const DUPLICATE_MIN_SCORE: u32 = 90;
 
+/// Executes one multi-row statement per chunk of `$chunks`, each built by `$build`, and
+/// builds the next chunk's statement while the current one executes (SQLite works on its
+/// own thread, PostgreSQL in its own process), so building and writing overlap. `$after`
+/// sees the executed chunk's result as `$written` and its length as `$len`.
+macro_rules! pipelined {
+    ($tx:expr, $chunks:expr, $build:expr, |$written:ident, $len:ident| $after:expr) => {{
+        let mut chunks = $chunks;
+        let build = $build;
+        let mut next = chunks.next().map(|c| (c.len(), build(c)));
+        while let Some((len, mut q)) = next.take() {
+            let (written, built) = tokio::join!(
+                biased;
+                q.build().execute(&mut *$tx),
+                async { chunks.next().map(|c| (c.len(), build(c))) }
+            );
+            let ($written, $len) = (written, len);
+            $after;
+            next = built;
+        }
+    }};
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RowAction {
@@ -93,9 +115,9 @@ pub struct ImportPlan {
     pub sheet: String,
     pub mapping: Mapping,
     pub rows: Vec<PlannedRow>,
-    /// The file's data rows as text, by line, for the report workbook.
+    /// The file's data rows as read, by line, for the report workbook.
     #[serde(skip)]
-    pub original: Vec<(u64, Vec<String>)>,
+    pub original: Vec<(u64, Vec<kopra_import::table::Cell>)>,
 }
 
 impl ImportPlan {
@@ -114,7 +136,7 @@ impl ImportPlan {
             .original
             .iter()
             .map(|(line, cells)| {
-                let mut out = cells.clone();
+                let mut out: Vec<String> = cells.iter().map(kopra_import::table::Cell::text).collect();
                 out.resize(self.mapping.headers.len(), String::new());
                 match by_line.get(line) {
                     Some(r) => {
@@ -466,7 +488,7 @@ impl Db {
             "import plan: matched records loaded"
         );
 
-        let mut planned: Vec<PlannedRow> = Vec::new();
+        let mut planned: Vec<PlannedRow> = Vec::with_capacity(rows.len());
         let mut planned_by_line: HashMap<u64, usize> = HashMap::new(); // line → index in `planned`
         let mut taken: HashMap<i64, u64> = HashMap::new(); // existing id → line that claimed it
         let mut nik_in_file: HashMap<String, u64> = HashMap::new();
@@ -710,11 +732,11 @@ impl Db {
         }
         let original = table
             .rows
-            .iter()
+            .into_iter()
             .enumerate()
             .skip(mapping.header_row + 1)
             .filter(|(_, r)| !r.iter().all(kopra_import::table::Cell::is_empty))
-            .map(|(i, r)| (i as u64 + 1, r.iter().map(kopra_import::table::Cell::text).collect()))
+            .map(|(i, r)| (i as u64 + 1, r))
             .collect();
         progress("check", rows.len(), rows.len());
         tracing::debug!(ms = started.elapsed().as_millis() as u64, "import plan: rows matched");
@@ -865,19 +887,20 @@ impl Db {
                 };
 
                 // The new records.
-                for chunk in new_records.chunks(ROWS_PER_INSERT) {
-                    let mut q = sqlx::QueryBuilder::new(format!(
-                        "INSERT INTO cooperatives (id, {FIELD_COLUMNS}, version, created_at, updated_at) "
-                    ));
+                let insert_records = format!("INSERT INTO cooperatives (id, {FIELD_COLUMNS}, version, created_at, updated_at) ");
+                pipelined!(tx, new_records.chunks(ROWS_PER_INSERT), |chunk: &[(i64, &CooperativeFields)]| {
+                    let mut q = sqlx::QueryBuilder::new(insert_records.as_str());
                     q.push_values(chunk, |mut b, (id, f)| {
                         let kabkota = RegionCode::parse(&f.kecamatan_code).ok().and_then(|k| k.truncate(2)).map(String::from).unwrap_or_default();
                         b.push_bind(*id);
                         push_fields!(b, f, kabkota, Db::supervised(office, f), false);
                         b.push_bind(1i64).push_bind(t).push_bind(t);
                     });
-                    q.build().execute(&mut *tx).await.map_err(nik_taken)?;
-                    report(chunk.len());
-                }
+                    q
+                }, |written, n| {
+                    written.map_err(nik_taken)?;
+                    report(n);
+                });
                 for sql in rebuild {
                     sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
                 }
@@ -885,7 +908,7 @@ impl Db {
 
                 // A version for each record created or changed, and its audit row. The
                 // version holds the fields; the audit row names the batch and the version.
-                for chunk in versions.chunks(ROWS_PER_INSERT) {
+                pipelined!(tx, versions.chunks(ROWS_PER_INSERT), |chunk: &[(i64, i64, &PlannedRow, &CooperativeFields)]| {
                     let mut q = sqlx::QueryBuilder::new(
                         "INSERT INTO cooperative_versions (cooperative_id, version, action, snapshot, changes, reason, actor_user_id, actor_name, at) ",
                     );
@@ -901,11 +924,15 @@ impl Db {
                             .push_bind(changes.unwrap_or_default()).push_bind(reason.clone())
                             .push_bind(batch_actor.user_id).push_bind(batch_actor.name.clone()).push_bind(t);
                     });
-                    q.build().execute(&mut *tx).await?;
+                    q
+                }, |written, _n| {
+                    written?;
+                });
+                let at = now();
+                pipelined!(tx, versions.chunks(ROWS_PER_INSERT), |chunk: &[(i64, i64, &PlannedRow, &CooperativeFields)]| {
                     let mut q = sqlx::QueryBuilder::new(
                         "INSERT INTO audit_log (at, actor_user_id, actor_name, action, entity_type, entity_id, before, after, ip) ",
                     );
-                    let at = now();
                     q.push_values(chunk, |mut b, (id, version, row, _)| {
                         let (action, before, after) = if row.action == RowAction::Create {
                             ("cooperative.create", None, json!({"import_batch": batch_id, "version": version}))
@@ -920,9 +947,11 @@ impl Db {
                             .push_bind(action).push_bind("cooperative").push_bind(id.to_string())
                             .push_bind(before).push_bind(Some(after.to_string())).push_bind(batch_actor.ip.clone());
                     });
-                    q.build().execute(&mut *tx).await?;
-                    report(chunk.len());
-                }
+                    q
+                }, |written, n| {
+                    written?;
+                    report(n);
+                });
                 tracing::debug!(versions = versions.len(), ms = started.elapsed().as_millis() as u64, "import commit: versions and audit written");
 
                 // The annual reports made from the rows' last RAT dates.
@@ -935,7 +964,7 @@ impl Db {
                 tracing::debug!(reports = report_of.len(), ms = started.elapsed().as_millis() as u64, "import commit: annual reports written");
 
                 // What each row of the file did.
-                for chunk in batch_rows.chunks(ROWS_PER_INSERT) {
+                pipelined!(tx, batch_rows.chunks(ROWS_PER_INSERT), |chunk: &[(i64, Option<i64>, &'static str, Option<i64>)]| {
                     let mut q = sqlx::QueryBuilder::new(
                         "INSERT INTO import_batch_rows (batch_id, line, cooperative_id, action, from_version, report_id) ",
                     );
@@ -943,9 +972,11 @@ impl Db {
                         b.push_bind(batch_id).push_bind(*line).push_bind(*id).push_bind(*action).push_bind(*from)
                             .push_bind(id.and_then(|id| report_of.get(&id).copied()));
                     });
-                    q.build().execute(&mut *tx).await?;
-                    report(chunk.len());
-                }
+                    q
+                }, |written, n| {
+                    written?;
+                    report(n);
+                });
                 write_audit!(&mut *tx, actor, AuditEntry {
                     action: "import.commit", entity_type: "import_batch", entity_id: Some(batch_id.to_string()),
                     before: None, after: Some(json!({"file_name": plan.file_name, "sha256": plan.sha256, "summary": summary})),

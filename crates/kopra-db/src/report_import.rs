@@ -138,7 +138,7 @@ macro_rules! write_reports {
             let changes = kopra_domain::field_changes(&[], &report.display_fields());
             rows.push((
                 *id,
-                serde_json::json!(report).to_string(),
+                serde_json::to_string(report).map_err(|e| $crate::DbError::Corrupt(format!("report snapshot: {e}")))?,
                 serde_json::to_string(&changes).unwrap_or_default(),
             ));
         }

@@ -9,6 +9,21 @@ pub fn compact_key(raw: &str) -> String {
         .collect()
 }
 
+/// Whether `a` and `b` have the same [`compact_key`], compared without building either.
+pub fn compact_eq(a: &str, b: &str) -> bool {
+    fn lower(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase)
+    }
+    fn ascii_lower(s: &str) -> impl Iterator<Item = u8> + '_ {
+        s.bytes().filter(u8::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase())
+    }
+    if a.is_ascii() && b.is_ascii() {
+        ascii_lower(a).eq(ascii_lower(b))
+    } else {
+        lower(a).eq(lower(b))
+    }
+}
+
 /// Lower-case words separated by one space, punctuation turned into spaces.
 fn words(raw: &str) -> Vec<String> {
     raw.split(|c: char| !c.is_alphanumeric())
@@ -65,6 +80,24 @@ pub fn cooperative_search_key(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_eq_agrees_with_compact_key() {
+        for (a, b) in [
+            ("Kop. Pegawai Negeri (KPRI)", "kop pegawai negeri kpri"),
+            ("Simpan Pinjam", "SIMPAN-PINJAM"),
+            ("Primer Kabupaten/Kota", "primer kabupaten kota"),
+            ("Jasa", "Jasa Keuangan"),
+            ("Pemasaran", "Pemasaran!"),
+            ("Koperasi Karyawan Ö", "koperasi karyawan ö"),
+            ("Simpan Pinjam", "Simpan Pinjam Syariah"),
+            ("", "-"),
+        ] {
+            assert_eq!(compact_eq(a, b), compact_key(a) == compact_key(b), "{a:?} vs {b:?}");
+        }
+        assert!(compact_eq("Simpan Pinjam", "simpan  pinjam"));
+        assert!(!compact_eq("Jasa", "Jasa Keuangan"));
+    }
 
     #[test]
     fn region_spellings_meet_in_one_key() {

@@ -3,16 +3,15 @@
 //! Input is matched tolerant of case, spacing and punctuation; the stored value is the
 //! official spelling.
 
-use crate::names::compact_key;
+use crate::names::{compact_eq, compact_key};
 use serde::{Deserialize, Serialize};
 
 /// Finds the official spelling of `raw` in `set`, ignoring case, spaces and punctuation.
 fn find_in(set: &'static [&'static str], raw: &str) -> Option<&'static str> {
-    let key = compact_key(raw);
-    if key.is_empty() {
+    if !raw.chars().any(char::is_alphanumeric) {
         return None;
     }
-    set.iter().copied().find(|v| compact_key(v) == key)
+    set.iter().copied().find(|v| compact_eq(v, raw))
 }
 
 /// The membership area in a bentuk: it decides who supervises (Permenkop 9/2020).

@@ -302,3 +302,35 @@ fn the_national_scale_covers_all_514_kabkota_and_the_province_keeps_the_value_se
         assert!((got - want).abs() < 0.015, "{label}: {got} vs {want}");
     }
 }
+
+#[test]
+fn a_long_sheet_checked_on_several_threads_reads_as_row_by_row() {
+    // Five copies of the city file, with a blank row between them: long enough for
+    // `read_rows` to split the sheet over threads; every row must come out as it does alone.
+    let reference = Reference::embedded().unwrap();
+    let files = generate(&reference, Config::new(Scale::City, 3));
+    let mut table = read_table(&files.cooperatives, "cooperatives.csv", None).unwrap();
+    let mapping = detect_mapping(&table).unwrap();
+    let (home, regions) = (HomeRegion::parse("32.75").unwrap(), index("32.75"));
+    let read = |t: &kopra_import::table::Table| {
+        read_rows(t, &mapping, &regions, &home, &HashMap::new(), date!(2026 - 11 - 29))
+    };
+    let single = read(&table);
+    let data: Vec<_> = table.rows[1..].to_vec();
+    for _ in 0..4 {
+        table.rows.push(vec![]);
+        table.rows.extend(data.iter().cloned());
+    }
+    let long = read(&table);
+    assert_eq!(long.len(), single.len() * 5);
+    let per_copy = data.len() as u64 + 1;
+    for (k, row) in long.iter().enumerate() {
+        let alone = &single[k % single.len()];
+        let copy = (k / single.len()) as u64;
+        assert_eq!(row.line, alone.line + copy * per_copy, "row {k}");
+        assert_eq!(row.name, alone.name);
+        assert_eq!(row.fields, alone.fields);
+        let codes = |r: &kopra_import::rows::ImportRow| r.messages.iter().map(|m| m.code).collect::<Vec<_>>();
+        assert_eq!(codes(row), codes(alone));
+    }
+}

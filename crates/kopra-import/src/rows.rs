@@ -140,8 +140,48 @@ pub fn read_rows(
     kelurahan_by_nik_prefix: &HashMap<String, String>,
     today: Date,
 ) -> Vec<ImportRow> {
-    let mut out = Vec::new();
-    for (i, row) in table.rows.iter().enumerate().skip(mapping.header_row + 1) {
+    let first = (mapping.header_row + 1).min(table.rows.len());
+    let data = &table.rows[first..];
+    // Rows are independent: a large sheet is checked on every core, in slices, and the
+    // slices joined back in row order.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(8);
+    if threads < 2 || data.len() < PARALLEL_FROM_ROWS {
+        return read_slice(data, first, mapping, regions, home, kelurahan_by_nik_prefix, today);
+    }
+    let per_thread = data.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = data
+            .chunks(per_thread)
+            .enumerate()
+            .map(|(k, slice)| {
+                let offset = first + k * per_thread;
+                scope.spawn(move || read_slice(slice, offset, mapping, regions, home, kelurahan_by_nik_prefix, today))
+            })
+            .collect();
+        let mut out = Vec::with_capacity(data.len());
+        for part in parts {
+            out.extend(part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        out
+    })
+}
+
+/// From how many data rows [`read_rows`] checks on several threads.
+const PARALLEL_FROM_ROWS: usize = 4_096;
+
+/// [`read_rows`] over `rows`, the first of which is the sheet's row index `offset` (0-based).
+fn read_slice(
+    rows: &[Vec<Cell>],
+    offset: usize,
+    mapping: &Mapping,
+    regions: &RegionIndex,
+    home: &HomeRegion,
+    kelurahan_by_nik_prefix: &HashMap<String, String>,
+    today: Date,
+) -> Vec<ImportRow> {
+    let mut out = Vec::with_capacity(rows.len());
+    for (k, row) in rows.iter().enumerate() {
+        let i = offset + k;
         if row.iter().all(Cell::is_empty) {
             continue;
         }
