@@ -15,7 +15,9 @@ pub fn compact_eq(a: &str, b: &str) -> bool {
         s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase)
     }
     fn ascii_lower(s: &str) -> impl Iterator<Item = u8> + '_ {
-        s.bytes().filter(u8::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase())
+        s.bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
     }
     if a.is_ascii() && b.is_ascii() {
         ascii_lower(a).eq(ascii_lower(b))
