@@ -214,12 +214,22 @@ fn build_where(f: &CooperativeFilter, scope: &Scope) -> Where {
         } else {
             ("(", vec![])
         };
-        binds.push(Bind::Text(format!("{}%", like_escape(&lower))));
-        binds.push(Bind::Text(lower));
-        w.push(
-            &format!("{clause}c.nik LIKE {{}} ESCAPE '\\' OR instr(LOWER(c.legal_entity_number), {{}}) > 0)"),
-            binds,
-        );
+        // A NIK is 13 digits: only digits can begin one. Every legal-entity number has digits
+        // and slashes ("47/BH/PRAKOP/XI/2008"); a query without either is a name, and the
+        // numbers are not searched (each test is a function call per row).
+        let mut tests = vec![];
+        if lower.bytes().all(|b| b.is_ascii_digit()) {
+            tests.push("c.nik LIKE {} ESCAPE '\\'");
+            binds.push(Bind::Text(format!("{lower}%")));
+        }
+        if lower.bytes().any(|b| b.is_ascii_digit() || b == b'/') {
+            tests.push("instr(LOWER(c.legal_entity_number), {}) > 0");
+            binds.push(Bind::Text(lower));
+        }
+        if tests.is_empty() {
+            tests.push("1 = 0");
+        }
+        w.push(&format!("{clause}{})", tests.join(" OR ")), binds);
     }
     // A kecamatan within the kab/kota implies it: one condition, so the planner takes the
     // kecamatan's index (without statistics SQLite might take the wider kab/kota one).

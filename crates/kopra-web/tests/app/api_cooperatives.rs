@@ -605,6 +605,8 @@ async fn search_is_tolerant_and_filters_combine(app: TestApp) {
         ("Koperasi%20Lima%20Garuda", "KSP Lima Garuda"),
         ("3275050020033", "KSP Lima Garuda"),
         ("prakop%2Fxi", "KOPERASI SENTRA PENGRAJIN BONEKA"),
+        ("47%2Fbh", "KOPERASI SENTRA PENGRAJIN BONEKA"),
+        ("3275030", "KOPERASI SENTRA PENGRAJIN BONEKA"),
     ] {
         let (s, r) = app
             .api(Method::GET, &format!("/api/v1/cooperatives?q={q}"), Some(&t), None)
