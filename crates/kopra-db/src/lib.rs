@@ -31,6 +31,7 @@ pub mod settings;
 pub mod status;
 pub mod umkm;
 pub mod umkm_import;
+pub mod umkm_stream_import;
 pub mod users;
 pub mod worklist;
 

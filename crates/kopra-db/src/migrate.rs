@@ -120,6 +120,16 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0024_instr.sql"),
         include_str!("../../../migrations/postgres/0024_instr.sql"),
     ),
+    (
+        "0025_umkm_identity",
+        include_str!("../../../migrations/sqlite/0025_umkm_identity.sql"),
+        include_str!("../../../migrations/postgres/0025_umkm_identity.sql"),
+    ),
+    (
+        "0026_kecamatan_search",
+        include_str!("../../../migrations/sqlite/0026_kecamatan_search.sql"),
+        include_str!("../../../migrations/postgres/0026_kecamatan_search.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str =

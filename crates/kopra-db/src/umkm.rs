@@ -45,7 +45,7 @@ impl UmkmRecord {
 }
 
 #[derive(sqlx::FromRow)]
-struct UmkmRow {
+pub(crate) struct UmkmRow {
     id: i64,
     name: String,
     owner_name: Option<String>,
@@ -124,7 +124,7 @@ impl From<UmkmRow> for UmkmRecord {
     }
 }
 
-const SELECT: &str = "SELECT u.id, u.name, u.owner_name, u.owner_phone, u.nib, u.kbli, u.products, u.address, \
+pub(crate) const SELECT: &str = "SELECT u.id, u.name, u.owner_name, u.owner_phone, u.nib, u.kbli, u.products, u.address, \
      u.kelurahan_code, kel.name AS kelurahan_name, u.kecamatan_code, kec.name AS kecamatan_name, u.capital, u.annual_sales, \
      u.employees_male, u.employees_female, u.skb_number, u.cluster, u.recorded_on, u.notes, u.archived, u.archive_reason, \
      u.version, u.created_at, u.updated_at \
@@ -143,30 +143,38 @@ pub(crate) const UPDATE: &str = "UPDATE umkm SET name = $1, search_key = $2, own
 pub(crate) const INSERT_VERSION: &str = "INSERT INTO umkm_versions (umkm_id, version, action, snapshot, changes, reason, actor_user_id, actor_name, at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
+/// The columns [`bind_umkm`] binds, in its order.
+pub(crate) const COLUMNS: &str = "name, search_key, owner_name, owner_phone, nib, kbli, products, address, kelurahan_code, \
+     kecamatan_code, kabkota_code, capital, annual_sales, employees_male, employees_female, skb_number, cluster, recorded_on, \
+     size_class, notes, archived";
+
 macro_rules! bind_umkm {
-    ($q:expr, $f:expr, $kabkota:expr, $archived:expr) => {{
+    ($q:expr, $f:expr, $kabkota:expr, $archived:expr) => {
+        $crate::umkm::bind_umkm_fields!($q, $f, $kabkota, $archived, bind)
+    };
+    ($q:expr, $f:expr, $kabkota:expr, $archived:expr, $m:ident) => {{
         let f: &UmkmFields = $f;
-        $q.bind(f.name.clone())
-            .bind(kopra_domain::names::cooperative_search_key(&f.name))
-            .bind(f.owner_name.clone())
-            .bind(f.owner_phone.clone())
-            .bind(f.nib.clone())
-            .bind($crate::umkm::list_column(&f.kbli))
-            .bind($crate::umkm::list_column(&f.products))
-            .bind(f.address.clone())
-            .bind(f.kelurahan_code.clone())
-            .bind(f.kecamatan_code.clone())
-            .bind($kabkota)
-            .bind(f.capital)
-            .bind(f.annual_sales)
-            .bind(f.employees_male)
-            .bind(f.employees_female)
-            .bind(f.skb_number.clone())
-            .bind(f.cluster.clone())
-            .bind(f.recorded_on)
-            .bind(f.size().map(|s| s.class.as_str().to_string()))
-            .bind(f.notes.clone())
-            .bind($archived)
+        $q.$m(f.name.clone())
+            .$m(kopra_domain::names::cooperative_search_key(&f.name))
+            .$m(f.owner_name.clone())
+            .$m(f.owner_phone.clone())
+            .$m(f.nib.clone())
+            .$m($crate::umkm::list_column(&f.kbli))
+            .$m($crate::umkm::list_column(&f.products))
+            .$m(f.address.clone())
+            .$m(f.kelurahan_code.clone())
+            .$m(f.kecamatan_code.clone())
+            .$m($kabkota)
+            .$m(f.capital)
+            .$m(f.annual_sales)
+            .$m(f.employees_male)
+            .$m(f.employees_female)
+            .$m(f.skb_number.clone())
+            .$m(f.cluster.clone())
+            .$m(f.recorded_on)
+            .$m(f.size().map(|s| s.class.as_str().to_string()))
+            .$m(f.notes.clone())
+            .$m($archived)
     }};
 }
 
@@ -180,7 +188,7 @@ pub(crate) fn nib_taken(e: sqlx::Error) -> DbError {
     }
 }
 
-fn snapshot(f: &UmkmFields, archived: bool, reason: Option<&str>) -> String {
+pub(crate) fn snapshot(f: &UmkmFields, archived: bool, reason: Option<&str>) -> String {
     json!({"fields": f, "archived": archived, "archive_reason": reason}).to_string()
 }
 

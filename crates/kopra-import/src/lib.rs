@@ -4,6 +4,7 @@
 //! The first format is the ministry's ODS list (`ods_csv`), used for the demo data. The
 //! re-registration issue adds spreadsheets and column mapping here.
 
+pub mod csv_stream;
 pub mod dates;
 pub mod error;
 pub mod mapping;

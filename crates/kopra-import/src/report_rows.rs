@@ -10,7 +10,7 @@
 
 use crate::error::ImportError;
 use crate::message::{RowMessage, Severity};
-use crate::table::{Cell, decode_text, detect_delimiter};
+use crate::table::Cell;
 use crate::values::{ValueError, parse_count, parse_date, parse_rupiah};
 use kopra_domain::annual_report::AnnualReportInput;
 use std::io::Read;
@@ -215,48 +215,22 @@ pub struct ReportCsv<R: Read> {
 impl ReportCsv<Box<dyn Read>> {
     /// Opens a CSV whose first line is the header.
     pub fn open(path: &std::path::Path) -> Result<ReportCsv<Box<dyn Read>>, ImportError> {
-        let mut file = std::fs::File::open(path).map_err(|e| ImportError::Unreadable(e.to_string()))?;
-        // The delimiter and the encoding are decided from the first 64 kB.
-        let mut head = vec![0u8; 64 * 1024];
-        let n = read_up_to(&mut file, &mut head)?;
-        head.truncate(n);
-        let utf8 =
-            std::str::from_utf8(&head).is_ok() || std::str::from_utf8(&head[..head.len().saturating_sub(3)]).is_ok();
-        let delimiter = detect_delimiter(&decode_text(&head));
-        let rest = std::io::Cursor::new(head).chain(file);
-        let source: Box<dyn Read> = if utf8 {
-            Box::new(rest)
-        } else {
-            // Windows-1252 (Excel's "CSV" on Indonesian Windows): re-read whole, decoded.
-            let mut bytes = Vec::new();
-            let mut rest = rest;
-            rest.read_to_end(&mut bytes)
-                .map_err(|e| ImportError::Unreadable(e.to_string()))?;
-            Box::new(std::io::Cursor::new(decode_text(&bytes).into_bytes()))
-        };
-        ReportCsv::new(source, delimiter)
+        ReportCsv::from_reader(crate::csv_stream::open_csv(path)?)
     }
-}
-
-fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> Result<usize, ImportError> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) => return Err(ImportError::Unreadable(e.to_string())),
-        }
-    }
-    Ok(n)
 }
 
 impl<R: Read> ReportCsv<R> {
     pub fn new(source: R, delimiter: u8) -> Result<ReportCsv<R>, ImportError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(true)
-            .has_headers(false)
-            .from_reader(source);
+        ReportCsv::from_reader(
+            csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .flexible(true)
+                .has_headers(false)
+                .from_reader(source),
+        )
+    }
+
+    fn from_reader(mut reader: csv::Reader<R>) -> Result<ReportCsv<R>, ImportError> {
         let mut header = csv::StringRecord::new();
         if !reader.read_record(&mut header)? {
             return Err(ImportError::Empty);
@@ -283,17 +257,7 @@ impl<R: Read> Iterator for ReportCsv<R> {
                         continue;
                     }
                     let line = self.record.position().map_or(0, |p| p.line());
-                    let cells: Vec<Cell> = self
-                        .record
-                        .iter()
-                        .map(|v| {
-                            if v.trim().is_empty() {
-                                Cell::Empty
-                            } else {
-                                Cell::Text(v.to_string())
-                            }
-                        })
-                        .collect();
+                    let cells = crate::csv_stream::cells(&self.record);
                     return Some(Ok(report_row(&self.columns, line, &cells)));
                 }
                 Err(e) => return Some(Err(e.into())),

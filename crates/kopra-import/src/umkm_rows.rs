@@ -206,12 +206,27 @@ impl UmkmRow {
 
 /// Reads every non-empty data row below the header.
 pub fn read_umkm_rows(table: &Table, mapping: &UmkmMapping, regions: &RegionIndex, home: &HomeRegion) -> Vec<UmkmRow> {
-    let mut out = Vec::new();
-    for (i, row) in table.rows.iter().enumerate().skip(mapping.header_row + 1) {
+    table
+        .rows
+        .iter()
+        .enumerate()
+        .skip(mapping.header_row + 1)
+        .filter_map(|(i, row)| umkm_row(mapping, i as u64 + 1, row, regions, home))
+        .collect()
+}
+
+/// One data row (`line` 1-based) read with `mapping`; `None` for an empty row.
+pub fn umkm_row(
+    mapping: &UmkmMapping,
+    line: u64,
+    row: &[Cell],
+    regions: &RegionIndex,
+    home: &HomeRegion,
+) -> Option<UmkmRow> {
+    {
         if row.iter().all(Cell::is_empty) {
-            continue;
+            return None;
         }
-        let line = i as u64 + 1;
         let mut messages = Vec::new();
         let cell = |c: UmkmColumn| mapping.index(c).and_then(|i| row.get(i)).filter(|c| !c.is_empty());
         let text = |c: UmkmColumn| cell(c).map(|v| v.text().trim().to_string()).filter(|s| !s.is_empty());
@@ -341,12 +356,74 @@ pub fn read_umkm_rows(table: &Table, mapping: &UmkmMapping, regions: &RegionInde
             recorded_on: recorded_on.map(|d| d.to_string()),
             notes: text(UmkmColumn::Notes),
         });
-        out.push(UmkmRow {
+        Some(UmkmRow {
             line,
             name: name.unwrap_or_default(),
             input,
             messages,
-        });
+        })
     }
-    out
+}
+
+/// A UMKM CSV read row by row, for lists too long to hold (the national register: millions
+/// of rows). The header is found in the first 30 rows as [`detect_umkm_mapping`] finds it
+/// in a sheet (a blank line is skipped; lines are the file's own, as a text editor shows them).
+pub struct UmkmCsv<R: std::io::Read> {
+    reader: csv::Reader<R>,
+    /// Rows read ahead while looking for the header and not yet given out, with their lines.
+    ahead: std::collections::VecDeque<(u64, Vec<Cell>)>,
+    record: csv::StringRecord,
+    pub mapping: UmkmMapping,
+}
+
+impl UmkmCsv<Box<dyn std::io::Read>> {
+    /// Opens a CSV (comma, semicolon or tab; UTF-8 or Windows-1252) and finds its header.
+    pub fn open(path: &std::path::Path) -> Result<Self, crate::ImportError> {
+        UmkmCsv::new(crate::csv_stream::open_csv(path)?)
+    }
+}
+
+impl<R: std::io::Read> UmkmCsv<R> {
+    pub fn new(mut reader: csv::Reader<R>) -> Result<Self, crate::ImportError> {
+        let mut record = csv::StringRecord::new();
+        let mut head = Table {
+            sheet: String::new(),
+            rows: Vec::new(),
+        };
+        let mut lines = Vec::new();
+        while head.rows.len() < 30 && reader.read_record(&mut record)? {
+            head.rows.push(crate::csv_stream::cells(&record));
+            lines.push(record.position().map_or(0, |p| p.line()));
+        }
+        if head.rows.is_empty() {
+            return Err(crate::ImportError::Empty);
+        }
+        let mapping = detect_umkm_mapping(&head).ok_or(crate::ImportError::NoHeader)?;
+        let ahead = lines.into_iter().zip(head.rows).skip(mapping.header_row + 1).collect();
+        Ok(UmkmCsv {
+            reader,
+            ahead,
+            record,
+            mapping,
+        })
+    }
+}
+
+impl<R: std::io::Read> Iterator for UmkmCsv<R> {
+    /// A row's line and cells (empty rows included); a broken CSV stops the file.
+    type Item = Result<(u64, Vec<Cell>), crate::ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(row) = self.ahead.pop_front() {
+            return Some(Ok(row));
+        }
+        match self.reader.read_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => {
+                let line = self.record.position().map_or(0, |p| p.line());
+                Some(Ok((line, crate::csv_stream::cells(&self.record))))
+            }
+            Err(e) => Some(Err(e.into())),
+        }
+    }
 }

@@ -10,6 +10,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 mod import_reports;
+mod import_umkm;
 
 #[derive(Parser)]
 #[command(
@@ -104,6 +105,26 @@ enum Command {
         #[arg(long)]
         sheet: Option<String>,
         /// Check only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Keep the valid rows even when some were rejected.
+        #[arg(long)]
+        accept_valid: bool,
+        /// Print one JSON object instead of the summary.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Import a UMKM list: one row per business, with columns such as NAMA USAHA, NIB,
+    /// KELURAHAN, KECAMATAN, MODAL, OMZET. A CSV is streamed (millions of rows); a workbook
+    /// is read whole. A row whose NIB is on record updates that UMKM.
+    ImportUmkm {
+        file: PathBuf,
+        /// The sheet to read (workbooks; default: the first with a data table).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Check and match only; write nothing.
         #[arg(long)]
         dry_run: bool,
         /// Keep the valid rows even when some were rejected.
@@ -288,6 +309,27 @@ async fn run(cli: Cli) -> Result<()> {
                 json,
             };
             let code = import_reports::run(&database, &file, flags).await?;
+            database.close().await;
+            if code != 0 {
+                std::process::exit(code);
+            }
+        }
+        Command::ImportUmkm {
+            file,
+            sheet,
+            dry_run,
+            accept_valid,
+            json,
+            db,
+        } => {
+            let (database, office) = open(&db, None).await?;
+            let flags = import_umkm::Flags {
+                sheet,
+                dry_run,
+                accept_valid,
+                json,
+            };
+            let code = import_umkm::run(&database, &office, &file, flags).await?;
             database.close().await;
             if code != 0 {
                 std::process::exit(code);

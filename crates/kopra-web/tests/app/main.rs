@@ -24,3 +24,4 @@ mod role_matrix;
 mod schema;
 mod status;
 mod strengthening;
+mod umkm_stream_import;
