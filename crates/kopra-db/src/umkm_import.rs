@@ -6,6 +6,7 @@
 use crate::audit::AuditEntry;
 use crate::settings::Office;
 use crate::umkm::bind_umkm_fields;
+use crate::umkm_stream_import::{identity, registered_umkm};
 use crate::{Actor, Db, DbError, now, on_pool, write_audit};
 use kopra_domain::umkm_input::UmkmFields;
 use kopra_domain::{FieldChange, RegionCode, field_changes};
@@ -14,7 +15,7 @@ use kopra_import::table::read_table;
 use kopra_import::umkm_rows::{UmkmMapping, detect_umkm_mapping, read_umkm_rows};
 use serde::Serialize;
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use time::Date;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -77,14 +78,9 @@ impl Db {
         let mapping = detect_umkm_mapping(&table).ok_or(ImportError::NoHeader)?;
         let index = self.region_index(&office.home).await?;
         let rows = read_umkm_rows(&table, &mapping, &index, &office.home);
-        // The register's NIBs, in one query.
-        let known: Vec<(i64, String)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT id, nib FROM umkm WHERE nib IS NOT NULL",
-        ).fetch_all(p).await)
-        .map_err(DbError::from)?;
-        let by_nib: HashMap<String, i64> = known.into_iter().map(|(id, nib)| (nib, id)).collect();
         let mut seen: HashMap<String, u64> = HashMap::new();
-        let mut planned = Vec::new();
+        let mut seen_identity: HashSet<(String, String, String)> = HashSet::new();
+        let mut planned = Vec::with_capacity(rows.len());
         for row in rows {
             let mut messages: Vec<(String, String, String, &'static str)> = row
                 .messages
@@ -136,24 +132,40 @@ impl Db {
                     continue;
                 }
                 seen.insert(nib.clone(), row.line);
+            } else if !seen_identity.insert(identity(&fields)) {
+                messages.push((String::new(), fields.name.clone(), "error".into(), "umkm_in_file"));
+                p.messages = messages;
+                planned.push(p);
+                continue;
             }
-            match fields.nib.as_deref().and_then(|n| by_nib.get(n)) {
-                Some(&id) => {
-                    let stored = self.umkm(id).await?;
-                    p.umkm_id = Some(id);
-                    p.changes = field_changes(&stored.fields.display_fields(), &fields.display_fields());
-                    p.action = if p.changes.is_empty() {
-                        UmkmRowAction::Unchanged
-                    } else {
-                        UmkmRowAction::Update
-                    };
-                    p.from_version = Some(stored.version);
-                }
-                None => p.action = UmkmRowAction::Create,
-            }
+            p.action = UmkmRowAction::Create;
             p.fields = Some(fields);
             p.messages = messages;
             planned.push(p);
+        }
+        // What the register already holds, by NIB or (without one) by kelurahan, name and
+        // owner: 400 rows a query.
+        let to_match: Vec<usize> = (0..planned.len()).filter(|&i| planned[i].fields.is_some()).collect();
+        for chunk in to_match.chunks(400) {
+            let fields: Vec<&UmkmFields> = chunk.iter().filter_map(|&i| planned[i].fields.as_ref()).collect();
+            let registered: Vec<Option<crate::umkm::UmkmRecord>> = on_pool!(self, p => {
+                let found: Result<_, sqlx::Error> = async { Ok(registered_umkm!(p, &fields)) }.await;
+                found
+            })
+            .map_err(DbError::from)?;
+            for (&i, stored) in chunk.iter().zip(registered) {
+                let Some(stored) = stored else { continue };
+                let p = &mut planned[i];
+                let fields = p.fields.as_ref().expect("matched rows have fields");
+                p.umkm_id = Some(stored.id);
+                p.changes = field_changes(&stored.fields.display_fields(), &fields.display_fields());
+                p.action = if p.changes.is_empty() {
+                    UmkmRowAction::Unchanged
+                } else {
+                    UmkmRowAction::Update
+                };
+                p.from_version = Some(stored.version);
+            }
         }
         Ok(UmkmImportPlan {
             file_name: file_name.to_string(),

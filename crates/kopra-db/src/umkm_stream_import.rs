@@ -14,7 +14,7 @@
 
 use crate::audit::AuditEntry;
 use crate::settings::Office;
-use crate::umkm::{COLUMNS, SELECT, UmkmRecord, UmkmRow, bind_umkm_fields, snapshot};
+use crate::umkm::{COLUMNS, UmkmRecord, bind_umkm_fields, snapshot};
 use crate::{Actor, Db, DbError, now, on_pool, write_audit};
 use kopra_domain::names::{compact_key, cooperative_search_key};
 use kopra_domain::umkm_input::UmkmFields;
@@ -24,7 +24,7 @@ use kopra_import::table::Cell;
 use kopra_import::umkm_rows::{UmkmColumn, UmkmMapping, umkm_row};
 use serde::Serialize;
 use serde_json::json;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use time::Date;
 
 /// Rows per statement: 25 values each, 10,000 in all, under SQLite's 32,766 and
@@ -112,7 +112,7 @@ enum Outcome<'a> {
 }
 
 /// Who a UMKM without a NIB is: its kelurahan, its name's search key, its owner (compact).
-fn identity(f: &UmkmFields) -> (String, String, String) {
+pub(crate) fn identity(f: &UmkmFields) -> (String, String, String) {
     (
         f.kelurahan_code.clone(),
         cooperative_search_key(&f.name),
@@ -128,23 +128,23 @@ fn kabkota_of(f: &UmkmFields) -> String {
         .unwrap_or_default()
 }
 
-/// Matches a batch by NIB (inside the transaction: rows written earlier in the file are
-/// seen) and writes it unless `write` is false; adds to the counts.
-macro_rules! flush_batch {
-    ($tx:expr, $batch:expr, $summary:expr, $write:expr, $sqlite:expr, $actor:expr, $t:expr) => {{
-        let batch: &[Checked] = $batch;
-        let nibs: Vec<&str> = batch.iter().filter_map(|c| c.fields.nib.as_deref()).collect();
-        let mut stored: HashMap<String, UmkmRecord> = HashMap::new();
+/// The register's UMKM that each of `$fields` names, in one or two queries on `$exec`: by
+/// NIB, or for one without a NIB by `identity` (the lowest id when the register has several).
+macro_rules! registered_umkm {
+    ($exec:expr, $fields:expr) => {{
+        let fields: &[&kopra_domain::umkm_input::UmkmFields] = $fields;
+        let nibs: Vec<&str> = fields.iter().filter_map(|f| f.nib.as_deref()).collect();
+        let mut stored: std::collections::HashMap<String, $crate::umkm::UmkmRecord> = std::collections::HashMap::new();
         if !nibs.is_empty() {
-            let mut q = sqlx::QueryBuilder::new(format!("{SELECT} WHERE u.nib IN ("));
+            let mut q = sqlx::QueryBuilder::new(format!("{} WHERE u.nib IN (", $crate::umkm::SELECT));
             let mut list = q.separated(", ");
             for nib in &nibs {
                 list.push_bind(*nib);
             }
             q.push(")");
-            let rows: Vec<UmkmRow> = q.build_query_as().fetch_all(&mut *$tx).await?;
+            let rows: Vec<$crate::umkm::UmkmRow> = q.build_query_as().fetch_all($exec).await?;
             for r in rows {
-                let record = UmkmRecord::from(r);
+                let record = $crate::umkm::UmkmRecord::from(r);
                 if let Some(nib) = record.fields.nib.clone() {
                     stored.insert(nib, record);
                 }
@@ -152,16 +152,22 @@ macro_rules! flush_batch {
         }
         // Rows without a NIB: the UMKM without one in the same kelurahan with the same name
         // key and owner (the lowest id when the register has several).
-        let unnumbered: Vec<(&str, String)> = batch
+        let unnumbered: Vec<(&str, String)> = fields
             .iter()
-            .filter(|c| c.fields.nib.is_none())
-            .map(|c| (c.fields.kelurahan_code.as_str(), cooperative_search_key(&c.fields.name)))
+            .filter(|f| f.nib.is_none())
+            .map(|f| {
+                (
+                    f.kelurahan_code.as_str(),
+                    kopra_domain::names::cooperative_search_key(&f.name),
+                )
+            })
             .collect();
-        let mut known: HashMap<(String, String, String), UmkmRecord> = HashMap::new();
+        let mut known: std::collections::HashMap<(String, String, String), $crate::umkm::UmkmRecord> =
+            std::collections::HashMap::new();
         if !unnumbered.is_empty() {
             // One OR of pairs: SQLite searches `umkm_identity` once per pair (a row-value
             // `IN (VALUES …)` would scan the table).
-            let mut q = sqlx::QueryBuilder::new(format!("{SELECT} WHERE "));
+            let mut q = sqlx::QueryBuilder::new(format!("{} WHERE ", $crate::umkm::SELECT));
             let mut pairs = q.separated(" OR ");
             for (kelurahan, key) in &unnumbered {
                 pairs.push("(u.kelurahan_code = ");
@@ -170,22 +176,41 @@ macro_rules! flush_batch {
                 pairs.push_bind_unseparated(key.as_str());
                 pairs.push_unseparated(")");
             }
-            let rows: Vec<UmkmRow> = q.build_query_as().fetch_all(&mut *$tx).await?;
+            let rows: Vec<$crate::umkm::UmkmRow> = q.build_query_as().fetch_all($exec).await?;
             // Those with a NIB are left out here, not in SQL: `nib IS NULL` would lead SQLite
             // to the NIB index (every UMKM without one) instead of `umkm_identity`.
             for r in rows {
-                let record = UmkmRecord::from(r);
+                let record = $crate::umkm::UmkmRecord::from(r);
                 if record.fields.nib.is_none() {
-                    let id = identity(&record.fields);
+                    let id = $crate::umkm_stream_import::identity(&record.fields);
                     if known.get(&id).is_none_or(|k| k.id > record.id) {
                         known.insert(id, record);
                     }
                 }
             }
         }
+        fields
+            .iter()
+            .map(|f| match f.nib.as_deref() {
+                Some(n) => stored.remove(n),
+                None => known.get(&$crate::umkm_stream_import::identity(f)).cloned(),
+            })
+            .collect::<Vec<Option<$crate::umkm::UmkmRecord>>>()
+    }};
+}
+pub(crate) use registered_umkm;
+
+/// Matches a batch by NIB (inside the transaction: rows written earlier in the file are
+/// seen) and writes it unless `write` is false; adds to the counts.
+macro_rules! flush_batch {
+    ($tx:expr, $batch:expr, $summary:expr, $write:expr, $sqlite:expr, $actor:expr, $t:expr) => {{
+        let batch: &[Checked] = $batch;
+        let fields: Vec<&UmkmFields> = batch.iter().map(|c| &c.fields).collect();
+        let registered: Vec<Option<UmkmRecord>> = registered_umkm!(&mut *$tx, &fields);
         let outcomes: Vec<Outcome<'_>> = batch
             .iter()
-            .map(|c| match c.fields.nib.as_deref().map_or_else(|| known.get(&identity(&c.fields)), |n| stored.get(n)) {
+            .zip(&registered)
+            .map(|(c, r)| match r {
                 None => Outcome::Create(&c.fields),
                 Some(s) => {
                     let changes = field_changes(&s.fields.display_fields(), &c.fields.display_fields());

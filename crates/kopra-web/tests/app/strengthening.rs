@@ -557,7 +557,8 @@ async fn a_umkm_spreadsheet_is_checked_then_imported_and_again_changes_nothing(a
 
     let good = "NAMA USAHA;PEMILIK;NIB;KBLI;PRODUK;KELURAHAN;KECAMATAN;MODAL;OMZET\n\
         Boneka Melati;Bu Sari;9120000000001;32402;boneka, dakron;Cikiwul;Bantar Gebang;250 jt;Rp 1.200.000.000\n\
-        Kue Kenanga;Bu Ani;9120000000002;10710;kue kering;Margahayu;;50000000;\n";
+        Kue Kenanga;Bu Ani;9120000000002;10710;kue kering;Margahayu;;50000000;\n\
+        Keripik Pedas;Bu Rina;;10790;keripik;Margahayu;;;\n";
     let (s, _, html) = app
         .post_multipart(
             "/umkm/impor",
@@ -566,7 +567,7 @@ async fn a_umkm_spreadsheet_is_checked_then_imported_and_again_changes_nothing(a
         )
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains("2 baris: 2 baru"), "{html}");
+    assert!(html.contains("3 baris: 3 baru"), "{html}");
     assert!(!html.contains("Tersimpan"), "a check writes nothing");
     let (_, _, html) = app
         .post_multipart(
@@ -575,7 +576,7 @@ async fn a_umkm_spreadsheet_is_checked_then_imported_and_again_changes_nothing(a
             &[("action", None, b"commit"), ("file", Some("umkm.csv"), good.as_bytes())],
         )
         .await;
-    assert!(html.contains("Tersimpan: 2 UMKM baru"), "{html}");
+    assert!(html.contains("Tersimpan: 3 UMKM baru"), "{html}");
     let (_, list) = app.api(Method::GET, "/api/v1/umkm?q=melati", Some(&t), None).await;
     let melati = &list["items"][0];
     assert_eq!(melati["capital"], 250_000_000);
@@ -590,7 +591,8 @@ async fn a_umkm_spreadsheet_is_checked_then_imported_and_again_changes_nothing(a
         )
         .await;
     assert!(
-        html.contains("2 tidak berubah") && html.contains("Tersimpan: 0 UMKM baru, 0 diperbarui"),
+        // The business without a NIB is found by kelurahan, name and owner, not added again.
+        html.contains("3 tidak berubah") && html.contains("Tersimpan: 0 UMKM baru, 0 diperbarui"),
         "{html}"
     );
     // A corrected file updates only what changed, as a new version by the import.
