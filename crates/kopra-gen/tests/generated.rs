@@ -334,3 +334,30 @@ fn a_long_sheet_checked_on_several_threads_reads_as_row_by_row() {
         assert_eq!(codes(row), codes(alone));
     }
 }
+
+#[test]
+fn a_province_umkm_list_finds_each_kecamatan_in_the_kab_kota_it_names() {
+    // Jawa Barat has three kecamatan called Sukaraja (Kab. Bogor, Sukabumi, Tasikmalaya):
+    // the KAB/KOTA column decides which; a kab/kota outside the province is refused.
+    let csv = "NAMA USAHA,PEMILIK,KELURAHAN,KECAMATAN,KAB/KOTA\n\
+        Dodol Geulis,Ani,Gunung Geulis,Sukaraja,Kabupaten Bogor\n\
+        Kerupuk Selaawi,Budi,Selaawi,Sukaraja,Kab. Sukabumi\n\
+        Bakso Malang,Citra,Sukaraja,Sukaraja,Kota Malang\n";
+    let table = read_table(csv.as_bytes(), "umkm.csv", None).unwrap();
+    let mapping = detect_umkm_mapping(&table).unwrap();
+    let rows = read_umkm_rows(&table, &mapping, &index("32"), &HomeRegion::parse("32").unwrap());
+    let kelurahan: Vec<Option<String>> = rows
+        .iter()
+        .map(|r| r.input.as_ref().and_then(|i| i.kelurahan_code.clone()))
+        .collect();
+    assert_eq!(
+        kelurahan,
+        [
+            Some("32.01.04.2001".to_string()),
+            Some("32.02.33.2002".to_string()),
+            None
+        ]
+    );
+    let codes: Vec<&str> = rows[2].messages.iter().map(|m| m.code).collect();
+    assert_eq!(codes, ["kabkota_outside_region"]);
+}

@@ -263,7 +263,28 @@ pub fn umkm_row(
         // else in every kecamatan of the office's area.
         let kelurahan = text(UmkmColumn::Kelurahan);
         let kecamatan = text(UmkmColumn::Kecamatan);
-        let area = home.code().to_string();
+        // A province's or the country's list names the kab/kota: the search narrows to it.
+        let area = match text(UmkmColumn::KabKota) {
+            None => Some(home.code().to_string()),
+            Some(k) => match regions
+                .find_kabkota(&k)
+                .filter(|code| kopra_domain::RegionCode::parse(code).is_ok_and(|rc| home.contains(&rc)))
+            {
+                Some(code) => Some(code.to_string()),
+                None => {
+                    say(UmkmColumn::KabKota, &k, Severity::Error, "kabkota_outside_region");
+                    None
+                }
+            },
+        };
+        let Some(area) = area else {
+            return Some(UmkmRow {
+                line,
+                name: name.unwrap_or_default(),
+                input: None,
+                messages,
+            });
+        };
         let kec_code = kecamatan
             .as_deref()
             .and_then(|k| regions.find_kecamatan_in(&area, k))
