@@ -786,16 +786,7 @@ impl Db {
         let batch_id: i64 = on_pool!(self, p => {
             use sqlx::Connection as _;
             let mut conn = p.acquire().await?;
-            // SQLite: the import is one large transaction; a page cache that holds it keeps
-            // SQLite from spilling (and rewriting) half-built index pages into the WAL.
-            let cache_size: Option<i64> = if sqlite {
-                let before: i64 = sqlx::query_scalar("PRAGMA cache_size").fetch_one(&mut *conn).await?;
-                sqlx::query("PRAGMA cache_size = -262144").execute(&mut *conn).await?;
-                Some(before)
-            } else {
-                None
-            };
-            let written = async {
+            crate::with_import_cache!(sqlite, conn, async {
                 let mut tx = conn.begin().await?;
                 let batch_id: i64 = sqlx::query_scalar(
                     "INSERT INTO import_batches (file_name, sha256, sheet, mapping, summary, actor_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -985,11 +976,7 @@ impl Db {
                 tx.commit().await?;
                 Ok::<i64, DbError>(batch_id)
             }
-            .await;
-            if let Some(before) = cache_size {
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = {before}"))).execute(&mut *conn).await;
-            }
-            written?
+            .await)?
         });
         tracing::debug!(ms = started.elapsed().as_millis() as u64, "import commit: committed");
         // Statuses of what was created or changed.

@@ -190,8 +190,12 @@ impl Db {
         let mut summary = ReportImportSummary::default();
         let t = now();
         let source = format!("{} (impor laporan {file_name})", actor.name);
+        let sqlite = matches!(self, Db::Sqlite(_));
         let summary = on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            use sqlx::Connection as _;
+            let mut conn = p.acquire().await?;
+            crate::with_import_cache!(sqlite, conn, async {
+            let mut tx = conn.begin().await?;
             let mut pending: Vec<Pending> = Vec::with_capacity(BATCH);
             for row in rows {
                 summary.rows += 1;
@@ -259,7 +263,8 @@ impl Db {
                 // `created` still says how many would be: `committed` says none were.
                 tx.rollback().await?;
             }
-            summary
+            Ok::<_, ReportImportError>(summary)
+            }.await)?
         });
         let mut summary = summary;
         if summary.committed {

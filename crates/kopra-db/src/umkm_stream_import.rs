@@ -345,7 +345,6 @@ impl Db {
             ip: actor.ip.clone(),
         };
         let t = now();
-        let sqlite = matches!(self, Db::Sqlite(_));
         let write = !options.dry_run;
         // NIBs are 13 digits: kept as numbers, 5 million fit in about 100 MB.
         let mut nibs_seen: HashSet<u64> = HashSet::new();
@@ -353,8 +352,12 @@ impl Db {
         let identity_hasher = std::collections::hash_map::RandomState::new();
         let mut identities_seen: HashSet<u64> = HashSet::new();
         let mut summary = UmkmStreamSummary::default();
+        let sqlite = matches!(self, Db::Sqlite(_));
         let summary = on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            use sqlx::Connection as _;
+            let mut conn = p.acquire().await?;
+            crate::with_import_cache!(sqlite, conn, async {
+            let mut tx = conn.begin().await?;
             let mut batch: Vec<Checked> = Vec::with_capacity(BATCH);
             for row in rows {
                 let (line, cells) = row?;
@@ -446,7 +449,8 @@ impl Db {
                 // The counts still say what would be written: `committed` says nothing was.
                 tx.rollback().await?;
             }
-            summary
+            Ok::<_, UmkmStreamError>(summary)
+            }.await)?
         });
         Ok(summary)
     }
