@@ -19,22 +19,17 @@ pub struct Flags {
 /// Runs the import and prints the outcome; the exit code (0 committed, a clean dry run or
 /// nothing to do; 2 rows rejected and nothing kept, as `kopra import`).
 pub async fn run(database: &Db, file: &Path, flags: Flags) -> Result<i32> {
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let sha256 = file_sha256(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let StreamedFile {
+        name,
+        sha256,
+        actor,
+        today,
+        is_csv,
+    } = StreamedFile::of(file)?;
     let options = ReportImportOptions {
         accept_valid: flags.accept_valid,
         dry_run: flags.dry_run,
     };
-    let actor = Actor {
-        user_id: None,
-        name: "cli".into(),
-        ip: None,
-    };
-    let today = kopra_db::status::wib_today();
-    let is_csv = name.to_lowercase().ends_with(".csv") || name.to_lowercase().ends_with(".txt");
     let summary = if is_csv {
         let rows = ReportCsv::open(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
         database
@@ -99,14 +94,54 @@ pub async fn run(database: &Db, file: &Path, flags: Flags) -> Result<i32> {
             println!("nothing was written: fix the rejected rows, or run again with --accept-valid");
         }
     }
-    Ok(
-        if summary.committed
-            || (flags.dry_run && summary.rejected == 0)
-            || (summary.created == 0 && summary.rejected == 0)
-        {
-            0
-        } else {
-            2
-        },
-    )
+    Ok(exit_code(
+        summary.committed,
+        flags.dry_run,
+        summary.rejected,
+        summary.created,
+    ))
+}
+
+/// What the streamed imports (`import-reports`, `import-umkm`) know of their file.
+pub struct StreamedFile {
+    pub name: String,
+    /// For the import's audit entry.
+    pub sha256: String,
+    /// The command line as the actor.
+    pub actor: Actor,
+    pub today: time::Date,
+    /// A CSV (or .txt) streams; anything else is read whole as a workbook.
+    pub is_csv: bool,
+}
+
+impl StreamedFile {
+    pub fn of(file: &Path) -> Result<StreamedFile> {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let sha256 = file_sha256(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let lower = name.to_lowercase();
+        Ok(StreamedFile {
+            is_csv: lower.ends_with(".csv") || lower.ends_with(".txt"),
+            name,
+            sha256,
+            actor: Actor {
+                user_id: None,
+                name: "cli".into(),
+                ip: None,
+            },
+            today: kopra_db::status::wib_today(),
+        })
+    }
+}
+
+/// 0 when committed, for a clean dry run, or when there was nothing to write and nothing
+/// wrong; 2 when rows were rejected and nothing was kept (as `kopra import`).
+pub fn exit_code(committed: bool, dry_run: bool, rejected: u64, would_write: u64) -> i32 {
+    if committed || (dry_run && rejected == 0) || (would_write == 0 && rejected == 0) {
+        0
+    } else {
+        2
+    }
 }

@@ -2,11 +2,11 @@
 //! streams (the national register's millions of rows); a workbook is read whole, within
 //! the sheet limits of the preview's import.
 
+use crate::import_reports::{StreamedFile, exit_code};
 use anyhow::{Context, Result};
-use kopra_db::report_import::file_sha256;
+use kopra_db::Db;
 use kopra_db::settings::Office;
 use kopra_db::umkm_stream_import::UmkmStreamOptions;
-use kopra_db::{Actor, Db};
 use kopra_import::ImportError;
 use kopra_import::umkm_rows::{UmkmCsv, detect_umkm_mapping};
 use std::path::Path;
@@ -21,23 +21,18 @@ pub struct Flags {
 /// Runs the import and prints the outcome; the exit code as `kopra import-reports`: 0
 /// committed, a clean dry run or nothing to do; 2 rows rejected and nothing kept.
 pub async fn run(database: &Db, office: &Office, file: &Path, flags: Flags) -> Result<i32> {
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let sha256 = file_sha256(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let StreamedFile {
+        name,
+        sha256,
+        actor,
+        today,
+        is_csv,
+    } = StreamedFile::of(file)?;
     let options = UmkmStreamOptions {
         accept_valid: flags.accept_valid,
         dry_run: flags.dry_run,
     };
-    let actor = Actor {
-        user_id: None,
-        name: "cli".into(),
-        ip: None,
-    };
-    let today = kopra_db::status::wib_today();
-    let lower = name.to_lowercase();
-    let summary = if lower.ends_with(".csv") || lower.ends_with(".txt") {
+    let summary = if is_csv {
         let rows = UmkmCsv::open(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
         let mapping = rows.mapping.clone();
         database
@@ -94,14 +89,10 @@ pub async fn run(database: &Db, office: &Office, file: &Path, flags: Flags) -> R
             println!("nothing was written: fix the rejected rows, or run again with --accept-valid");
         }
     }
-    Ok(
-        if summary.committed
-            || (flags.dry_run && summary.rejected == 0)
-            || (summary.created + summary.updated == 0 && summary.rejected == 0)
-        {
-            0
-        } else {
-            2
-        },
-    )
+    Ok(exit_code(
+        summary.committed,
+        flags.dry_run,
+        summary.rejected,
+        summary.created + summary.updated,
+    ))
 }
