@@ -436,9 +436,28 @@ mod tests {
         let sql = w.sql();
         assert!(sql.contains("c.kecamatan_code IN ($1, $2)"), "{sql}");
         assert!(sql.contains("c.archived = $3"), "{sql}");
-        assert!(sql.contains("c.jenis = $7"), "{sql}");
-        assert_eq!(w.binds.len(), 7);
-        assert!(matches!(&w.binds[4], Bind::Text(s) if s == "50\\%%"), "{:?}", w.binds);
+        // "50%" has a digit: the legal-entity number is searched (the `%` literally, by
+        // `instr`), the NIK is not (only digits can begin one).
+        assert!(sql.contains("instr(LOWER(c.legal_entity_number), $5)"), "{sql}");
+        assert!(!sql.contains("c.nik LIKE"), "{sql}");
+        assert!(sql.contains("c.jenis = $6"), "{sql}");
+        assert_eq!(w.binds.len(), 6);
+        assert!(matches!(&w.binds[4], Bind::Text(s) if s == "50%"), "{:?}", w.binds);
+
+        let digits = CooperativeFilter {
+            q: Some("3275".into()),
+            ..Default::default()
+        };
+        let w = build_where(&digits, &Scope::All);
+        let sql = w.sql();
+        assert!(sql.contains("c.nik LIKE $3"), "{sql}");
+        assert!(matches!(&w.binds[2], Bind::Text(s) if s == "3275%"), "{:?}", w.binds);
+        let words = CooperativeFilter {
+            q: Some("sejahtera".into()),
+            ..Default::default()
+        };
+        let sql = build_where(&words, &Scope::All).sql();
+        assert!(!sql.contains("nik") && !sql.contains("legal_entity_number"), "{sql}");
     }
 }
 
