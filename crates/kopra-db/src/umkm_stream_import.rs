@@ -203,10 +203,16 @@ pub(crate) use registered_umkm;
 /// Matches a batch by NIB (inside the transaction: rows written earlier in the file are
 /// seen) and writes it unless `write` is false; adds to the counts.
 macro_rules! flush_batch {
-    ($tx:expr, $batch:expr, $summary:expr, $write:expr, $sqlite:expr, $actor:expr, $t:expr) => {{
+    ($tx:expr, $batch:expr, $summary:expr, $write:expr, $sqlite:expr, $actor:expr, $t:expr, $was_empty:expr) => {{
         let batch: &[Checked] = $batch;
         let fields: Vec<&UmkmFields> = batch.iter().map(|c| &c.fields).collect();
-        let registered: Vec<Option<UmkmRecord>> = registered_umkm!(&mut *$tx, &fields);
+        // Into a register that had no UMKM, a match could only be an earlier row of this
+        // file, and those are refused as listed twice before they get here.
+        let registered: Vec<Option<UmkmRecord>> = if $was_empty {
+            vec![None; fields.len()]
+        } else {
+            registered_umkm!(&mut *$tx, &fields)
+        };
         let outcomes: Vec<Outcome<'_>> = batch
             .iter()
             .zip(&registered)
@@ -358,6 +364,24 @@ impl Db {
             let mut conn = p.acquire().await?;
             crate::with_import_cache!(sqlite, conn, async {
             let mut tx = conn.begin().await?;
+            let was_empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM umkm)").fetch_one(&mut *tx).await?;
+            // SQLite, into an empty table: the secondary indexes are dropped and built again
+            // before the commit (one sort each instead of a B-tree insert per row and index;
+            // the national list's 5 million rows outgrow the page cache otherwise). Inside
+            // the transaction, so a rollback keeps them.
+            let rebuild: Vec<String> = if sqlite && write && was_empty {
+                let defs: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'umkm' AND sql IS NOT NULL",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                for (name, _) in &defs {
+                    sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX \"{name}\""))).execute(&mut *tx).await?;
+                }
+                defs.into_iter().map(|(_, sql)| sql).collect()
+            } else {
+                vec![]
+            };
             let mut batch: Vec<Checked> = Vec::with_capacity(BATCH);
             for row in rows {
                 let (line, cells) = row?;
@@ -428,15 +452,18 @@ impl Db {
                 summary.warned += u64::from(warned);
                 batch.push(Checked { fields });
                 if batch.len() == BATCH {
-                    flush_batch!(tx, &batch, summary, write, sqlite, batch_actor, t);
+                    flush_batch!(tx, &batch, summary, write, sqlite, batch_actor, t, was_empty);
                     batch.clear();
                 }
             }
             if !batch.is_empty() {
-                flush_batch!(tx, &batch, summary, write, sqlite, batch_actor, t);
+                flush_batch!(tx, &batch, summary, write, sqlite, batch_actor, t, was_empty);
             }
             let keep = write && (summary.rejected == 0 || options.accept_valid) && summary.created + summary.updated > 0;
             if keep {
+                for sql in rebuild {
+                    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+                }
                 write_audit!(&mut *tx, actor, AuditEntry {
                     action: "umkm.import", entity_type: "umkm", entity_id: None, before: None,
                     after: Some(json!({"file": file_name, "sha256": sha256, "rows": summary.rows,
