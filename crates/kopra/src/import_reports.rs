@@ -9,6 +9,7 @@ use kopra_import::ImportError;
 use kopra_import::report_rows::{ReportColumns, ReportCsv, report_row};
 use std::path::Path;
 
+/// The flags of the streamed imports (`import-reports`, `import-umkm`).
 pub struct Flags {
     pub sheet: Option<String>,
     pub dry_run: bool,
@@ -62,14 +63,7 @@ pub async fn run(database: &Db, file: &Path, flags: Flags) -> Result<i32> {
     };
     let tr = kopra_web::i18n::Tr::new(kopra_web::i18n::Lang::Id);
     if flags.json {
-        let mut out = serde_json::to_value(&summary)?;
-        if let Some(errors) = out["errors"].as_array_mut() {
-            for e in errors {
-                let key = e["message_key"].as_str().unwrap_or_default().to_string();
-                e["message"] = serde_json::Value::String(tr.key(&key));
-            }
-        }
-        println!("{out}");
+        print_json(serde_json::to_value(&summary)?, "errors", &tr)?;
     } else {
         println!(
             "{name}: {} rows: {} new reports, {} already on record, {} rejected",
@@ -100,6 +94,19 @@ pub async fn run(database: &Db, file: &Path, flags: Flags) -> Result<i32> {
         summary.rejected,
         summary.created,
     ))
+}
+
+/// Prints a summary (`out`) as one JSON object, each entry of its `list` given a `message`
+/// beside its `message_key`, in Indonesian.
+pub fn print_json(mut out: serde_json::Value, list: &str, tr: &kopra_web::i18n::Tr) -> Result<()> {
+    if let Some(entries) = out[list].as_array_mut() {
+        for e in entries {
+            let key = e["message_key"].as_str().unwrap_or_default().to_string();
+            e["message"] = serde_json::Value::String(tr.key(&key));
+        }
+    }
+    println!("{out}");
+    Ok(())
 }
 
 /// What the streamed imports (`import-reports`, `import-umkm`) know of their file.

@@ -2,7 +2,7 @@
 //! streams (the national register's millions of rows); a workbook is read whole, within
 //! the sheet limits of the preview's import.
 
-use crate::import_reports::{StreamedFile, exit_code};
+use crate::import_reports::{Flags, StreamedFile, exit_code, print_json};
 use anyhow::{Context, Result};
 use kopra_db::Db;
 use kopra_db::settings::Office;
@@ -10,13 +10,6 @@ use kopra_db::umkm_stream_import::UmkmStreamOptions;
 use kopra_import::ImportError;
 use kopra_import::umkm_rows::{UmkmCsv, detect_umkm_mapping};
 use std::path::Path;
-
-pub struct Flags {
-    pub sheet: Option<String>,
-    pub dry_run: bool,
-    pub accept_valid: bool,
-    pub json: bool,
-}
 
 /// Runs the import and prints the outcome; the exit code as `kopra import-reports`: 0
 /// committed, a clean dry run or nothing to do; 2 rows rejected and nothing kept.
@@ -56,14 +49,7 @@ pub async fn run(database: &Db, office: &Office, file: &Path, flags: Flags) -> R
     };
     let tr = kopra_web::i18n::Tr::new(kopra_web::i18n::Lang::Id);
     if flags.json {
-        let mut out = serde_json::to_value(&summary)?;
-        if let Some(problems) = out["problems"].as_array_mut() {
-            for p in problems {
-                let key = p["message_key"].as_str().unwrap_or_default().to_string();
-                p["message"] = serde_json::Value::String(tr.key(&key));
-            }
-        }
-        println!("{out}");
+        print_json(serde_json::to_value(&summary)?, "problems", &tr)?;
     } else {
         println!(
             "{name}: {} rows: {} new, {} updated, {} unchanged, {} rejected, {} kept with a warning",

@@ -323,7 +323,7 @@ async fn run(cli: Cli) -> Result<()> {
             db,
         } => {
             let (database, office) = open(&db, None).await?;
-            let flags = import_umkm::Flags {
+            let flags = import_reports::Flags {
                 sheet,
                 dry_run,
                 accept_valid,
