@@ -69,6 +69,12 @@ impl RegionIndex {
         self.kabkota_by_key.get(&kabkota_name_key(name)).map(String::as_str)
     }
 
+    /// A kab/kota by name, only when it lies in the office's area.
+    pub fn find_kabkota_in(&self, home: &crate::HomeRegion, name: &str) -> Option<&str> {
+        self.find_kabkota(name)
+            .filter(|code| crate::RegionCode::parse(code).is_ok_and(|rc| home.contains(&rc)))
+    }
+
     /// A child of `parent` (a kecamatan of a kab/kota, a kelurahan of a kecamatan) by name,
     /// exactly after normalisation or else as an unambiguous abbreviation.
     pub fn find_child(&self, parent: &str, name: &str) -> Option<RegionMatch> {

@@ -226,10 +226,7 @@ fn read_row(
 
     // Kab/kota: named in the row, or the office's own when it is one.
     let kabkota = match (c.text(Field::KabKota), home) {
-        (Some(k), _) => match regions
-            .find_kabkota(&k)
-            .filter(|code| kopra_domain::RegionCode::parse(code).is_ok_and(|rc| home.contains(&rc)))
-        {
+        (Some(k), _) => match regions.find_kabkota_in(home, &k) {
             Some(code) => Some(code.to_string()),
             None => {
                 c.say(Field::KabKota, &k, Severity::Error, "kabkota_outside_region");

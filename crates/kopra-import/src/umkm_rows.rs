@@ -223,167 +223,162 @@ pub fn umkm_row(
     regions: &RegionIndex,
     home: &HomeRegion,
 ) -> Option<UmkmRow> {
-    {
-        if row.iter().all(Cell::is_empty) {
-            return None;
+    if row.iter().all(Cell::is_empty) {
+        return None;
+    }
+    let mut messages = Vec::new();
+    let cell = |c: UmkmColumn| mapping.index(c).and_then(|i| row.get(i)).filter(|c| !c.is_empty());
+    let text = |c: UmkmColumn| cell(c).map(|v| v.text().trim().to_string()).filter(|s| !s.is_empty());
+    let mut say = |c: UmkmColumn, value: &str, severity: Severity, code: &'static str| {
+        messages.push(RowMessage {
+            line,
+            column: mapping.header(c),
+            value: value.to_string(),
+            severity,
+            code,
+        })
+    };
+    let name = text(UmkmColumn::Name);
+    if name.is_none() {
+        say(UmkmColumn::Name, "", Severity::Error, "name_missing");
+    }
+    let nib = text(UmkmColumn::Nib).and_then(|raw| match Nib::parse(&raw) {
+        Ok(n) => Some(n.as_str().to_string()),
+        Err(_) => {
+            say(UmkmColumn::Nib, &raw, Severity::Error, "nib_format");
+            None
         }
-        let mut messages = Vec::new();
-        let cell = |c: UmkmColumn| mapping.index(c).and_then(|i| row.get(i)).filter(|c| !c.is_empty());
-        let text = |c: UmkmColumn| cell(c).map(|v| v.text().trim().to_string()).filter(|s| !s.is_empty());
-        let mut say = |c: UmkmColumn, value: &str, severity: Severity, code: &'static str| {
-            messages.push(RowMessage {
-                line,
-                column: mapping.header(c),
-                value: value.to_string(),
-                severity,
-                code,
-            })
-        };
-        let name = text(UmkmColumn::Name);
-        if name.is_none() {
-            say(UmkmColumn::Name, "", Severity::Error, "name_missing");
+    });
+    let mut kbli = Vec::new();
+    if let Some(raw) = text(UmkmColumn::Kbli) {
+        for part in raw.split([',', ';', '/', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
+            match KbliCode::parse(part) {
+                Ok(k) => kbli.push(k.as_str().to_string()),
+                Err(_) => say(UmkmColumn::Kbli, part, Severity::Warning, "value_unreadable"),
+            }
         }
-        let nib = text(UmkmColumn::Nib).and_then(|raw| match Nib::parse(&raw) {
-            Ok(n) => Some(n.as_str().to_string()),
-            Err(_) => {
-                say(UmkmColumn::Nib, &raw, Severity::Error, "nib_format");
+    }
+    // The kelurahan decides the place: searched in the kecamatan when one is given,
+    // else in every kecamatan of the office's area.
+    let kelurahan = text(UmkmColumn::Kelurahan);
+    let kecamatan = text(UmkmColumn::Kecamatan);
+    // A province's or the country's list names the kab/kota: the search narrows to it.
+    let area = match text(UmkmColumn::KabKota) {
+        None => Some(home.code().to_string()),
+        Some(k) => match regions.find_kabkota_in(home, &k) {
+            Some(code) => Some(code.to_string()),
+            None => {
+                say(UmkmColumn::KabKota, &k, Severity::Error, "kabkota_outside_region");
                 None
             }
-        });
-        let mut kbli = Vec::new();
-        if let Some(raw) = text(UmkmColumn::Kbli) {
-            for part in raw.split([',', ';', '/', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
-                match KbliCode::parse(part) {
-                    Ok(k) => kbli.push(k.as_str().to_string()),
-                    Err(_) => say(UmkmColumn::Kbli, part, Severity::Warning, "value_unreadable"),
-                }
-            }
-        }
-        // The kelurahan decides the place: searched in the kecamatan when one is given,
-        // else in every kecamatan of the office's area.
-        let kelurahan = text(UmkmColumn::Kelurahan);
-        let kecamatan = text(UmkmColumn::Kecamatan);
-        // A province's or the country's list names the kab/kota: the search narrows to it.
-        let area = match text(UmkmColumn::KabKota) {
-            None => Some(home.code().to_string()),
-            Some(k) => match regions
-                .find_kabkota(&k)
-                .filter(|code| kopra_domain::RegionCode::parse(code).is_ok_and(|rc| home.contains(&rc)))
-            {
-                Some(code) => Some(code.to_string()),
-                None => {
-                    say(UmkmColumn::KabKota, &k, Severity::Error, "kabkota_outside_region");
-                    None
-                }
-            },
-        };
-        let Some(area) = area else {
-            return Some(UmkmRow {
-                line,
-                name: name.unwrap_or_default(),
-                input: None,
-                messages,
-            });
-        };
-        let kec_code = kecamatan
-            .as_deref()
-            .and_then(|k| regions.find_kecamatan_in(&area, k))
-            .map(|m| m.code().to_string());
-        if let (Some(k), None) = (&kecamatan, &kec_code) {
-            say(UmkmColumn::Kecamatan, k, Severity::Error, "kecamatan_unknown");
-        }
-        let kelurahan_code = match (&kelurahan, &kec_code) {
-            (None, _) => {
-                say(UmkmColumn::Kelurahan, "", Severity::Error, "kelurahan_missing");
-                None
-            }
-            (Some(raw), Some(kec)) => match regions.find_child(kec, raw) {
-                Some(RegionMatch::Exact(code)) => Some(code),
-                Some(RegionMatch::Abbreviation(code)) => {
-                    say(UmkmColumn::Kelurahan, raw, Severity::Warning, "kelurahan_abbreviation");
-                    Some(code)
-                }
-                None => {
-                    say(UmkmColumn::Kelurahan, raw, Severity::Error, "kelurahan_unknown_umkm");
-                    None
-                }
-            },
-            (Some(raw), None) if kecamatan.is_none() => match regions.find_kelurahan_anywhere(&area, raw) {
-                Some(code) => Some(code),
-                None => {
-                    say(UmkmColumn::Kelurahan, raw, Severity::Error, "kelurahan_unknown_umkm");
-                    None
-                }
-            },
-            (Some(_), None) => None,
-        };
-        let amount = |c: UmkmColumn, say: &mut dyn FnMut(UmkmColumn, &str, Severity, &'static str)| match cell(c) {
-            None => None,
-            Some(v) => match parse_rupiah(v) {
-                Ok(Some(n)) if n < 0 => {
-                    say(c, &v.text(), Severity::Error, "negative");
-                    None
-                }
-                Ok(n) => n,
-                Err(_) => {
-                    say(c, &v.text(), Severity::Warning, "value_unreadable");
-                    None
-                }
-            },
-        };
-        let capital = amount(UmkmColumn::Capital, &mut say);
-        let annual_sales = amount(UmkmColumn::Sales, &mut say);
-        let mut count = |c: UmkmColumn| match cell(c) {
-            None => None,
-            Some(v) => match parse_count(v) {
-                Ok(Some(n)) if n < 0 => {
-                    say(c, &v.text(), Severity::Error, "negative");
-                    None
-                }
-                Ok(n) => n,
-                Err(_) => {
-                    say(c, &v.text(), Severity::Warning, "value_unreadable");
-                    None
-                }
-            },
-        };
-        let employees_male = count(UmkmColumn::EmployeesMale);
-        let employees_female = count(UmkmColumn::EmployeesFemale);
-        let recorded_on = match cell(UmkmColumn::RecordedOn).map(parse_date) {
-            Some(Ok(d)) => d,
-            Some(Err(_)) => {
-                let raw = cell(UmkmColumn::RecordedOn).map(Cell::text).unwrap_or_default();
-                say(UmkmColumn::RecordedOn, &raw, Severity::Warning, "date_unreadable");
-                None
-            }
-            None => None,
-        };
-        let rejected = messages.iter().any(|m| m.severity == Severity::Error);
-        let input = (!rejected).then(|| UmkmInput {
-            name: name.clone(),
-            owner_name: text(UmkmColumn::Owner),
-            owner_phone: text(UmkmColumn::Phone).filter(|p| kopra_domain::cooperative::parse_phone(p).is_some()),
-            nib,
-            kbli,
-            products: text(UmkmColumn::Products).map(|p| parse_tags(&p)).unwrap_or_default(),
-            address: text(UmkmColumn::Address),
-            kelurahan_code: kelurahan_code.clone(),
-            capital,
-            annual_sales,
-            employees_male,
-            employees_female,
-            skb_number: text(UmkmColumn::Skb),
-            cluster: text(UmkmColumn::Cluster),
-            recorded_on: recorded_on.map(|d| d.to_string()),
-            notes: text(UmkmColumn::Notes),
-        });
-        Some(UmkmRow {
+        },
+    };
+    let Some(area) = area else {
+        return Some(UmkmRow {
             line,
             name: name.unwrap_or_default(),
-            input,
+            input: None,
             messages,
-        })
+        });
+    };
+    let kec_code = kecamatan
+        .as_deref()
+        .and_then(|k| regions.find_kecamatan_in(&area, k))
+        .map(|m| m.code().to_string());
+    if let (Some(k), None) = (&kecamatan, &kec_code) {
+        say(UmkmColumn::Kecamatan, k, Severity::Error, "kecamatan_unknown");
     }
+    let kelurahan_code = match (&kelurahan, &kec_code) {
+        (None, _) => {
+            say(UmkmColumn::Kelurahan, "", Severity::Error, "kelurahan_missing");
+            None
+        }
+        (Some(raw), Some(kec)) => match regions.find_child(kec, raw) {
+            Some(RegionMatch::Exact(code)) => Some(code),
+            Some(RegionMatch::Abbreviation(code)) => {
+                say(UmkmColumn::Kelurahan, raw, Severity::Warning, "kelurahan_abbreviation");
+                Some(code)
+            }
+            None => {
+                say(UmkmColumn::Kelurahan, raw, Severity::Error, "kelurahan_unknown_umkm");
+                None
+            }
+        },
+        (Some(raw), None) if kecamatan.is_none() => match regions.find_kelurahan_anywhere(&area, raw) {
+            Some(code) => Some(code),
+            None => {
+                say(UmkmColumn::Kelurahan, raw, Severity::Error, "kelurahan_unknown_umkm");
+                None
+            }
+        },
+        (Some(_), None) => None,
+    };
+    let amount = |c: UmkmColumn, say: &mut dyn FnMut(UmkmColumn, &str, Severity, &'static str)| match cell(c) {
+        None => None,
+        Some(v) => match parse_rupiah(v) {
+            Ok(Some(n)) if n < 0 => {
+                say(c, &v.text(), Severity::Error, "negative");
+                None
+            }
+            Ok(n) => n,
+            Err(_) => {
+                say(c, &v.text(), Severity::Warning, "value_unreadable");
+                None
+            }
+        },
+    };
+    let capital = amount(UmkmColumn::Capital, &mut say);
+    let annual_sales = amount(UmkmColumn::Sales, &mut say);
+    let mut count = |c: UmkmColumn| match cell(c) {
+        None => None,
+        Some(v) => match parse_count(v) {
+            Ok(Some(n)) if n < 0 => {
+                say(c, &v.text(), Severity::Error, "negative");
+                None
+            }
+            Ok(n) => n,
+            Err(_) => {
+                say(c, &v.text(), Severity::Warning, "value_unreadable");
+                None
+            }
+        },
+    };
+    let employees_male = count(UmkmColumn::EmployeesMale);
+    let employees_female = count(UmkmColumn::EmployeesFemale);
+    let recorded_on = match cell(UmkmColumn::RecordedOn).map(parse_date) {
+        Some(Ok(d)) => d,
+        Some(Err(_)) => {
+            let raw = cell(UmkmColumn::RecordedOn).map(Cell::text).unwrap_or_default();
+            say(UmkmColumn::RecordedOn, &raw, Severity::Warning, "date_unreadable");
+            None
+        }
+        None => None,
+    };
+    let rejected = messages.iter().any(|m| m.severity == Severity::Error);
+    let input = (!rejected).then(|| UmkmInput {
+        name: name.clone(),
+        owner_name: text(UmkmColumn::Owner),
+        owner_phone: text(UmkmColumn::Phone).filter(|p| kopra_domain::cooperative::parse_phone(p).is_some()),
+        nib,
+        kbli,
+        products: text(UmkmColumn::Products).map(|p| parse_tags(&p)).unwrap_or_default(),
+        address: text(UmkmColumn::Address),
+        kelurahan_code: kelurahan_code.clone(),
+        capital,
+        annual_sales,
+        employees_male,
+        employees_female,
+        skb_number: text(UmkmColumn::Skb),
+        cluster: text(UmkmColumn::Cluster),
+        recorded_on: recorded_on.map(|d| d.to_string()),
+        notes: text(UmkmColumn::Notes),
+    });
+    Some(UmkmRow {
+        line,
+        name: name.unwrap_or_default(),
+        input,
+        messages,
+    })
 }
 
 /// A UMKM CSV read row by row, for lists too long to hold (the national register: millions
